@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment (secrets included), parsed once with zod so a typo fails at
+ * start-up with a clear message instead of at the first send. Empty strings count as "not set".
+ */
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optional = () => z.preprocess(blankToUndefined, z.string().optional());
+
+export const envSchema = z.object({
+	NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+	/** Where embedded data lives: PGlite's directory, the Temporal dev server's SQLite file, built tools. */
+	DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
+	/** PostgreSQL; when unset the embedded PGlite database under DATA_DIR is used. */
+	DATABASE_URL: optional(),
+	TEMPORAL_ADDRESS: optional(),
+	TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
+	TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('omnicanal')),
+	TEMPORAL_API_KEY: optional(),
+	TEMPORAL_TLS: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
+	TEMPORAL_TLS_CERT: optional(),
+	TEMPORAL_TLS_KEY: optional(),
+	/** The Temporal Web UI, linked from enrollments; set for an external cluster. */
+	TEMPORAL_UI_URL: optional(),
+	PORT: z.coerce.number().int().positive().default(3000),
+	/** The public URL of the web app: used in links we send (unsubscribe, ad landing pages, webhooks). */
+	PUBLIC_URL: optional(),
+	/** Signs session cookies and unsubscribe links. Generated and kept under DATA_DIR when unset. */
+	APP_SECRET: optional(),
+	ADMIN_EMAIL: z.preprocess(blankToUndefined, z.string().email().default('admin@omnicanal.local')),
+	ADMIN_PASSWORD: optional(),
+	SENDGRID_API_KEY: optional(),
+	SENDGRID_FROM: optional(),
+	SENDGRID_WEBHOOK_PUBLIC_KEY: optional(),
+	SENDGRID_BASE_URL: optional(),
+	TWILIO_ACCOUNT_SID: optional(),
+	TWILIO_AUTH_TOKEN: optional(),
+	TWILIO_FROM: optional(),
+	TWILIO_MESSAGING_SERVICE_SID: optional(),
+	TWILIO_BASE_URL: optional(),
+	META_ACCESS_TOKEN: optional(),
+	META_BASE_URL: optional(),
+	GOOGLE_ADS_DEVELOPER_TOKEN: optional(),
+	GOOGLE_ADS_ACCESS_TOKEN: optional(),
+	GOOGLE_ADS_CUSTOMER_ID: optional(),
+	GOOGLE_ADS_BASE_URL: optional(),
+	WEBHOOK_SIGNING_SECRET: optional()
+});
+
+export type AppEnv = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/** Parses the given environment (process.env by default); throws a ConfigError naming every bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+	const parsed = envSchema.safeParse(source);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}

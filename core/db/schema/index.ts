@@ -1,0 +1,6 @@
+export * from './auth';
+export * from './customers';
+export * from './events';
+export * from './journeys';
+export * from './messages';
+export * from './offers';

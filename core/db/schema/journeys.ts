@@ -1,0 +1,90 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export type JourneyStatus = 'draft' | 'active' | 'paused' | 'stopped';
+
+/** A journey: its editable draft plus the status of its published versions. */
+export const journeys = pgTable('journeys', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	status: text('status').$type<JourneyStatus>().notNull().default('draft'),
+	/** The draft graph (JSON, validated on read by core/journey). */
+	draft: jsonb('draft').$type<unknown>().notNull(),
+	/** The version new customers enter; null until first published. */
+	liveVersion: integer('live_version'),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** An immutable snapshot of a published graph; enrollments stay pinned to the one they entered. */
+export const journeyVersions = pgTable(
+	'journey_versions',
+	{
+		journeyId: text('journey_id')
+			.notNull()
+			.references(() => journeys.id, { onDelete: 'cascade' }),
+		version: integer('version').notNull(),
+		definition: jsonb('definition').$type<unknown>().notNull(),
+		publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+		publishedBy: text('published_by')
+	},
+	(t) => [uniqueIndex('journey_versions_uq').on(t.journeyId, t.version)]
+);
+
+export type EnrollmentStatus = 'active' | 'completed' | 'converted' | 'exited' | 'failed';
+
+/** One customer's pass through one journey: id is the workflow id `journey:<journeyId>:<customerId>:<n>`. */
+export const enrollments = pgTable(
+	'enrollments',
+	{
+		id: text('id').primaryKey(),
+		journeyId: text('journey_id').notNull(),
+		version: integer('version').notNull(),
+		customerId: text('customer_id').notNull(),
+		n: integer('n').notNull(),
+		status: text('status').$type<EnrollmentStatus>().notNull().default('active'),
+		currentNodeId: text('current_node_id'),
+		/** Event names this enrollment listens for now (its wait-for-event, exit criteria, goal): routing reads it. */
+		interests: jsonb('interests').$type<string[]>().notNull().default([]),
+		entryEventId: text('entry_event_id'),
+		variant: text('variant'),
+		enteredAt: timestamp('entered_at', { withTimezone: true }).notNull().defaultNow(),
+		endedAt: timestamp('ended_at', { withTimezone: true }),
+		exitReason: text('exit_reason')
+	},
+	(t) => [
+		uniqueIndex('enrollments_journey_customer_n_uq').on(t.journeyId, t.customerId, t.n),
+		index('enrollments_customer_status_idx').on(t.customerId, t.status),
+		index('enrollments_journey_status_idx').on(t.journeyId, t.status)
+	]
+);
+
+export type StepKind = 'entered' | 'completed' | 'branch' | 'skipped' | 'failed' | 'exited' | 'converted';
+
+/** Every step of every enrollment; the funnels read this. `visit` counts passes through a node in loops. */
+export const stepLog = pgTable(
+	'step_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		enrollmentId: text('enrollment_id').notNull(),
+		journeyId: text('journey_id').notNull(),
+		version: integer('version').notNull(),
+		customerId: text('customer_id').notNull(),
+		nodeId: text('node_id').notNull(),
+		visit: integer('visit').notNull().default(1),
+		kind: text('kind').$type<StepKind>().notNull(),
+		branch: text('branch'),
+		reason: text('reason'),
+		detail: jsonb('detail').$type<Record<string, unknown>>(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('step_log_once_uq').on(t.enrollmentId, t.nodeId, t.visit, t.kind),
+		index('step_log_journey_idx').on(t.journeyId, t.version, t.nodeId, t.kind)
+	]
+);
+
+export type Journey = typeof journeys.$inferSelect;
+export type JourneyVersion = typeof journeyVersions.$inferSelect;
+export type Enrollment = typeof enrollments.$inferSelect;
+export type StepLogRow = typeof stepLog.$inferSelect;

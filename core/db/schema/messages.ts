@@ -1,0 +1,54 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
+export type MessageStatus =
+	| 'pending' | 'held' | 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'dropped'
+	| 'spam' | 'unsubscribed' | 'undelivered' | 'failed' | 'skipped';
+
+/**
+ * Every outbound message. `idempotencyKey` (enrollment + node + visit) is unique, so a retried activity finds
+ * the row it already wrote and never sends twice. Without provider credentials `provider` is 'outbox'.
+ */
+export const messages = pgTable(
+	'messages',
+	{
+		id: text('id').primaryKey(),
+		idempotencyKey: text('idempotency_key').notNull(),
+		channel: text('channel').$type<Channel>().notNull(),
+		provider: text('provider').notNull(),
+		customerId: text('customer_id').notNull(),
+		journeyId: text('journey_id'),
+		enrollmentId: text('enrollment_id'),
+		nodeId: text('node_id'),
+		to: text('to').notNull(),
+		subject: text('subject'),
+		body: text('body').notNull(),
+		status: text('status').$type<MessageStatus>().notNull().default('pending'),
+		providerMessageId: text('provider_message_id'),
+		error: text('error'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey),
+		index('messages_customer_idx').on(t.customerId, t.createdAt),
+		index('messages_provider_id_idx').on(t.providerMessageId),
+		index('messages_channel_created_idx').on(t.channel, t.createdAt)
+	]
+);
+
+/** Delivery and engagement events reported by providers' webhooks, in arrival order. */
+export const messageEvents = pgTable(
+	'message_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		messageId: text('message_id').notNull(),
+		status: text('status').$type<MessageStatus>().notNull(),
+		providerEventId: text('provider_event_id'),
+		raw: jsonb('raw').$type<Record<string, unknown>>(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('message_events_message_idx').on(t.messageId), uniqueIndex('message_events_provider_uq').on(t.providerEventId)]
+);
+
+export type Message = typeof messages.$inferSelect;

@@ -1,0 +1,25 @@
+import { eq } from 'drizzle-orm';
+import { createApiKey, createUser } from '../core/auth/accounts';
+import type { Db } from '../core/db/client';
+import { apiKeys, users } from '../core/db/schema/auth';
+
+export type SeedCredentials = { adminEmail: string; adminPassword: string; writeKey: string };
+
+/**
+ * Demo data for the embedded default: an admin, one user per role and an ingest write key. Idempotent: what
+ * exists is left alone, so a restart keeps everything the user changed.
+ */
+export async function seed(db: Db, creds: SeedCredentials): Promise<void> {
+	const people = [
+		{ email: creds.adminEmail, name: 'Admin', role: 'admin' as const },
+		{ email: 'marketer@omnicanal.local', name: 'Maya Marketer', role: 'marketer' as const },
+		{ email: 'analyst@omnicanal.local', name: 'Ari Analyst', role: 'analyst' as const },
+		{ email: 'store@omnicanal.local', name: 'Sam Store', role: 'store' as const }
+	];
+	for (const p of people) {
+		const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, p.email));
+		if (!existing) await createUser(db, { ...p, password: creds.adminPassword });
+	}
+	const [key] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.name, 'Demo write key'));
+	if (!key) await createApiKey(db, { name: 'Demo write key', kind: 'write', role: 'marketer', key: creds.writeKey });
+}

@@ -1,0 +1,30 @@
+import { loadEnv } from '../core/config/env';
+import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
+import { createWorker } from './worker';
+
+/**
+ * Standalone worker process for production (`tsx worker/main.ts`), against TEMPORAL_ADDRESS and DATABASE_URL.
+ * The embedded default (`npm start`) runs the same worker inside scripts/start.ts instead.
+ */
+async function run(): Promise<void> {
+	const env = loadEnv();
+	if (!env.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start embeds one).');
+	const handle = await sharedDb(targetFromEnv(env));
+	try {
+		await migrate(handle);
+		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: handle.db });
+		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);
+		try {
+			await worker.run();
+		} finally {
+			await connection.close();
+		}
+	} finally {
+		await handle.close();
+	}
+}
+
+run().catch((err) => {
+	console.error(err);
+	process.exit(1);
+});

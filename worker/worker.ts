@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { AppEnv } from '../core/config/env';
+import { connectionOptions } from '../core/temporal/connection';
+import { createActivities, type ActivityDeps } from './activities/index';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export type WorkerSettings = Pick<AppEnv, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'> & {
+	TEMPORAL_ADDRESS: string;
+};
+
+/**
+ * Builds the worker that runs journeys: workflows from workflows/ (bundled from source, or a prebuilt bundle in
+ * production) and activities wired to the database and the channel providers.
+ */
+export async function createWorker(
+	settings: WorkerSettings,
+	deps: ActivityDeps,
+	extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'maxConcurrentActivityTaskExecutions'>> = {}
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+	const { address, tls } = connectionOptions(settings);
+	const connection = await NativeConnection.connect({ address, tls, apiKey: settings.TEMPORAL_API_KEY });
+	const worker = await Worker.create({
+		connection,
+		namespace: settings.TEMPORAL_NAMESPACE,
+		taskQueue: settings.TEMPORAL_TASK_QUEUE,
+		activities: createActivities(deps),
+		...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath }),
+		maxConcurrentActivityTaskExecutions: extra.maxConcurrentActivityTaskExecutions ?? 50
+	});
+	return { worker, connection };
+}

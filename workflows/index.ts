@@ -1,0 +1,2 @@
+// Only re-exports: this file is the worker's `workflowsPath`, bundled into Temporal's deterministic sandbox.
+export { ping } from './ping';
