@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadEnv } from '../core/config/env';
 import { closeSharedDb, migrate, sharedDb, targetFromEnv } from '../core/db/index';
-import { createWorker } from '../worker/worker';
-import { buildWebIfStale } from './build-if-stale';
+import { startProduct } from './product';
 import { persistentSecret } from './secrets';
 import { seed } from './seed';
 import { startDevServer, waitForNamespace, type DevServer } from './temporal/dev-server';
@@ -62,29 +59,10 @@ async function run(): Promise<void> {
 		}
 		if (temporalUi) process.env.TEMPORAL_UI_URL = temporalUi;
 
-		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: address }, { db: handle.db });
-		const running = worker.run();
-		stops.push(async () => {
-			if (worker.getState() === 'RUNNING') worker.shutdown();
-			await running;
-			await connection.close();
-		});
-		running.catch((err) => {
-			console.error('worker failed:', err);
-			void shutdown(1);
-		});
+		const product = await startProduct({ root, env, db: handle, temporalAddress: address, port: env.PORT, log });
+		stops.push(product.stop);
 
-		buildWebIfStale(root, log);
-		const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-		process.env.ORIGIN ??= publicUrl; // adapter-node checks form posts against it
-		const { handler } = (await import(pathToFileURL(join(root, 'build', 'handler.js')).href)) as {
-			handler: Parameters<typeof createServer>[1];
-		};
-		const http: Server = createServer(handler);
-		await new Promise<void>((ok, fail) => http.once('error', fail).listen(env.PORT, ok));
-		stops.push(() => new Promise((ok) => http.close(ok)));
-
-		log(`web app:      ${publicUrl}  (sign in as ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '$ADMIN_PASSWORD' : adminPassword})`);
+		log(`web app:      ${product.url}  (sign in as ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '$ADMIN_PASSWORD' : adminPassword})`);
 		log(`temporal ui:  ${temporalUi ?? '(set TEMPORAL_UI_URL)'}`);
 		log(`ingest key:   ${writeKey}  (Segment write key)`);
 		log('press Ctrl-C to stop');

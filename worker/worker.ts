@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AppEnv } from '../core/config/env';
 import { connectionOptions } from '../core/temporal/connection';
 import { createActivities, type ActivityDeps } from './activities/index';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export type WorkerSettings = Pick<AppEnv, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'> & {
+export type WorkerSettings = Pick<AppEnv, 'LOG_LEVEL' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'> & {
 	TEMPORAL_ADDRESS: string;
 };
 
@@ -19,6 +19,7 @@ export async function createWorker(
 	deps: ActivityDeps,
 	extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'maxConcurrentActivityTaskExecutions'>> = {}
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
+	installRuntime(settings.LOG_LEVEL);
 	const { address, tls } = connectionOptions(settings);
 	const connection = await NativeConnection.connect({ address, tls, apiKey: settings.TEMPORAL_API_KEY });
 	const worker = await Worker.create({
@@ -30,4 +31,10 @@ export async function createWorker(
 		maxConcurrentActivityTaskExecutions: extra.maxConcurrentActivityTaskExecutions ?? 50
 	});
 	return { worker, connection };
+}
+
+/** The SDK's runtime is process-wide and can be installed once; later workers in the process reuse it. */
+function installRuntime(level: AppEnv['LOG_LEVEL']): void {
+	if (Runtime.instantiator) return;
+	Runtime.install({ logger: new DefaultLogger(level) });
 }

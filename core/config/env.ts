@@ -22,6 +22,8 @@ export const envSchema = z.object({
 	TEMPORAL_TLS_KEY: optional(),
 	/** The Temporal Web UI, linked from enrollments; set for an external cluster. */
 	TEMPORAL_UI_URL: optional(),
+	/** Log level of the Temporal worker runtime (its INFO level logs every state change and the bundle). */
+	LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN')),
 	PORT: z.coerce.number().int().positive().default(3000),
 	/** The public URL of the web app: used in links we send (unsubscribe, ad landing pages, webhooks). */
 	PUBLIC_URL: optional(),

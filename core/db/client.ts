@@ -63,6 +63,11 @@ export function sharedDb(target: DbTarget): Promise<DbHandle> {
 	return holder[KEY];
 }
 
+/** Makes an already open handle the process's shared one (tests hand the app a fresh database this way). */
+export function registerSharedDb(handle: DbHandle): void {
+	(globalThis as Holder)[KEY] = Promise.resolve(handle);
+}
+
 export async function closeSharedDb(): Promise<void> {
 	const holder = globalThis as Holder;
 	const pending = holder[KEY];

@@ -7,10 +7,9 @@ import { connectClient } from '$core/temporal/connection';
  * The server-side dependencies of the web app, created once per process. Under `npm start` the start script
  * has already opened the database (shared through globalThis) and set TEMPORAL_ADDRESS.
  */
-let env: AppEnv | undefined;
+/** Parsed per call (it is cheap) so that tests which restart the product in one process see their settings. */
 export function appEnv(): AppEnv {
-	env ??= loadEnv();
-	return env;
+	return loadEnv();
 }
 
 export function database(): Promise<DbHandle> {

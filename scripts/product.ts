@@ -1,0 +1,59 @@
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AppEnv } from '../core/config/env';
+import type { DbHandle } from '../core/db/client';
+import { createWorker } from '../worker/worker';
+import { buildWebIfStale } from './build-if-stale';
+
+export type ProductOptions = {
+	root: string;
+	env: AppEnv;
+	/** Opened and migrated by the caller; the web app reaches the same handle through `sharedDb`. */
+	db: DbHandle;
+	temporalAddress: string;
+	/** 0 picks a free port (tests). */
+	port: number;
+	log: (m: string) => void;
+};
+
+export type RunningProduct = { url: string; stop(): Promise<void> };
+
+/**
+ * The worker and the web app in this process — shared by `npm start` and the browser tests, so both exercise
+ * the same boot path. Expects the database handle to be registered with `sharedDb` already.
+ */
+export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
+	const { worker, connection } = await createWorker({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress }, { db: o.db.db });
+	const running = worker.run();
+
+	buildWebIfStale(o.root, o.log);
+	process.env.TEMPORAL_ADDRESS = o.temporalAddress;
+	// adapter-node checks form posts' Origin against the request's origin. Unless ORIGIN is configured, derive it
+	// from the Host header and our own plain-HTTP socket, so the app works as localhost and 127.0.0.1 alike.
+	const fixedOrigin = Boolean(process.env.ORIGIN);
+	if (!fixedOrigin) {
+		process.env.PROTOCOL_HEADER = 'x-omnicanal-proto';
+		process.env.HOST_HEADER = 'host';
+	}
+	const { handler } = (await import(pathToFileURL(join(o.root, 'build', 'handler.js')).href)) as { handler: RequestListener };
+	const http = createServer((req, res) => {
+		if (!fixedOrigin) req.headers['x-omnicanal-proto'] = 'http';
+		handler(req, res);
+	});
+	await new Promise<void>((ok, fail) => http.once('error', fail).listen(o.port, ok));
+	const port = (http.address() as AddressInfo).port;
+	const url = o.env.PUBLIC_URL ?? `http://localhost:${port}`;
+
+	return {
+		url,
+		async stop() {
+			await new Promise((ok) => http.close(ok));
+			http.closeAllConnections();
+			if (worker.getState() === 'RUNNING') worker.shutdown();
+			await running;
+			await connection.close();
+		}
+	};
+}

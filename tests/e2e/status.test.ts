@@ -1,0 +1,44 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser';
+import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+
+describe('status page and sign-in', () => {
+	let product: TestProduct;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		product = await startTestProduct();
+		browser = await launchBrowser();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await product?.stop();
+	});
+
+	it('shows the database, Temporal and the worker healthy', async () => {
+		const page = await browser.newPage();
+		await page.goto(`${product.url}/status`);
+		// The worker registers its poller asynchronously; the page refreshes itself every 5 s.
+		await page.getByTestId('overall').filter({ hasText: 'All systems operational' }).waitFor({ timeout: 30_000 });
+		const states = await page.getByTestId('component').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.getAttribute('data-ok')]));
+		expect(states).toEqual([['Database', 'true'], ['Temporal', 'true'], ['Worker', 'true']]);
+	});
+
+	it('sends a visitor to sign in, rejects a wrong password inline, and lets the right one in', async () => {
+		const user = await createTestUser(product.db, 'marketer');
+		const page = await browser.newPage();
+		await page.goto(`${product.url}/journeys`);
+		expect(new URL(page.url()).pathname).toBe('/login');
+
+		await page.getByLabel('E-mail').fill(user.email);
+		await page.getByLabel('Password').fill('wrong');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong e-mail or password');
+
+		await page.getByLabel('Password').fill(user.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(`${product.url}/journeys`);
+		await expect(page.getByRole('navigation', { name: 'Main' }).textContent()).resolves.toContain('Customers');
+	});
+});
