@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
 export type MessageStatus =
@@ -26,6 +26,12 @@ export const messages = pgTable(
 		status: text('status').$type<MessageStatus>().notNull().default('pending'),
 		providerMessageId: text('provider_message_id'),
 		error: text('error'),
+		/** Provider-specific facts: SMS segments and encoding, audience ids, the offer quoted. */
+		meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+		/** Send attempts; an attempt holds `lockedUntil` so two overlapping activity attempts never both send. */
+		attempts: integer('attempts').notNull().default(0),
+		lockedUntil: timestamp('locked_until', { withTimezone: true }),
+		sentAt: timestamp('sent_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

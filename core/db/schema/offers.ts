@@ -30,12 +30,16 @@ export const offers = pgTable(
 		redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
 		redeemedChannel: text('redeemed_channel'),
 		redeemedOrderId: text('redeemed_order_id'),
+		/** The till or store where it was redeemed, when redeemed in store. */
+		redeemedStoreId: text('redeemed_store_id'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		uniqueIndex('offers_code_uq').on(t.code),
 		uniqueIndex('offers_grant_key_uq').on(t.grantKey),
-		index('offers_customer_idx').on(t.customerId, t.status)
+		index('offers_customer_idx').on(t.customerId, t.status),
+		// Templates quote "the offer this enrollment granted last".
+		index('offers_enrollment_idx').on(t.enrollmentId, t.createdAt)
 	]
 );
 
