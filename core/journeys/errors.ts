@@ -1,0 +1,30 @@
+import type { Problem } from '../journey/validate';
+
+/** Why a journeys operation was refused; the HTTP layer maps each to a status (`journeyErrorStatus`). */
+export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found';
+
+/** A business refusal, never a bug: carries a code the API returns as-is and a sentence a marketer can read. */
+export class JourneyError extends Error {
+	override name = 'JourneyError';
+	constructor(
+		readonly code: JourneyErrorCode,
+		message: string,
+		/** For `invalid_journey`: the validation problems. */
+		readonly problems?: Problem[]
+	) {
+		super(message);
+	}
+}
+
+const statuses: Record<JourneyErrorCode, number> = {
+	not_found: 404,
+	customer_not_found: 404,
+	invalid_journey: 422,
+	invalid_transition: 409
+};
+
+export function journeyErrorStatus(code: JourneyErrorCode): number {
+	return statuses[code];
+}
+
+export const journeyNotFound = (id: string) => new JourneyError('not_found', `No journey has the id “${id}”.`);
