@@ -1,2 +1,3 @@
 // Only re-exports: this file is the worker's `workflowsPath`, bundled into Temporal's deterministic sandbox.
+export { journey } from './journey';
 export { ping } from './ping';

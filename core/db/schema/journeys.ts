@@ -44,8 +44,11 @@ export const enrollments = pgTable(
 		n: integer('n').notNull(),
 		status: text('status').$type<EnrollmentStatus>().notNull().default('active'),
 		currentNodeId: text('current_node_id'),
-		/** Event names this enrollment listens for now (its wait-for-event, exit criteria, goal): routing reads it. */
-		interests: jsonb('interests').$type<string[]>().notNull().default([]),
+		/**
+		 * What this enrollment listens for now (event names of its wait-for-event step, exit criteria and goal, and
+		 * the property paths they read): routing signals only those events, with only those properties.
+		 */
+		interests: jsonb('interests').$type<{ events: string[]; propertyPaths: string[] }>().notNull().default({ events: [], propertyPaths: [] }),
 		entryEventId: text('entry_event_id'),
 		variant: text('variant'),
 		enteredAt: timestamp('entered_at', { withTimezone: true }).notNull().defaultNow(),
@@ -59,7 +62,7 @@ export const enrollments = pgTable(
 	]
 );
 
-export type StepKind = 'entered' | 'completed' | 'branch' | 'skipped' | 'failed' | 'exited' | 'converted';
+export type StepKind = 'entered' | 'completed' | 'branch' | 'held' | 'skipped' | 'failed' | 'exited' | 'converted';
 
 /** Every step of every enrollment; the funnels read this. `visit` counts passes through a node in loops. */
 export const stepLog = pgTable(

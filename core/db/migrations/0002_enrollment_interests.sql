@@ -1,0 +1,1 @@
+ALTER TABLE "enrollments" ALTER COLUMN "interests" SET DEFAULT '{"events":[],"propertyPaths":[]}'::jsonb;

@@ -1,0 +1,124 @@
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Db } from '../db/client';
+import { events, type EventRow } from '../db/schema/events';
+import { enrollments } from '../db/schema/journeys';
+import { getPath } from '../journey/match';
+import { triggerMatches } from '../journey/match';
+import { triggerOf } from '../journey/graph';
+import { customerFamily, survivorOf } from '../offers/customers';
+import { eventSignal, exitSignal, type JourneyEvent } from '../../workflows/messages';
+import { enrol, type RoutingDeps } from './enrol';
+import type { TriggerCache } from './triggers';
+
+export type Router = RoutingDeps & { triggers: TriggerCache };
+
+/** Only the properties the enrollment's matchers read travel in the signal (dotted keys, as `getPath` reads). */
+function pick(properties: Record<string, unknown>, paths: string[]): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const path of paths) {
+		const value = getPath(properties, path);
+		if (value !== undefined) out[path] = value;
+	}
+	return out;
+}
+
+function asJourneyEvent(row: EventRow, properties: Record<string, unknown>): JourneyEvent {
+	return { id: row.id, name: row.name ?? row.type, properties, timestamp: row.timestamp.getTime() };
+}
+
+/**
+ * Routes one stored event: enrols the customer in live journeys whose trigger matches, and signals the
+ * customer's running enrollments that listen for this event name. Idempotent, so a retry after a partial
+ * failure is safe; throws when Temporal is unreachable so the event stays unrouted and is retried.
+ */
+export async function routeEvent(router: Router, row: EventRow): Promise<void> {
+	if (row.type === 'track' && row.name) {
+		const customerId = (await survivorOf(router.db, row.customerId)) ?? row.customerId;
+		const index = await router.triggers.get();
+		for (const live of index.byEvent.get(row.name) ?? []) {
+			const trigger = triggerOf(live.definition)!;
+			if (triggerMatches(trigger, { kind: 'event', event: { name: row.name, properties: row.properties } })) {
+				await enrol(router, live, customerId, asJourneyEvent(row, row.properties), row.receivedAt);
+			}
+		}
+		const family = await customerFamily(router.db, customerId);
+		const listening = await router.db
+			.select({ id: enrollments.id, interests: enrollments.interests })
+			.from(enrollments)
+			.where(and(inArray(enrollments.customerId, family), eq(enrollments.status, 'active'), sql`${enrollments.interests}->'events' @> ${JSON.stringify([row.name])}::jsonb`));
+		for (const e of listening) {
+			await signal(router, e.id, asJourneyEvent(row, pick(row.properties, e.interests.propertyPaths)));
+		}
+	}
+	await router.db.update(events).set({ routedAt: new Date(), routingError: null }).where(eq(events.id, row.id));
+}
+
+async function signal(router: Router, enrollmentId: string, event: JourneyEvent): Promise<void> {
+	try {
+		await router.temporal.workflow.getHandle(enrollmentId).signal(eventSignal, event);
+	} catch (err) {
+		// Finished between our read and the signal: nothing left to tell it.
+		if (!(err instanceof WorkflowNotFoundError)) throw err;
+	}
+}
+
+/** Ends enrollments now (journey stopped, customer erased): each records the reason in its step log. */
+export async function exitEnrollments(router: RoutingDeps, enrollmentIds: string[], reason: string): Promise<number> {
+	let ended = 0;
+	for (const id of enrollmentIds) {
+		try {
+			await router.temporal.workflow.getHandle(id).signal(exitSignal, { reason });
+			ended++;
+		} catch (err) {
+			if (!(err instanceof WorkflowNotFoundError)) throw err;
+		}
+	}
+	return ended;
+}
+
+/** Routes the given events (just committed by ingest), oldest first. Errors are recorded on the row. */
+export async function routeEvents(router: Router, eventIds: string[]): Promise<void> {
+	if (eventIds.length === 0) return;
+	const rows = await router.db.select().from(events).where(and(inArray(events.id, eventIds), isNull(events.routedAt))).orderBy(asc(events.timestamp));
+	for (const row of rows) await routeWithBookkeeping(router, row);
+}
+
+async function routeWithBookkeeping(router: Router, row: EventRow): Promise<boolean> {
+	try {
+		await routeEvent(router, row);
+		return true;
+	} catch (err) {
+		await router.db
+			.update(events)
+			.set({ routingAttempts: sql`${events.routingAttempts} + 1`, routingError: err instanceof Error ? err.message.slice(0, 500) : String(err) })
+			.where(eq(events.id, row.id));
+		return false;
+	}
+}
+
+/**
+ * The safety net: events left unrouted (Temporal was down, the process died after the commit) are picked up
+ * again, oldest first, with a back-off per event so a poison event cannot starve the rest.
+ */
+export async function routePending(router: Router, limit = 200, now = new Date()): Promise<{ routed: number; failed: number }> {
+	const rows = await router.db
+		.select()
+		.from(events)
+		.where(
+			and(
+				isNull(events.routedAt),
+				lt(events.receivedAt, new Date(now.getTime() - 1_000)),
+				or(eq(events.routingAttempts, 0), lt(events.receivedAt, sql`${now.toISOString()}::timestamptz - make_interval(secs => least(power(2, ${events.routingAttempts}), 300))`))
+			)
+		)
+		.orderBy(asc(events.receivedAt))
+		.limit(limit);
+	let routed = 0;
+	let failed = 0;
+	for (const row of rows) {
+		if (await routeWithBookkeeping(router, row)) routed++;
+		else failed++;
+	}
+	return { routed, failed };
+}

@@ -1,0 +1,22 @@
+import type { Db } from '../../core/db/client';
+import { durationToMs } from '../../core/journey/time';
+import type { GrantOfferNode } from '../../core/journey/nodes';
+import { grantOffer as grant, OfferInputError } from '../../core/offers/index';
+import type { ActionInput, ActionOutcome } from '../../workflows/activity-types';
+import { nonRetryable, stepKey } from './keys';
+
+/** One offer per customer and step: the grant key makes a retried activity answer the same code. */
+export async function grantOfferStep(db: Db, input: ActionInput<GrantOfferNode>, now = new Date()): Promise<ActionOutcome> {
+	const { node, ref } = input;
+	try {
+		const offer = await grant(db, {
+			grantKey: stepKey(ref, node.id, input.visit), customerId: ref.customerId, journeyId: ref.journeyId, enrollmentId: ref.enrollmentId,
+			nodeId: node.id, title: node.title, kind: node.kind, value: node.value, currency: node.currency, productScope: node.productScope,
+			storeScope: node.storeScope, validForMs: durationToMs(node.validFor), codePrefix: node.codePrefix, now
+		});
+		return { status: 'done', detail: { offerId: offer.id, code: offer.code } };
+	} catch (err) {
+		if (err instanceof OfferInputError) throw nonRetryable(err.message);
+		throw err;
+	}
+}

@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../core/db/client';
+import { customers } from '../../core/db/schema/customers';
+import { survivorOf } from '../../core/offers/customers';
+import { enrollments, stepLog } from '../../core/db/schema/journeys';
+import type { EnrollmentRef } from '../../workflows/messages';
+import type { ProgressUpdate } from '../../workflows/activity-types';
+
+/**
+ * The step log and the enrollment row, written together. Step rows are unique on (enrollment, node, visit, kind),
+ * so a retried or replayed write is a no-op rather than a double count in the funnel.
+ */
+export async function recordProgress(db: Db, ref: EnrollmentRef, update: ProgressUpdate): Promise<void> {
+	await db.transaction(async (tx) => {
+		if (update.steps.length > 0) {
+			await tx
+				.insert(stepLog)
+				.values(
+					update.steps.map((s) => ({
+						enrollmentId: ref.enrollmentId, journeyId: ref.journeyId, version: ref.version, customerId: ref.customerId,
+						nodeId: s.nodeId, visit: s.visit, kind: s.kind, branch: s.branch ?? null, reason: s.reason ?? null,
+						detail: s.detail ?? null, at: new Date(s.at)
+					}))
+				)
+				.onConflictDoNothing();
+		}
+		const patch: Partial<typeof enrollments.$inferInsert> = {};
+		if (update.currentNodeId !== undefined) patch.currentNodeId = update.currentNodeId;
+		if (update.interests !== undefined) patch.interests = update.interests;
+		if (update.variant !== undefined) patch.variant = update.variant;
+		if (update.status !== undefined) {
+			patch.status = update.status;
+			if (update.status !== 'active') patch.endedAt = new Date(update.steps.at(-1)?.at ?? Date.now());
+		}
+		if (update.exitReason !== undefined) patch.exitReason = update.exitReason;
+		if (Object.keys(patch).length > 0) await tx.update(enrollments).set(patch).where(eq(enrollments.id, ref.enrollmentId));
+	});
+}
+
+/** The profile's zone; follows merges so a profile merged mid-journey still answers for the customer. */
+export async function customerTimeZone(db: Db, ref: EnrollmentRef): Promise<string | null> {
+	const id = await survivorOf(db, ref.customerId);
+	if (!id) return null;
+	const [row] = await db.select({ timezone: customers.timezone }).from(customers).where(eq(customers.id, id));
+	return row?.timezone ?? null;
+}

@@ -1,0 +1,135 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import { eventMatches, waitForEventMatches } from '../core/journey/match';
+import { durationToMs } from '../core/journey/time';
+import { interestsAt } from '../core/journey/interests';
+import type { JourneyDefinition } from '../core/journey/definition';
+import type { WaitForEventNode } from '../core/journey/nodes';
+import { progress } from './proxies';
+import type { StepRecord } from './activity-types';
+import {
+	eventSignal, exitSignal, stateQuery, type CarriedState, type EnrollmentRef, type EnrollmentStatus, type JourneyEvent,
+	type JourneyInput, type PathEntry
+} from './messages';
+
+const MAX_SEEN_EVENTS = 500;
+const MAX_PATH_IN_QUERY = 200;
+
+/** Why an enrollment ends before reaching an exit step. */
+export type Interrupt = { status: 'exited' | 'converted'; reason: string };
+
+/**
+ * One enrollment's in-memory state and the handful of operations node handlers share: recording steps,
+ * waiting while staying interruptible, and reacting to events. Deterministic: time is workflow time.
+ */
+export class Enrollment {
+	readonly ref: EnrollmentRef;
+	readonly def: JourneyDefinition;
+	readonly entryEvent?: JourneyEvent;
+	state: CarriedState;
+	interrupt?: Interrupt;
+	/** The wait-for-event step in progress and the event that released it. */
+	private waitingFor?: WaitForEventNode;
+	released?: JourneyEvent;
+	private pending: StepRecord[] = [];
+	private seen: Set<string>;
+
+	constructor(input: JourneyInput, entryNodeId: string) {
+		this.ref = input.ref;
+		this.def = input.definition;
+		this.entryEvent = input.entryEvent;
+		this.state = input.carried ?? {
+			currentNodeId: entryNodeId,
+			visits: {},
+			path: [],
+			seenEventIds: input.entryEvent ? [input.entryEvent.id] : [],
+			converted: false,
+			enteredAt: Date.now()
+		};
+		this.seen = new Set(this.state.seenEventIds);
+	}
+
+	installHandlers(): void {
+		setHandler(eventSignal, (event) => this.onEvent(event));
+		setHandler(exitSignal, ({ reason }) => {
+			this.interrupt ??= { status: this.state.converted ? 'converted' : 'exited', reason };
+		});
+		setHandler(stateQuery, () => ({
+			status: this.status(),
+			currentNodeId: this.state.currentNodeId,
+			path: this.state.path.slice(-MAX_PATH_IN_QUERY),
+			variant: this.state.variant,
+			converted: this.state.converted
+		}));
+	}
+
+	private status(): EnrollmentStatus {
+		return this.interrupt?.status ?? 'active';
+	}
+
+	/** Goal first (a conversion is never missed), then the step waiting for it, then exit criteria. */
+	private onEvent(event: JourneyEvent): void {
+		if (this.seen.has(event.id)) return; // routing retries may deliver an event twice
+		this.seen.add(event.id);
+		this.state.seenEventIds.push(event.id);
+		if (this.state.seenEventIds.length > MAX_SEEN_EVENTS) this.state.seenEventIds.splice(0, this.state.seenEventIds.length - MAX_SEEN_EVENTS);
+
+		const goal = this.def.settings.goal;
+		if (goal && !this.state.converted && event.timestamp <= this.state.enteredAt + durationToMs(goal.attributionWindow) && goal.events.some((m) => eventMatches(m, event))) {
+			this.state.converted = true;
+			this.note({ nodeId: this.state.currentNodeId, kind: 'converted', reason: event.name, detail: { eventId: event.id } });
+		}
+		if (this.waitingFor && !this.released && waitForEventMatches(this.waitingFor, event, this.entryEvent)) {
+			this.released = event;
+			return;
+		}
+		if (this.def.settings.exitCriteria.some((m) => eventMatches(m, event))) {
+			this.interrupt ??= { status: this.state.converted ? 'converted' : 'exited', reason: `exit event ${event.name}` };
+		} else if (this.state.converted) {
+			this.interrupt ??= { status: 'converted', reason: `goal ${event.name}` };
+		}
+	}
+
+	/** Queues a step log row; it is written with the next progress update (one local activity per step). */
+	note(step: Omit<StepRecord, 'at' | 'visit'> & { visit?: number }): void {
+		this.pending.push({ ...step, visit: step.visit ?? this.visit(step.nodeId), at: Date.now() });
+	}
+
+	visit(nodeId: string): number {
+		return this.state.visits[nodeId] ?? 0;
+	}
+
+	/** Moves the customer onto `nodeId`: counts the visit, records `entered`, publishes new interests. */
+	async enter(nodeId: string, branchTaken?: string): Promise<void> {
+		this.state.currentNodeId = nodeId;
+		this.state.visits[nodeId] = this.visit(nodeId) + 1;
+		const entry: PathEntry = { nodeId, at: Date.now(), ...(branchTaken ? { branch: branchTaken } : {}) };
+		this.state.path.push(entry);
+		if (this.state.path.length > MAX_PATH_IN_QUERY * 2) this.state.path.splice(0, MAX_PATH_IN_QUERY);
+		this.note({ nodeId, kind: 'entered' });
+		await this.flush({ currentNodeId: nodeId, interests: interestsAt(this.def, nodeId) });
+	}
+
+	async flush(extra: Omit<Parameters<typeof progress.recordProgress>[1], 'steps'> = {}): Promise<void> {
+		const steps = this.pending;
+		this.pending = [];
+		await progress.recordProgress(this.ref, { steps, ...extra });
+	}
+
+	/** Sleeps up to `ms`, waking early when the enrollment is interrupted. True when interrupted. */
+	async sleep(ms: number): Promise<boolean> {
+		if (ms > 0) await condition(() => this.interrupt !== undefined, ms);
+		return this.interrupt !== undefined;
+	}
+
+	/** Waits for an event matching `node`, at most `ms`: the event, or undefined on timeout or interrupt. */
+	async waitForEvent(node: WaitForEventNode, ms: number): Promise<JourneyEvent | undefined> {
+		this.waitingFor = node;
+		this.released = undefined;
+		try {
+			await condition(() => this.released !== undefined || this.interrupt !== undefined, ms);
+			return this.released;
+		} finally {
+			this.waitingFor = undefined;
+		}
+	}
+}

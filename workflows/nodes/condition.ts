@@ -1,0 +1,14 @@
+import { conditionNeeds, pickConditionBranch } from '../../core/journey/conditions';
+import type { ConditionNode } from '../../core/journey/nodes';
+import type { Enrollment } from '../enrollment';
+import { progress } from '../proxies';
+import type { NodeOutcome } from './outcome';
+
+/** Loads exactly what the branches read, then evaluates them purely: the first match wins, else `else`. */
+export async function runCondition(run: Enrollment, node: ConditionNode): Promise<NodeOutcome> {
+	const loaded = await progress.loadConditionContext(run.ref, conditionNeeds(node));
+	const entryEvent = run.entryEvent && { name: run.entryEvent.name, properties: run.entryEvent.properties, timestamp: run.entryEvent.timestamp };
+	const branch = pickConditionBranch(node, { ...loaded, now: Date.now(), entryEvent });
+	run.note({ nodeId: node.id, kind: 'branch', branch });
+	return { branch };
+}
