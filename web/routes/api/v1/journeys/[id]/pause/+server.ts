@@ -1,0 +1,12 @@
+import { json } from '@sveltejs/kit';
+import { database } from '$lib/server/context';
+import { changeStatus } from '$lib/server/journeys';
+import { journeyApi } from '$lib/server/journeys-api';
+import type { RequestHandler } from './$types';
+
+/** Stops new entries; customers inside carry on. Pausing a paused journey is a no-op. */
+export const POST: RequestHandler = ({ locals, params }) =>
+	journeyApi(locals.principal, 'journeys:publish', async () => {
+		const { journey, changed } = await changeStatus((await database()).db, params.id, 'pause');
+		return json({ journey, changed });
+	});
