@@ -1,0 +1,44 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { customers, suppressions, type ConsentChannel } from '../db/schema/customers';
+import { survivorOf } from '../offers/customers';
+import type { Recipient } from './recipients';
+
+export type SkipReason = 'no_customer' | 'erased' | 'no_address' | 'no_consent' | 'suppressed' | 'frequency_cap';
+
+/**
+ * `opt-out` (default): send unless the customer said no on this channel. `opt-in`: send only after an
+ * explicit yes (e.g. marketing SMS where the law asks for prior consent). Transactional messages (order
+ * ready) skip the consent check but never a suppression: a STOP or a bounce always wins.
+ */
+export type ConsentPolicy = 'opt-in' | 'opt-out';
+export type Purpose = 'marketing' | 'transactional';
+
+export function consentAllows(recipient: Recipient, channel: ConsentChannel, policy: ConsentPolicy, purpose: Purpose): boolean {
+	if (purpose === 'transactional') return true;
+	const state = recipient.consent[channel];
+	return policy === 'opt-in' ? state?.granted === true : state?.granted !== false;
+}
+
+export async function isSuppressed(db: Db, channel: 'email' | 'sms', address: string): Promise<boolean> {
+	const [row] = await db.select({ reason: suppressions.reason }).from(suppressions).where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
+	return row !== undefined;
+}
+
+export async function suppress(db: Db, channel: 'email' | 'sms', address: string, reason: string, at: Date): Promise<void> {
+	await db.insert(suppressions).values({ channel, value: address, reason, createdAt: at }).onConflictDoNothing();
+}
+
+export async function unsuppress(db: Db, channel: 'email' | 'sms', address: string): Promise<void> {
+	await db.delete(suppressions).where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
+}
+
+/** Records the customer's yes or no on one channel (on the surviving profile), keeping the other channels. */
+export async function setConsent(db: Db, customerId: string, channel: ConsentChannel, granted: boolean, source: string, at: Date): Promise<void> {
+	const id = (await survivorOf(db, customerId)) ?? customerId;
+	const state = JSON.stringify({ granted, source, at: at.toISOString() });
+	await db
+		.update(customers)
+		.set({ consent: sql`${customers.consent} || jsonb_build_object(${channel}::text, ${state}::jsonb)` })
+		.where(eq(customers.id, id));
+}

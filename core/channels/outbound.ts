@@ -1,0 +1,97 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { messages, type Channel, type Message, type MessageStatus } from '../db/schema/messages';
+import { TransientChannelError } from './errors';
+import type { SkipReason } from './consent';
+import type { ProviderReceipt } from './types';
+
+/**
+ * The `messages` row is the send's ledger: written first (unique idempotency key), claimed by one attempt at
+ * a time, then finished as sent / skipped / failed. A retried activity finds the finished row and answers it.
+ */
+export type SendResult = {
+	messageId: string;
+	channel: Channel;
+	provider: string;
+	status: MessageStatus;
+	/** True when an earlier attempt had already finished this send (nothing was sent now). */
+	replayed: boolean;
+} & (
+	| { outcome: 'sent'; providerMessageId: string | null }
+	| { outcome: 'skipped'; reason: SkipReason }
+	| { outcome: 'failed'; error: { code: string; message: string } }
+);
+
+/** Longer than any provider timeout: an attempt that dies mid-send frees the row for the next after this. */
+const LEASE_MS = 2 * 60_000;
+
+export function resultFromRow(row: Message, replayed: boolean): SendResult {
+	const base = { messageId: row.id, channel: row.channel, provider: row.provider, status: row.status, replayed };
+	if (row.status === 'skipped') return { ...base, outcome: 'skipped', reason: (row.error ?? 'suppressed') as SkipReason };
+	if (row.status === 'failed' && row.sentAt === null) {
+		const code = typeof row.meta.errorCode === 'string' ? row.meta.errorCode : 'failed';
+		return { ...base, outcome: 'failed', error: { code, message: row.error ?? 'failed' } };
+	}
+	return { ...base, outcome: 'sent', providerMessageId: row.providerMessageId };
+}
+
+export async function messageByKey(db: Db, key: string): Promise<Message | undefined> {
+	const [row] = await db.select().from(messages).where(eq(messages.idempotencyKey, key));
+	return row;
+}
+
+/** Inserts the drafted row, or answers the one a concurrent attempt inserted under the same key. */
+export async function insertOrGet(db: Db, values: typeof messages.$inferInsert): Promise<{ row: Message; inserted: boolean }> {
+	const [row] = await db.insert(messages).values(values).onConflictDoNothing({ target: messages.idempotencyKey }).returning();
+	if (row) return { row, inserted: true };
+	const existing = await messageByKey(db, values.idempotencyKey);
+	if (!existing) throw new Error(`message ${values.idempotencyKey} vanished after a conflicting insert`);
+	return { row: existing, inserted: false };
+}
+
+/** Takes the row for this attempt, or throws a retryable error while another attempt holds it. */
+export async function claim(db: Db, row: Message, now: Date): Promise<Message | { finished: Message }> {
+	const [claimed] = await db
+		.update(messages)
+		.set({ lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: sql`${messages.attempts} + 1`, updatedAt: now })
+		.where(and(eq(messages.id, row.id), eq(messages.status, 'pending'), or(isNull(messages.lockedUntil), lt(messages.lockedUntil, now))))
+		.returning();
+	if (claimed) return claimed;
+	const [current] = await db.select().from(messages).where(eq(messages.id, row.id));
+	if (current && current.status !== 'pending') return { finished: current };
+	throw new TransientChannelError('another attempt is sending this message', { provider: row.provider, code: 'in_flight' });
+}
+
+/** Keeps a status a webhook already advanced (a Twilio callback can beat our own update). */
+export async function markSent(db: Db, id: string, receipt: ProviderReceipt, now: Date): Promise<Message> {
+	const [row] = await db
+		.update(messages)
+		.set({
+			status: sql`case when ${messages.status} = 'pending' then ${receipt.status} else ${messages.status} end`,
+			providerMessageId: receipt.providerMessageId,
+			sentAt: now,
+			lockedUntil: null,
+			error: null,
+			meta: sql`${messages.meta} || ${JSON.stringify(receipt.meta ?? {})}::jsonb`,
+			updatedAt: now
+		})
+		.where(eq(messages.id, id))
+		.returning();
+	return row!;
+}
+
+export async function markFinal(db: Db, id: string, status: 'skipped' | 'failed', error: string, now: Date, meta: Record<string, unknown> = {}): Promise<Message> {
+	const [row] = await db
+		.update(messages)
+		.set({ status, error, lockedUntil: null, meta: sql`${messages.meta} || ${JSON.stringify(meta)}::jsonb`, updatedAt: now })
+		.where(and(eq(messages.id, id), eq(messages.status, 'pending')))
+		.returning();
+	if (row) return row;
+	const [current] = await db.select().from(messages).where(eq(messages.id, id));
+	return current!;
+}
+
+/** After a transient failure: note why and free the row at once so Temporal's retry can claim it. */
+export async function release(db: Db, id: string, error: string, now: Date): Promise<void> {
+	await db.update(messages).set({ lockedUntil: null, error, updatedAt: now }).where(and(eq(messages.id, id), eq(messages.status, 'pending')));
+}

@@ -1,0 +1,57 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { customers, identities, type ConsentChannel, type ConsentState } from '../db/schema/customers';
+import { customerFamily, survivorOf } from '../offers/customers';
+import { normalizeEmail, normalizePhone } from './normalize';
+
+/** A customer as a sender needs them: where to reach them and what they agreed to. */
+export type Recipient = {
+	customerId: string;
+	traits: Record<string, unknown>;
+	timezone: string | null;
+	consent: Partial<Record<ConsentChannel, ConsentState>>;
+	erased: boolean;
+	email: string | null;
+	phone: string | null;
+	/** Every known address, for ad matching (more identifiers, better match rates). */
+	emails: string[];
+	phones: string[];
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/**
+ * Loads the surviving profile for `customerId`. The address is the `email`/`phone` trait when valid (what
+ * the customer last told us), else the most recently seen identity of that kind across merged profiles.
+ */
+export async function loadRecipient(db: Db, customerId: string): Promise<Recipient | null> {
+	const id = await survivorOf(db, customerId);
+	if (!id) return null;
+	const [row] = await db.select().from(customers).where(eq(customers.id, id));
+	if (!row) return null;
+	const family = await customerFamily(db, id);
+	const ids = await db
+		.select({ kind: identities.kind, value: identities.value })
+		.from(identities)
+		.where(and(inArray(identities.customerId, family), inArray(identities.kind, ['email', 'phone'])))
+		.orderBy(desc(identities.firstSeenAt));
+	const traitEmail = str(row.traits.email) ? normalizeEmail(str(row.traits.email)!) : null;
+	const traitPhone = str(row.traits.phone) ? normalizePhone(str(row.traits.phone)!) : null;
+	const emails = unique([traitEmail, ...ids.filter((i) => i.kind === 'email').map((i) => normalizeEmail(i.value))]);
+	const phones = unique([traitPhone, ...ids.filter((i) => i.kind === 'phone').map((i) => normalizePhone(i.value))]);
+	return {
+		customerId: id,
+		traits: row.traits,
+		timezone: row.timezone,
+		consent: row.consent,
+		erased: row.erasedAt !== null,
+		email: emails[0] ?? null,
+		phone: phones[0] ?? null,
+		emails,
+		phones
+	};
+}
+
+function unique(values: Array<string | null>): string[] {
+	return [...new Set(values.filter((v): v is string => v !== null))];
+}

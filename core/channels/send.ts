@@ -1,0 +1,142 @@
+import { and, gt, inArray, ne, notInArray, count, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { messages, type Message } from '../db/schema/messages';
+import { customerFamily } from '../offers/customers';
+import { draftMessage, skippedDraft } from './compose';
+import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
+import { PermanentChannelError } from './errors';
+import { claim, insertOrGet, markFinal, markSent, messageByKey, release, resultFromRow, type SendResult } from './outbound';
+import { loadRecipient, type Recipient } from './recipients';
+import type { ProviderReceipt, Providers } from './types';
+
+export type EmailContent = { subject: string; html?: string; text?: string; from?: string; replyTo?: string };
+export type SmsContent = { body: string };
+
+export type SendMessageInput = {
+	/** Enrollment + node + visit: the same key never sends twice. */
+	idempotencyKey: string;
+	customerId: string;
+	journeyId?: string;
+	enrollmentId?: string;
+	nodeId?: string;
+	/** The event templates see as `event` (usually the one that entered the journey). */
+	event?: Record<string, unknown>;
+	/** The offer templates see as `offer`; default: the one this enrollment granted last. */
+	offerCode?: string;
+	purpose?: Purpose;
+	consentPolicy?: ConsentPolicy;
+	/** At most `max` messages on this channel to the customer within `windowMs`. */
+	frequencyCap?: { max: number; windowMs: number };
+	now?: Date;
+} & ({ channel: 'email'; email: EmailContent } | { channel: 'sms'; sms: SmsContent });
+
+export type { SendResult } from './outbound';
+
+function addressOf(recipient: Recipient, channel: 'email' | 'sms'): string | null {
+	return channel === 'email' ? recipient.email : recipient.phone;
+}
+
+async function overCap(db: Db, row: Message, cap: { max: number; windowMs: number }, now: Date): Promise<boolean> {
+	const family = await customerFamily(db, row.customerId);
+	const [result] = await db
+		.select({ n: count() })
+		.from(messages)
+		.where(
+			and(
+				inArray(messages.customerId, family),
+				eq(messages.channel, row.channel),
+				ne(messages.id, row.id),
+				notInArray(messages.status, ['pending', 'skipped', 'failed']),
+				gt(messages.sentAt, new Date(now.getTime() - cap.windowMs))
+			)
+		);
+	return (result?.n ?? 0) >= cap.max;
+}
+
+/** Consent, suppression and caps as they stand now, not as they stood when the customer entered. */
+async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message, now: Date): Promise<SkipReason | null> {
+	const recipient = await loadRecipient(db, row.customerId);
+	if (!recipient) return 'no_customer';
+	if (recipient.erased) return 'erased';
+	if (!consentAllows(recipient, input.channel, input.consentPolicy ?? 'opt-out', input.purpose ?? 'marketing')) return 'no_consent';
+	if (await isSuppressed(db, input.channel, row.to)) return 'suppressed';
+	if (input.frequencyCap && (await overCap(db, row, input.frequencyCap, now))) return 'frequency_cap';
+	return null;
+}
+
+function dispatch(providers: Providers, row: Message): Promise<ProviderReceipt> {
+	const meta = row.meta as { format?: string; text?: string; from?: string; replyTo?: string; unsubscribeUrl?: string };
+	if (row.channel === 'sms') {
+		const { publicUrl, statusCallbacks } = providers.settings;
+		// Our id in the callback URL: Twilio's first callback can arrive before we have stored its SID.
+		const statusCallback = statusCallbacks ? `${publicUrl}/api/v1/webhooks/twilio/status?m=${encodeURIComponent(row.id)}` : undefined;
+		return providers.sms.send({ to: row.to, body: row.body, statusCallback });
+	}
+	const customArgs: Record<string, string> = { omnicanal_message_id: row.id };
+	if (row.journeyId) customArgs.omnicanal_journey_id = row.journeyId;
+	if (row.enrollmentId) customArgs.omnicanal_enrollment_id = row.enrollmentId;
+	if (row.nodeId) customArgs.omnicanal_node_id = row.nodeId;
+	const headers: Record<string, string> = meta.unsubscribeUrl
+		? { 'List-Unsubscribe': `<${meta.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+		: {};
+	const html = meta.format === 'html' ? row.body : undefined;
+	const text = meta.format === 'html' ? meta.text : row.body;
+	return providers.email.send({
+		to: row.to,
+		from: meta.from ?? providers.settings.emailFrom,
+		...(meta.replyTo ? { replyTo: meta.replyTo } : {}),
+		subject: row.subject ?? '',
+		...(html !== undefined ? { html } : {}),
+		...(text !== undefined ? { text } : {}),
+		headers,
+		customArgs
+	});
+}
+
+/**
+ * Sends one email or SMS for a journey step, at most once per idempotency key:
+ * 1. an earlier attempt's finished row is answered as is (`replayed`);
+ * 2. otherwise the rendered message is stored first (status `pending`), or `skipped` when there is nobody
+ *    or no address to send to;
+ * 3. consent, suppressions and the frequency cap are checked now;
+ * 4. one attempt claims the row, calls the provider (or the outbox) and records the outcome.
+ * Permanent provider errors come back as `outcome: 'failed'`; transient ones are thrown (TransientChannelError)
+ * so Temporal retries the activity, which then resumes from the stored row.
+ */
+export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<SendResult> {
+	const now = input.now ?? new Date();
+	let row = await messageByKey(db, input.idempotencyKey);
+	if (row && row.status !== 'pending') return resultFromRow(row, true);
+	if (!row) {
+		const recipient = await loadRecipient(db, input.customerId);
+		const address = recipient ? addressOf(recipient, input.channel) : null;
+		const draft =
+			recipient && address && !recipient.erased
+				? await draftMessage(db, providers, input, recipient, address, now)
+				: skippedDraft(providers, input, recipient?.customerId ?? input.customerId, !recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address', now);
+		const stored = await insertOrGet(db, draft);
+		row = stored.row;
+		if (row.status !== 'pending') return resultFromRow(row, !stored.inserted);
+	}
+
+	const skip = await sendTimeCheck(db, input, row, now);
+	if (skip) return resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false);
+
+	const claimed = await claim(db, row, now);
+	if ('finished' in claimed) return resultFromRow(claimed.finished, true);
+	try {
+		const receipt = await dispatch(providers, claimed);
+		return resultFromRow(await markSent(db, claimed.id, receipt, now), false);
+	} catch (err) {
+		if (err instanceof PermanentChannelError) {
+			if (err.info.code === 'recipient_opted_out' && claimed.channel === 'sms') {
+				await suppress(db, 'sms', claimed.to, 'provider_opt_out', now);
+				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'suppressed', now), false);
+			}
+			return resultFromRow(await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }), false);
+		}
+		// Transient (or unexpected): free the row and let Temporal retry the activity.
+		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now);
+		throw err;
+	}
+}

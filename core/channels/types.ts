@@ -1,0 +1,74 @@
+/**
+ * One provider interface per channel kind. Implementations: SendGrid / Twilio / Meta / Google, and the
+ * outbox used when a channel has no credentials (the message is recorded and shown in the UI, never sent).
+ */
+export type ProviderReceipt = {
+	/** The provider's id for what it accepted (SendGrid X-Message-Id, Twilio SID, Meta session, Google job). */
+	providerMessageId: string | null;
+	/** `queued` when the provider reports more to come (Twilio), `sent` once handed over for good. */
+	status: 'queued' | 'sent';
+	meta?: Record<string, unknown>;
+};
+
+export type OutgoingEmail = {
+	to: string;
+	from: string;
+	replyTo?: string;
+	subject: string;
+	html?: string;
+	text?: string;
+	headers: Record<string, string>;
+	/** Echoed back by SendGrid's event webhook; sent in personalizations[].custom_args (see DESIGN.md). */
+	customArgs: Record<string, string>;
+};
+
+export type OutgoingSms = { to: string; body: string; statusCallback?: string };
+
+/** Normalized identifiers: lower-cased e-mails, E.164 phones. Providers hash them their own way. */
+export type AudienceMember = { emails: string[]; phones: string[] };
+
+export type AudienceChange = {
+	audienceId: string;
+	action: 'add' | 'remove';
+	member: AudienceMember;
+	/** The customer's ads consent, passed on where the provider asks for it (Google, EU users). */
+	consent: 'granted' | 'denied' | 'unknown';
+};
+
+export interface EmailProvider {
+	readonly channel: 'email';
+	readonly name: string;
+	send(email: OutgoingEmail): Promise<ProviderReceipt>;
+}
+
+export interface SmsProvider {
+	readonly channel: 'sms';
+	readonly name: string;
+	send(sms: OutgoingSms): Promise<ProviderReceipt>;
+}
+
+export interface AudienceProvider {
+	readonly channel: 'ads';
+	readonly name: string;
+	sync(change: AudienceChange): Promise<ProviderReceipt>;
+}
+
+export type AdNetwork = 'meta' | 'google';
+
+export type ChannelSettings = {
+	/** Base of links in messages (unsubscribe, QR codes, status callbacks). */
+	publicUrl: string;
+	/** Signs unsubscribe links. */
+	appSecret: string;
+	/** Default sender: `Name <address>` or an address. */
+	emailFrom: string;
+	/** Ask Twilio for status callbacks only when PUBLIC_URL says where Twilio can reach us. */
+	statusCallbacks: boolean;
+};
+
+export type Providers = {
+	email: EmailProvider;
+	sms: SmsProvider;
+	audiences: Record<AdNetwork, AudienceProvider>;
+	settings: ChannelSettings;
+};

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import twilio from 'twilio';
+import type { Db } from '../../db/client';
+import { events } from '../../db/schema/events';
+import { messages, type MessageStatus } from '../../db/schema/messages';
+import { customerByIdentity } from '../../offers/customers';
+import { normalizePhone } from '../normalize';
+import { smsOptIn, smsOptOut } from '../opt-out';
+import { recordMessageEvent } from '../status';
+
+export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
+
+/**
+ * Twilio signs the full URL it called (as configured: scheme, host, path, query) plus the sorted POST
+ * parameters with HMAC-SHA1 under the auth token. Behind a proxy the request URL we see differs, so the
+ * caller passes the public URL (PUBLIC_URL + path + query).
+ */
+export function verifyTwilioSignature(input: { authToken: string; signature: string; url: string; params: Record<string, string> }): boolean {
+	return twilio.validateRequest(input.authToken, input.signature, input.url, input.params);
+}
+
+const statusFor: Record<string, MessageStatus> = {
+	accepted: 'queued',
+	scheduled: 'queued',
+	queued: 'queued',
+	sending: 'sent',
+	sent: 'sent',
+	delivered: 'delivered',
+	read: 'opened',
+	undelivered: 'undelivered',
+	failed: 'failed',
+	canceled: 'failed'
+};
+
+/** Records a status callback. `messageId` is ours, from the callback URL; else the SID finds the message. */
+export async function recordTwilioStatus(db: Db, params: Record<string, string>, messageId: string | null, now: Date): Promise<'recorded' | 'duplicate' | 'unmatched' | 'ignored'> {
+	const twilioStatus = params.MessageStatus ?? params.SmsStatus ?? '';
+	const status = statusFor[twilioStatus];
+	if (!status) return 'ignored';
+	const sid = params.MessageSid ?? params.SmsSid ?? '';
+	const [row] = messageId
+		? await db.select({ id: messages.id }).from(messages).where(eq(messages.id, messageId))
+		: sid
+			? await db.select({ id: messages.id }).from(messages).where(eq(messages.providerMessageId, sid))
+			: [];
+	if (!row) return 'unmatched';
+	// Twilio sends no event id; one status per message SID happens once.
+	return recordMessageEvent(db, { messageId: row.id, status, providerEventId: `twilio:${sid || row.id}:${twilioStatus}`, raw: params, at: now });
+}
+
+/** The carrier-standard keywords (CTIA; Twilio's Advanced Opt-Out defaults), matched on the whole message. */
+const STOP = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
+const START = new Set(['START', 'UNSTOP', 'YES']);
+const HELP = new Set(['HELP', 'INFO']);
+
+export type SmsKeyword = 'stop' | 'start' | 'help' | null;
+
+export function smsKeyword(body: string): SmsKeyword {
+	const word = body.trim().toUpperCase().replace(/[\s.!?-]+/g, '');
+	if (STOP.has(word)) return 'stop';
+	if (START.has(word)) return 'start';
+	if (HELP.has(word)) return 'help';
+	return null;
+}
+
+export type InboundResult = { keyword: SmsKeyword; customerId: string | null; reply: string | null; eventIds: string[] };
+
+/**
+ * An inbound text: STOP and its synonyms switch SMS off for the number (consent and suppression), START
+ * and its synonyms switch it back on, HELP gets an answer. Every inbound text from a known customer also
+ * becomes an `sms_received` event, so journeys can wait for a reply and staff see it on the timeline.
+ */
+export async function handleInboundSms(db: Db, params: Record<string, string>, options: { helpText: string; now: Date }): Promise<InboundResult> {
+	// Twilio sends E.164 already; keep it even when our number metadata does not know the range.
+	const raw = (params.From ?? '').trim();
+	const from = normalizePhone(raw) ?? (/^\+\d{6,15}$/.test(raw) ? raw : null);
+	const body = params.Body ?? '';
+	const keyword = smsKeyword(body);
+	const customerId = from ? await customerByIdentity(db, 'phone', from) : null;
+	if (from && keyword === 'stop') await smsOptOut(db, customerId, from, options.now);
+	if (from && keyword === 'start') await smsOptIn(db, customerId, from, options.now);
+	const eventIds: string[] = [];
+	if (customerId && params.MessageSid) {
+		const [row] = await db
+			.insert(events)
+			.values({
+				id: randomUUID(),
+				messageId: `twilio:${params.MessageSid}`,
+				type: 'track',
+				name: 'sms_received',
+				customerId,
+				properties: { body, keyword, from, to: params.To ?? null, messageSid: params.MessageSid },
+				context: { source: 'twilio' },
+				timestamp: options.now
+			})
+			.onConflictDoNothing()
+			.returning({ id: events.id });
+		if (row) eventIds.push(row.id);
+	}
+	// STOP/START: Twilio (Advanced Opt-Out) answers those itself; a second reply would be noise.
+	return { keyword, customerId, reply: keyword === 'help' ? options.helpText : null, eventIds };
+}
+
+/** A TwiML answer: one reply message, or none. */
+export function twimlReply(text: string | null): string {
+	const response = new twilio.twiml.MessagingResponse();
+	if (text) response.message(text);
+	return response.toString();
+}
