@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppEnv } from '../core/config/env';
 import type { DbHandle } from '../core/db/client';
+import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { connectClient } from '../core/temporal/connection';
 import { createWorker } from '../worker/worker';
 import { buildWebIfStale } from './build-if-stale';
 
@@ -27,6 +29,9 @@ export type RunningProduct = { url: string; stop(): Promise<void> };
 export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	const { worker, connection } = await createWorker({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress }, { db: o.db.db });
 	const running = worker.run();
+	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
+	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });
+	const routing = startRoutingLoop(createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE }));
 
 	buildWebIfStale(o.root, o.log);
 	process.env.TEMPORAL_ADDRESS = o.temporalAddress;
@@ -51,6 +56,8 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 		async stop() {
 			await new Promise((ok) => http.close(ok));
 			http.closeAllConnections();
+			await routing.stop();
+			await temporalClient.connection.close();
 			if (worker.getState() === 'RUNNING') worker.shutdown();
 			await running;
 			await connection.close();

@@ -1,5 +1,7 @@
 import { loadEnv } from '../core/config/env';
 import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
+import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { connectClient } from '../core/temporal/connection';
 import { createWorker } from './worker';
 
 /**
@@ -13,10 +15,14 @@ async function run(): Promise<void> {
 	try {
 		await migrate(handle);
 		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: handle.db });
+		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
+		const routing = startRoutingLoop(createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }));
 		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);
 		try {
 			await worker.run();
 		} finally {
+			await routing.stop();
+			await client.connection.close();
 			await connection.close();
 		}
 	} finally {

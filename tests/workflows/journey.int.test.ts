@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../core/db/client';
@@ -8,10 +8,11 @@ import { customers } from '../../core/db/schema/customers';
 import { enrollments } from '../../core/db/schema/journeys';
 import { offers } from '../../core/db/schema/offers';
 import { enrol, routeEvent, type Router } from '../../core/routing/index';
+import { pickVariant } from '../../core/journey/hash';
 import { localDateTime } from '../../core/journey/zone';
 import type { JourneyResult } from '../../workflows/messages';
 import { freshDb } from '../helpers/db';
-import { insertCustomer, journeyWorker, linearJourney, publishTestJourney, stepsOf, storeEvent, testRouter } from '../helpers/journeys';
+import { insertCustomer, journeyBundle, journeyWorker, linearJourney, publishTestJourney, stepsOf, storeEvent, testRouter } from '../helpers/journeys';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
 const DAY = 24 * 3600 * 1000;
@@ -28,6 +29,8 @@ describe('journey interpreter (time-skipping)', () => {
 	let router: Router;
 	let running: Promise<void>;
 	const taskQueue = `journeys-${randomUUID()}`;
+	/** Every enrollment these tests ran, replayed at the end against the current workflow code. */
+	const finished: string[] = [];
 
 	beforeAll(async () => {
 		[env, db] = await Promise.all([createTimeSkippingEnv(), freshDb('pglite')]);
@@ -46,6 +49,7 @@ describe('journey interpreter (time-skipping)', () => {
 		const live = await publishTestJourney(db, def);
 		const result = await enrol(router, live, customerId, { id: `entry-${randomUUID()}`, name: 'entry', properties: props, timestamp: Date.now() });
 		if (!result.enrolled) throw new Error(`not enrolled: ${result.reason}`);
+		finished.push(result.enrollmentId);
 		return { live, id: result.enrollmentId, handle: env.client.workflow.getHandle(result.enrollmentId) };
 	}
 
@@ -131,12 +135,13 @@ describe('journey interpreter (time-skipping)', () => {
 	});
 
 	it('branches on traits and splits A/B deterministically', async () => {
+		const variants = [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }];
 		const def = {
 			schemaVersion: 1 as const,
 			nodes: [
 				manual,
 				{ id: 'tier', type: 'condition' as const, branches: [{ id: 'gold', label: 'Gold', match: 'all' as const, conditions: [{ kind: 'trait' as const, path: 'tier', op: 'eq' as const, value: 'gold' }] }] },
-				{ id: 'ab', type: 'randomSplit' as const, variants: [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }] },
+				{ id: 'ab', type: 'randomSplit' as const, variants },
 				{ id: 'gold-exit', type: 'exit' as const },
 				{ id: 'a-exit', type: 'exit' as const },
 				{ id: 'b-exit', type: 'exit' as const }
@@ -158,8 +163,7 @@ describe('journey interpreter (time-skipping)', () => {
 		const g: JourneyResult = await goldRun.handle.result();
 		const o: JourneyResult = await otherRun.handle.result();
 		expect(g.path.at(-1)!.nodeId).toBe('gold-exit');
-		const { pickVariant } = await import('../../core/journey/hash');
-		expect(o.path.at(-1)!.nodeId).toBe(`${pickVariant(other, 'ab', def.nodes[2]!.variants)}-exit`);
+		expect(o.path.at(-1)!.nodeId).toBe(`${pickVariant(other, 'ab', variants)}-exit`);
 	});
 
 	it('ends early as converted when a goal event arrives, and exits on exit criteria', async () => {
@@ -194,5 +198,16 @@ describe('journey interpreter (time-skipping)', () => {
 		await env.client.workflow.getHandle((first as { enrollmentId: string }).enrollmentId).result();
 		const later = await enrol(router, live, customerId, { ...entry, id: `entry-${randomUUID()}` });
 		expect(later).toEqual({ enrolled: false, reason: 'reentry_not_allowed' });
+	});
+
+	it('replays every recorded history without non-determinism', async () => {
+		expect(finished.length).toBeGreaterThanOrEqual(8);
+		const histories = await Promise.all(finished.map(async (workflowId) => ({ workflowId, history: await env.client.workflow.getHandle(workflowId).fetchHistory() })));
+		const replayed: string[] = [];
+		for await (const result of Worker.runReplayHistories({ workflowBundle: await journeyBundle() }, histories)) {
+			expect(result.error, `${result.workflowId}: ${String(result.error)}`).toBeUndefined();
+			replayed.push(result.workflowId);
+		}
+		expect(replayed).toHaveLength(finished.length);
 	});
 });
