@@ -1,0 +1,15 @@
+export * from './consent';
+export { chooseMergeGroup, type Candidate } from './group';
+export * from './identifier';
+export * from './lookup';
+export { eraseCustomer } from './erase';
+export { mergeCustomers } from './merge';
+export * from './money';
+export * from './normalize';
+export * from './profile';
+export * from './resolve';
+export { MergeSnapshot } from './snapshot';
+export * from './traits';
+export { inTransaction, lockKeys, rowsOf, type Tx } from './tx';
+export * from './undo';
+export { unmergeProfile } from './unmerge';

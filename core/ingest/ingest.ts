@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { customers, identities } from '../db/schema/customers';
+import { events } from '../db/schema/events';
+import { identifierKey, type Identifier } from '../identity/identifier';
+import { liveCustomerId } from '../identity/lookup';
+import { applyProfileInput, profileFields } from '../identity/profile';
+import { resolveCustomer } from '../identity/resolve';
+import { inTransaction, lockKeys, type Tx } from '../identity/tx';
+import { refreshSegmentsForCustomer } from '../segments/refresh';
+import { eventRow, profileInput } from './event';
+import { identifiersOf } from './identifiers';
+import type { Message } from './schema';
+import { eventTime } from './timestamp';
+import { validateMessages } from './validate';
+
+export type IngestOptions = { receivedAt?: Date };
+
+export type Accepted = {
+	eventId: string;
+	messageId: string;
+	/** The live profile the event belongs to once the whole batch is in (after any merge it caused). */
+	customerId: string;
+	/** The messageId was seen before: nothing was written and `eventId` is the original event. */
+	duplicate: boolean;
+};
+
+export type IngestResult = {
+	accepted: Accepted[];
+	/**
+	 * Events committed by this call, for `notifyRouter`: the new (non-duplicate) messages, then the
+	 * `segment_entered` / `segment_left` events for membership changes they caused.
+	 */
+	eventIds: string[];
+	/** Segments each customer entered or left (journeys with a segment trigger enrol on `entered`). */
+	segments: { customerId: string; entered: string[]; left: string[] }[];
+	/** `merges` rows written; each can be undone with `undoMerge`. */
+	mergeIds: number[];
+};
+
+type Prepared = { message: Message; eventId: string; messageId: string; at: Date; identifiers: Identifier[] };
+
+function prepare(message: Message, receivedAt: Date): Prepared {
+	const eventId = randomUUID();
+	// Segment's libraries always send a messageId; a hand-written call without one simply cannot be deduped.
+	return { message, eventId, messageId: message.messageId ?? `oc-${eventId}`, at: eventTime(message, receivedAt), identifiers: identifiersOf(message) };
+}
+
+/** alias: `previousId` is whatever id the person had (usually an anonymousId, sometimes an old userId). */
+async function aliasIdentifiers(tx: Tx, p: Prepared): Promise<Identifier[]> {
+	const previousId = p.message.type === 'alias' ? p.message.previousId! : '';
+	const known = await tx
+		.select({ kind: identities.kind, value: identities.value })
+		.from(identities)
+		.where(and(inArray(identities.kind, ['userId', 'anonymousId']), eq(identities.value, previousId)));
+	return [...p.identifiers, ...(known.length ? known : [{ kind: 'anonymousId' as const, value: previousId }])];
+}
+
+function lockKeysOf(p: Prepared): string[] {
+	const keys = [`messageId:${p.messageId}`, ...p.identifiers.map(identifierKey)];
+	if (p.message.type === 'alias') keys.push(`userId:${p.message.previousId}`, `anonymousId:${p.message.previousId}`);
+	return keys;
+}
+
+/**
+ * Stores a batch of Segment messages in ONE transaction — all or nothing: validates them (throws
+ * `IngestValidationError`, having written nothing), resolves each sender to one profile (creating or merging),
+ * inserts the event, updates the profile, then re-evaluates segments for the profiles touched. A messageId
+ * already stored is a retry: it is answered with the original event and writes nothing. Everything returned
+ * is committed.
+ */
+export async function ingestMessages(db: Db, messages: readonly unknown[], opts: IngestOptions = {}): Promise<IngestResult> {
+	const receivedAt = opts.receivedAt ?? new Date();
+	const prepared = validateMessages(messages).map((m) => prepare(m, receivedAt));
+	return inTransaction(db, async (tx) => {
+		// Same identifiers or messageIds in concurrent batches: one waits for the other instead of duplicating a person.
+		await lockKeys(tx, prepared.flatMap(lockKeysOf));
+		const seen = new Map<string, { id: string; customerId: string }>();
+		if (prepared.length) {
+			const existing = await tx
+				.select({ id: events.id, customerId: events.customerId, messageId: events.messageId })
+				.from(events)
+				.where(inArray(events.messageId, [...new Set(prepared.map((p) => p.messageId))]));
+			for (const e of existing) seen.set(e.messageId, e);
+		}
+		const results: Array<Omit<Accepted, 'customerId'> & { customerAtIngest: string }> = [];
+		const mergeIds: number[] = [];
+		for (const p of prepared) {
+			const dup = seen.get(p.messageId);
+			if (dup) {
+				results.push({ eventId: dup.id, messageId: p.messageId, customerAtIngest: dup.customerId, duplicate: true });
+				continue;
+			}
+			const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
+			const { customer, mergeIds: merged } = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
+			await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, receivedAt));
+			await tx.update(customers).set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at))).where(eq(customers.id, customer.id));
+			seen.set(p.messageId, { id: p.eventId, customerId: customer.id });
+			mergeIds.push(...merged);
+			results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: customer.id, duplicate: false });
+		}
+		// A later message of the batch may have merged an earlier one's profile away: report where each ended up.
+		const live = new Map<string, string>();
+		for (const r of results) {
+			if (!live.has(r.customerAtIngest)) live.set(r.customerAtIngest, (await liveCustomerId(tx, r.customerAtIngest)) ?? r.customerAtIngest);
+		}
+		const accepted = results.map(({ customerAtIngest, ...r }) => ({ ...r, customerId: live.get(customerAtIngest)! }));
+		const touched = [...new Set(accepted.filter((a) => !a.duplicate).map((a) => a.customerId))];
+		const segments: IngestResult['segments'] = [];
+		const eventIds = accepted.filter((a) => !a.duplicate).map((a) => a.eventId);
+		for (const customerId of touched) {
+			const changes = await refreshSegmentsForCustomer(tx, customerId, { asOf: receivedAt });
+			if (changes.entered.length || changes.left.length) segments.push({ customerId, entered: changes.entered, left: changes.left });
+			eventIds.push(...changes.eventIds);
+		}
+		return { accepted, eventIds, segments, mergeIds };
+	});
+}

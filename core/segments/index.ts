@@ -1,0 +1,6 @@
+export * from './count';
+export * from './definition';
+export { liveCustomer, segmentPredicate } from './compile';
+export * from './refresh';
+export { recordTransitions, transitionMessageId, type SegmentTransition } from './signals';
+export * from './store';
