@@ -6,6 +6,7 @@ import type { AppEnv } from '../core/config/env';
 import type { DbHandle } from '../core/db/client';
 import { createRouter, startRoutingLoop } from '../core/routing/index';
 import { connectClient } from '../core/temporal/connection';
+import { activityDepsFromEnv } from '../worker/activities/index';
 import { createWorker } from '../worker/worker';
 import { buildWebIfStale } from './build-if-stale';
 
@@ -27,7 +28,7 @@ export type RunningProduct = { url: string; stop(): Promise<void> };
  * the same boot path. Expects the database handle to be registered with `sharedDb` already.
  */
 export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
-	const { worker, connection } = await createWorker({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress }, { db: o.db.db });
+	const { worker, connection } = await createWorker({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress }, activityDepsFromEnv(o.env, o.db.db));
 	const running = worker.run();
 	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
 	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });

@@ -2,6 +2,7 @@ import { loadEnv } from '../core/config/env';
 import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
 import { createRouter, startRoutingLoop } from '../core/routing/index';
 import { connectClient } from '../core/temporal/connection';
+import { activityDepsFromEnv } from './activities/index';
 import { createWorker } from './worker';
 
 /**
@@ -14,7 +15,7 @@ async function run(): Promise<void> {
 	const handle = await sharedDb(targetFromEnv(env));
 	try {
 		await migrate(handle);
-		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, { db: handle.db });
+		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, activityDepsFromEnv(env, handle.db));
 		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
 		const routing = startRoutingLoop(createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }));
 		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);

@@ -9,7 +9,8 @@ import { journeys, journeyVersions, stepLog } from '../../core/db/schema/journey
 import type { JourneyDefinition } from '../../core/journey/definition';
 import { parseJourney } from '../../core/journey/validate';
 import { createRouter, type LiveJourney, type Router } from '../../core/routing/index';
-import { createActivities } from '../../worker/activities/index';
+import { loadEnv } from '../../core/config/env';
+import { activityDepsFromEnv, createActivities } from '../../worker/activities/index';
 import { workflowsPath } from '../../worker/worker';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -21,7 +22,7 @@ export function journeyBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 /** A worker with the real activities on `db`, on its own task queue. */
 export async function journeyWorker(connection: Worker['options']['connection'] & object, db: DbHandle, taskQueue: string): Promise<Worker> {
-	return Worker.create({ connection, taskQueue, workflowBundle: await journeyBundle(), activities: createActivities({ db: db.db }) });
+	return Worker.create({ connection, taskQueue, workflowBundle: await journeyBundle(), activities: createActivities(activityDepsFromEnv(loadEnv({ APP_SECRET: 'test-secret' }), db.db)) });
 }
 
 /** Stores the definition as a published, active journey (validated first, as publishing does). */

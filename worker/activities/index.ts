@@ -1,13 +1,24 @@
 import type { Db } from '../../core/db/client';
 import type { JourneyActivities } from '../../workflows/activity-types';
 import { loadConditionContext } from './condition-context';
-import { nonRetryable } from './keys';
+import { createProviders, type ProviderEnv } from '../../core/channels/providers';
+import type { Providers } from '../../core/channels/types';
+import type { AppEnv } from '../../core/config/env';
+import { callWebhookStep, createStoreTaskStep, sendEmailStep, sendSmsStep, syncAdAudienceStep } from './channels';
 import { grantOfferStep } from './offers';
 import { updateProfile } from './profile';
 import { customerTimeZone, recordProgress } from './progress';
 
 export interface ActivityDeps {
 	db: Db;
+	providers: Providers;
+	/** Signs the webhook step's requests (WEBHOOK_SIGNING_SECRET, else APP_SECRET). */
+	webhookSecret?: string;
+}
+
+/** Production wiring: providers from the environment (the outbox where credentials are absent). */
+export function activityDepsFromEnv(env: ProviderEnv & Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'>, db: Db): ActivityDeps {
+	return { db, providers: createProviders(env), webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? env.APP_SECRET ?? process.env.APP_SECRET };
 }
 
 /**
@@ -16,20 +27,17 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
 	const { db } = deps;
-	const notYet = (what: string) => async (): Promise<never> => {
-		throw nonRetryable(`${what} is not available in this build`);
-	};
 	return {
 		recordProgress: (ref, update) => recordProgress(db, ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),
 		grantOffer: (input) => grantOfferStep(db, input),
 		updateProfile: (input) => updateProfile(db, input),
-		sendEmail: notYet('email'),
-		sendSms: notYet('SMS'),
-		syncAdAudience: notYet('ad audiences'),
-		createStoreTask: notYet('store tasks'),
-		callWebhook: notYet('webhooks')
+		sendEmail: (input) => sendEmailStep(deps, input),
+		sendSms: (input) => sendSmsStep(deps, input),
+		syncAdAudience: (input) => syncAdAudienceStep(deps, input),
+		createStoreTask: (input) => createStoreTaskStep(deps, input),
+		callWebhook: (input) => callWebhookStep(deps, input)
 	} satisfies JourneyActivities;
 }
 

@@ -1,0 +1,143 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../core/db/client';
+import { callWebhook, createStoreTask, isChannelError, PermanentChannelError, sendMessage, syncAudience, type SendResult } from '../../core/channels/index';
+import type { Providers } from '../../core/channels/types';
+import { latestOfferForEnrollment } from '../../core/offers/index';
+import { customers } from '../../core/db/schema/customers';
+import { offers } from '../../core/db/schema/offers';
+import { survivorOf } from '../../core/offers/customers';
+import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/journey/time';
+import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/journey/nodes';
+import type { JourneySettings } from '../../core/journey/settings';
+import { renderTemplate } from '../../core/channels/template';
+import type { ActionInput, ActionOutcome } from '../../workflows/activity-types';
+import { customerTimeZone } from './progress';
+import { nonRetryable, stepKey } from './keys';
+
+export type ChannelDeps = { db: Db; providers: Providers; webhookSecret?: string };
+
+/** A provider's permanent refusal (4xx) is not retried; anything else is thrown for Temporal to retry. */
+function asActivityError(err: unknown): unknown {
+	if (err instanceof PermanentChannelError) return nonRetryable(err.message, err.info);
+	return err;
+}
+
+function outcomeOf(result: SendResult): ActionOutcome {
+	const detail = { messageId: result.messageId, provider: result.provider, replayed: result.replayed };
+	if (result.outcome === 'sent') return { status: 'done', detail: { ...detail, providerMessageId: result.providerMessageId } };
+	if (result.outcome === 'skipped') return { status: 'skipped', reason: result.reason, detail };
+	throw nonRetryable(`${result.error.code}: ${result.error.message}`, detail);
+}
+
+/** Quiet hours are checked at send time in the customer's zone: a send that falls inside them waits. */
+async function quietUntil(db: Db, input: ActionInput<unknown>, now: Date): Promise<number | null> {
+	if (!input.settings.quietHours) return null;
+	const zone = resolveTimeZone(await customerTimeZone(db, input.ref), input.settings.defaultTimeZone);
+	const delay = quietHoursDelay(now.getTime(), input.settings.quietHours, zone);
+	return delay > 0 ? now.getTime() + delay : null;
+}
+
+/** The journey's cap for this channel (a channel-specific cap before an all-channels one). */
+function capFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms') {
+	const caps = settings.frequencyCaps ?? [];
+	const cap = caps.find((c) => c.channel === channel) ?? caps.find((c) => c.channel === 'all');
+	return cap && { max: cap.max, windowMs: durationToMs(cap.per) };
+}
+
+function common(input: ActionInput<{ id: string }>) {
+	return {
+		idempotencyKey: stepKey(input.ref, input.node.id, input.visit),
+		customerId: input.ref.customerId, journeyId: input.ref.journeyId, enrollmentId: input.ref.enrollmentId, nodeId: input.node.id,
+		event: input.entryEvent ? { name: input.entryEvent.name, properties: input.entryEvent.properties, timestamp: new Date(input.entryEvent.timestamp).toISOString() } : undefined
+	};
+}
+
+export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEmailNode>, now = new Date()): Promise<ActionOutcome> {
+	const until = await quietUntil(deps.db, input, now);
+	if (until) return { status: 'held', until, reason: 'quiet hours' };
+	const { node } = input;
+	try {
+		const result = await sendMessage(deps.db, deps.providers, {
+			...common(input), channel: 'email', frequencyCap: capFor(input.settings, 'email'), now,
+			email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from }
+		});
+		return outcomeOf(result);
+	} catch (err) {
+		throw asActivityError(err);
+	}
+}
+
+export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsNode>, now = new Date()): Promise<ActionOutcome> {
+	const until = await quietUntil(deps.db, input, now);
+	if (until) return { status: 'held', until, reason: 'quiet hours' };
+	try {
+		const result = await sendMessage(deps.db, deps.providers, { ...common(input), channel: 'sms', frequencyCap: capFor(input.settings, 'sms'), now, sms: { body: input.node.body } });
+		return outcomeOf(result);
+	} catch (err) {
+		throw asActivityError(err);
+	}
+}
+
+export async function syncAdAudienceStep(deps: ChannelDeps, input: ActionInput<AdAudienceNode>, now = new Date()): Promise<ActionOutcome> {
+	const { node } = input;
+	try {
+		const { event: _event, ...rest } = common(input);
+		const result = await syncAudience(deps.db, deps.providers, { ...rest, network: node.provider, audienceId: node.audienceId, action: node.action, now });
+		return outcomeOf(result);
+	} catch (err) {
+		throw asActivityError(err);
+	}
+}
+
+export async function createStoreTaskStep(deps: ChannelDeps, input: ActionInput<StoreTaskNode>, now = new Date()): Promise<ActionOutcome> {
+	const { node, ref } = input;
+	const offer = node.offerNodeId ? await offerOfStep(deps.db, ref.enrollmentId, node.offerNodeId) : null;
+	const storeId = node.store.kind === 'fixed' ? node.store.storeId : ((await preferredStore(deps.db, ref.customerId)) ?? node.store.fallbackStoreId);
+	const task = await createStoreTask(deps.db, {
+		taskKey: stepKey(ref, node.id, input.visit), customerId: ref.customerId, journeyId: ref.journeyId, enrollmentId: ref.enrollmentId,
+		nodeId: node.id, storeId, title: node.title, instructions: node.instructions, offerId: offer?.id, now
+	});
+	return { status: 'done', detail: { taskId: task.id, storeId: task.storeId, offerId: offer?.id ?? null } };
+}
+
+export async function callWebhookStep(deps: ChannelDeps, input: ActionInput<WebhookNode>, now = new Date()): Promise<ActionOutcome> {
+	const { node } = input;
+	const key = stepKey(input.ref, node.id, input.visit);
+	const body = node.body === undefined
+		? { journeyId: input.ref.journeyId, enrollmentId: input.ref.enrollmentId, customerId: input.ref.customerId, nodeId: node.id, event: input.entryEvent ?? null }
+		: await renderTemplate(node.body, await webhookContext(deps, input, now), 'text');
+	try {
+		const result = await callWebhook({ url: node.url, body, headers: node.headers, secret: deps.webhookSecret, idempotencyKey: key, timeoutMs: 10_000, now });
+		if (!result.ok) throw nonRetryable(`${result.error.code}: ${result.error.message}`, { status: result.status });
+		return { status: 'done', detail: { status: result.status } };
+	} catch (err) {
+		if (isChannelError(err)) throw asActivityError(err);
+		throw err;
+	}
+}
+
+async function offerOfStep(db: Db, enrollmentId: string, nodeId: string) {
+	const [row] = await db.select({ id: offers.id }).from(offers).where(and(eq(offers.enrollmentId, enrollmentId), eq(offers.nodeId, nodeId))).orderBy(desc(offers.createdAt)).limit(1);
+	return row ?? null;
+}
+
+/** The store a customer calls theirs: the `preferred_store` (or `store_id`) trait. */
+async function preferredStore(db: Db, customerId: string): Promise<string | undefined> {
+	const id = (await survivorOf(db, customerId)) ?? customerId;
+	const [row] = await db.select({ traits: customers.traits }).from(customers).where(eq(customers.id, id));
+	const value = row?.traits.preferred_store ?? row?.traits.store_id;
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/** What a webhook body template sees: the customer's traits, the entry event and the enrollment's offer. */
+async function webhookContext(deps: ChannelDeps, input: ActionInput<WebhookNode>, now: Date) {
+	const id = (await survivorOf(deps.db, input.ref.customerId)) ?? input.ref.customerId;
+	const [row] = await deps.db.select({ traits: customers.traits }).from(customers).where(eq(customers.id, id));
+	const offer = await latestOfferForEnrollment(deps.db, input.ref.enrollmentId, now);
+	return {
+		customer: { ...(row?.traits ?? {}), id },
+		event: common(input).event ?? {},
+		offer: offer && { code: offer.code, title: offer.title, kind: offer.kind, value: offer.value, currency: offer.currency, display: '', expiresAt: offer.expiresAt, qrUrl: '' },
+		links: { unsubscribe: '' }
+	};
+}
