@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { enrollments } from '../../core/db/schema/journeys';
+import { messages } from '../../core/db/schema/messages';
 import { offers } from '../../core/db/schema/offers';
 import { enrol, routeEvent, type Router } from '../../core/routing/index';
 import { pickVariant } from '../../core/journey/hash';
@@ -134,6 +135,33 @@ describe('journey interpreter (time-skipping)', () => {
 		expect(result.path[2]!.at - result.path[1]!.at).toBeLessThanOrEqual(DAY);
 	});
 
+	it('holds an email that falls in quiet hours until they end in the customer’s zone, then sends it once', async () => {
+		const customerId = await insertCustomer(db, { timezone: 'Asia/Tokyo', traits: { email: 'kenji@example.jp' } });
+		const { id, handle } = await enter(
+			linearJourney(
+				manual,
+				[
+					{ id: 'late', type: 'wait', mode: 'localTime', time: '22:30' },
+					{ id: 'mail', type: 'sendEmail', subject: 'Hello', text: 'Hi {{ customer.email }}' }
+				],
+				// The journey's default zone is New York's; Tokyo's night must win for a customer who lives there.
+				{ quietHours: { start: '21:00', end: '08:00' }, defaultTimeZone: 'America/New_York' }
+			),
+			customerId
+		);
+		const result: JourneyResult = await handle.result();
+		expect(result.status).toBe('completed');
+		const steps = await stepsOf(db, id);
+		const held = steps.find((s) => s.nodeId === 'mail' && s.kind === 'held');
+		const done = steps.find((s) => s.nodeId === 'mail' && s.kind === 'completed');
+		expect(held?.reason).toBe('quiet hours');
+		expect(localDateTime(held!.at.getTime(), 'Asia/Tokyo')).toMatchObject({ hour: 22, minute: 30 });
+		expect(localDateTime(done!.at.getTime(), 'Asia/Tokyo')).toMatchObject({ hour: 8, minute: 0 });
+		const sentMail = await db.db.select().from(messages).where(eq(messages.enrollmentId, id));
+		expect(sentMail).toHaveLength(1);
+		expect(sentMail[0]).toMatchObject({ channel: 'email', to: 'kenji@example.jp', status: 'sent' });
+	});
+
 	it('branches on traits and splits A/B deterministically', async () => {
 		const variants = [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }];
 		const def = {
@@ -201,7 +229,7 @@ describe('journey interpreter (time-skipping)', () => {
 	});
 
 	it('replays every recorded history without non-determinism', async () => {
-		expect(finished.length).toBeGreaterThanOrEqual(8);
+		expect(finished.length).toBeGreaterThanOrEqual(9);
 		const histories = await Promise.all(finished.map(async (workflowId) => ({ workflowId, history: await env.client.workflow.getHandle(workflowId).fetchHistory() })));
 		const replayed: string[] = [];
 		for await (const result of Worker.runReplayHistories({ workflowBundle: await journeyBundle() }, histories)) {

@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/client';
 import type { JourneyActivities } from '../../workflows/activity-types';
 import { loadConditionContext } from './condition-context';
+import { activityNow } from './keys';
 import { createProviders, type ProviderEnv } from '../../core/channels/providers';
 import type { Providers } from '../../core/channels/types';
 import type { AppEnv } from '../../core/config/env';
@@ -31,13 +32,13 @@ export function createActivities(deps: ActivityDeps) {
 		recordProgress: (ref, update) => recordProgress(db, ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),
-		grantOffer: (input) => grantOfferStep(db, input),
-		updateProfile: (input) => updateProfile(db, input),
-		sendEmail: (input) => sendEmailStep(deps, input),
-		sendSms: (input) => sendSmsStep(deps, input),
-		syncAdAudience: (input) => syncAdAudienceStep(deps, input),
-		createStoreTask: (input) => createStoreTaskStep(deps, input),
-		callWebhook: (input) => callWebhookStep(deps, input)
+		grantOffer: (input) => grantOfferStep(db, input, activityNow()),
+		updateProfile: (input) => updateProfile(db, input, activityNow()),
+		sendEmail: (input) => sendEmailStep(deps, input, activityNow()),
+		sendSms: (input) => sendSmsStep(deps, input, activityNow()),
+		syncAdAudience: (input) => syncAdAudienceStep(deps, input, activityNow()),
+		createStoreTask: (input) => createStoreTaskStep(deps, input, activityNow()),
+		callWebhook: (input) => callWebhookStep(deps, input, activityNow())
 	} satisfies JourneyActivities;
 }
 
