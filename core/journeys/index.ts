@@ -13,4 +13,4 @@ export { publish, setStatus, type PublishResult, type StatusAction } from './lif
 export { outlineOf, type OutlineStep } from './outline';
 export { resolveCustomer } from './customers';
 export { validateDefinition, type DraftProblem, type DraftValidation } from './validation';
-export { getVersion, listVersions, type VersionSummary } from './versions';
+export { getVersion, hasUnpublishedChanges, listVersions, type VersionSummary } from './versions';

@@ -1,8 +1,10 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { enrollments, journeyVersions, type JourneyVersion } from '../db/schema/journeys';
+import { enrollments, journeyVersions, type Journey, type JourneyVersion } from '../db/schema/journeys';
+import { validateJourney } from '../journey/validate';
 import { JourneyError } from './errors';
 import { getJourney } from './journeys';
+import { sameJson } from './same-json';
 
 export type VersionSummary = Omit<JourneyVersion, 'definition' | 'journeyId'> & { live: boolean; enrollmentCount: number };
 
@@ -31,4 +33,17 @@ export async function getVersion(db: Db, journeyId: string, version: number): Pr
 		.where(and(eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)));
 	if (!row) throw new JourneyError('not_found', `This journey has no version ${version}.`);
 	return row;
+}
+
+/** Whether publishing now would mint a new version: the draft, as publishing would store it, differs from the latest. */
+export async function hasUnpublishedChanges(db: Db, journey: Journey): Promise<boolean> {
+	const [latest] = await db
+		.select({ definition: journeyVersions.definition })
+		.from(journeyVersions)
+		.where(eq(journeyVersions.journeyId, journey.id))
+		.orderBy(desc(journeyVersions.version))
+		.limit(1);
+	if (!latest) return true;
+	// Compared as publishing stores it (keys the schema does not know are dropped), so they do not count as changes.
+	return !sameJson(latest.definition, validateJourney(journey.draft).definition ?? journey.draft);
 }

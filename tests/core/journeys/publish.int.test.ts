@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
-import { JourneyError, createJourney, getJourney, getVersion, listVersions, publish, setStatus, updateDraft } from '../../../core/journeys/index';
+import { JourneyError, createJourney, getJourney, getVersion, hasUnpublishedChanges, listVersions, publish, setStatus, updateDraft } from '../../../core/journeys/index';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { addEnrollment, brokenJourney, waitingJourney } from './fixtures';
 
@@ -30,9 +30,13 @@ describe.each(dbKinds())('publishing and status on %s', (kind) => {
 		// A double click: same draft, no new version.
 		expect(await publish(h.db, journey.id, by)).toMatchObject({ version: 1, created: false });
 
+		// Keys the schema does not know are not changes; a new label is.
+		await updateDraft(h.db, journey.id, { draft: { ...waitingJourney(), note: 'scratch' } });
+		expect(await hasUnpublishedChanges(h.db, await getJourney(h.db, journey.id))).toBe(false);
 		const changed = waitingJourney();
 		changed.nodes[1]!.label = 'Give it two days';
 		await updateDraft(h.db, journey.id, { draft: changed });
+		expect(await hasUnpublishedChanges(h.db, await getJourney(h.db, journey.id))).toBe(true);
 		expect(await publish(h.db, journey.id, { publishedBy: null })).toMatchObject({ version: 2, created: true, journey: { liveVersion: 2 } });
 
 		await updateDraft(h.db, journey.id, { draft: brokenJourney() });

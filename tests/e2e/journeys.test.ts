@@ -1,0 +1,91 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser';
+import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+
+describe('journeys pages', () => {
+	let product: TestProduct;
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		// The web app's router is cached process-wide; a product started earlier in this process must not lend it.
+		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
+		product = await startTestProduct();
+		browser = await launchBrowser();
+		const user = await createTestUser(product.db, 'marketer');
+		page = await browser.newPage();
+		await page.goto(`${product.url}/login?next=/journeys`);
+		await page.getByLabel('E-mail').fill(user.email);
+		await page.getByLabel('Password').fill(user.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(`${product.url}/journeys`);
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await product?.stop();
+	});
+
+	it('creates a journey from the ad → email → SMS → store template, lists it, publishes it', async () => {
+		await expect(page.getByText('No journeys yet.').isVisible()).resolves.toBe(true);
+		await page.getByLabel('Name').fill('Spring retargeting');
+		await page.getByLabel('The ad → email → SMS → store template').check();
+		await page.getByRole('button', { name: 'Create journey' }).click();
+
+		// The new journey's page: a valid draft, its steps outlined, not yet live.
+		await page.getByRole('heading', { level: 1, name: 'Spring retargeting' }).waitFor();
+		await expect(page.getByTestId('status').first().textContent()).resolves.toBe('Draft');
+		await expect(page.getByTestId('validation').textContent()).resolves.toContain('The draft is ready to publish.');
+		const steps = await page.getByTestId('outline-step').allTextContents();
+		expect(steps).toHaveLength(9);
+		expect(steps[0]).toContain('Clicked a retargeting ad');
+		expect(steps.some((s) => s.includes('Timed out: Reminder'))).toBe(true);
+
+		// Listed with its status.
+		await page.getByRole('link', { name: 'Journeys', exact: true }).first().click();
+		const row = page.getByTestId('journey-row').filter({ hasText: 'Spring retargeting' });
+		await row.waitFor();
+		await expect(row.getByTestId('status').textContent()).resolves.toBe('Draft');
+
+		// Published: active, version 1 live.
+		await row.getByRole('link', { name: 'Spring retargeting' }).click();
+		await page.getByRole('button', { name: 'Publish' }).click();
+		await page.getByRole('status').filter({ hasText: 'Published version 1' }).waitFor();
+		await expect(page.getByTestId('status').first().textContent()).resolves.toBe('Active');
+		await expect(page.getByTestId('live-version').textContent()).resolves.toBe('Live: version 1');
+		await expect(page.getByTestId('versions').textContent()).resolves.toContain('live');
+		await page.getByText('No unpublished changes').waitFor();
+
+		await page.goto(`${product.url}/journeys`);
+		const listed = page.getByTestId('journey-row').filter({ hasText: 'Spring retargeting' });
+		await expect(listed.getByTestId('status').textContent()).resolves.toBe('Active');
+		await expect(listed.textContent()).resolves.toContain('v1');
+
+		// Paused from its page: new customers stop entering.
+		await listed.getByRole('link', { name: 'Spring retargeting' }).click();
+		await page.getByRole('button', { name: 'Pause' }).click();
+		await page.getByRole('button', { name: 'Resume' }).waitFor();
+		await expect(page.getByTestId('status').first().textContent()).resolves.toBe('Paused');
+	});
+
+	it('shows the problems of a broken draft in words and keeps it unpublishable', async () => {
+		await page.goto(`${product.url}/journeys`);
+		await page.getByLabel('Name').fill('Half built');
+		await page.getByRole('button', { name: 'Create journey' }).click();
+		await page.getByRole('heading', { level: 1, name: 'Half built' }).waitFor();
+
+		await page.getByText('Advanced: edit the draft as JSON').click();
+		const draft = JSON.parse(await page.getByLabel('Draft JSON').inputValue()) as { edges: unknown[] };
+		draft.edges = [];
+		await page.getByLabel('Draft JSON').fill(JSON.stringify(draft));
+		await page.getByRole('button', { name: 'Save draft' }).click();
+		await page.getByRole('status').filter({ hasText: 'Draft saved with' }).waitFor();
+		const problems = await page.getByTestId('problem').allTextContents();
+		expect(problems.some((p) => p.includes('End') && p.includes('reach'))).toBe(true);
+		await expect(page.getByRole('button', { name: 'Publish' }).isDisabled()).resolves.toBe(true);
+
+		await page.getByLabel('Draft JSON').fill('{ not json');
+		await page.getByRole('button', { name: 'Save draft' }).click();
+		await expect(page.getByRole('alert').filter({ hasText: 'not valid JSON' }).textContent()).resolves.toContain('not valid JSON');
+	});
+});

@@ -1,0 +1,43 @@
+import { error } from '@sveltejs/kit';
+import { can, type Permission } from '$core/auth/index';
+import {
+	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, hasUnpublishedChanges, kindName, listEnrollments, listVersions, outlineOf
+} from '$core/journeys/index';
+import { requirePage } from '$lib/server/auth';
+import { database } from '$lib/server/context';
+import { temporalUiLink } from '$lib/server/journeys';
+import { journeyActions } from './actions.server';
+import type { PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+	requirePage(locals.principal, 'journeys:read');
+	const { db } = await database();
+	const parsed = ListEnrollmentsQuery.safeParse(Object.fromEntries(url.searchParams));
+	const enrollmentQuery = parsed.success ? parsed.data : ListEnrollmentsQuery.parse({});
+	try {
+		const [{ journey, validation }, versions, enrollments] = await Promise.all([
+			getJourneyWithValidation(db, params.id),
+			listVersions(db, params.id),
+			listEnrollments(db, params.id, enrollmentQuery)
+		]);
+		const role = locals.principal?.kind === 'user' ? locals.principal.user.role : null;
+		const may = (p: Permission) => role !== null && can(role, p);
+		return {
+			journey,
+			validation,
+			unpublishedChanges: await hasUnpublishedChanges(db, journey),
+			draftJson: JSON.stringify(journey.draft, null, 2),
+			outline: outlineOf(journey.draft).map((s) => ({ ...s, kindName: kindName(s.type) })),
+			versions,
+			enrollments: { ...enrollments, items: enrollments.items.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })) },
+			enrollmentStatus: enrollmentQuery.status ?? null,
+			canWrite: may('journeys:write'),
+			canPublish: may('journeys:publish')
+		};
+	} catch (err) {
+		if (err instanceof JourneyError && err.code === 'not_found') error(404, 'No such journey.');
+		throw err;
+	}
+}) satisfies PageServerLoad;
+
+export const actions = journeyActions;
