@@ -1,0 +1,133 @@
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import type { IdentityKind } from '../db/schema/customers';
+import { normalizeEmail, normalizePhone } from '../channels/normalize';
+import { customerByIdentity, survivorOf } from './customers';
+import { offerErrorStatus, type OfferError } from './errors';
+import { activeOffersFor, findOffer } from './query';
+import { redeemOffer, redemptionChannels } from './redeem';
+import { MAX_HOLD_MS, releaseOffer, reserveOffer, type OfferOutcome } from './reserve';
+
+/*
+ * The offers API as plain Request → Response functions (like core/ingest/http.ts), so every status is
+ * tested without a server. Who may call them is the web app's business: its +server.ts files check the
+ * permission (`customers:read` to look offers up, `offers:redeem` to hold, release and redeem) first.
+ */
+
+export type OffersHttpDeps = { db: Db; now?: () => Date };
+
+export function jsonError(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): Response {
+	return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+}
+
+const MAX_BODY = 16 * 1024;
+
+/** A small JSON body validated by `schema`; an empty body counts as `{}`. */
+export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+	const text = await request.text();
+	if (text.length > MAX_BODY) return { ok: false, response: jsonError(413, 'payload_too_large', `Body exceeds ${MAX_BODY} bytes.`) };
+	let raw: unknown;
+	try {
+		raw = text.trim() === '' ? {} : JSON.parse(text);
+	} catch {
+		return { ok: false, response: jsonError(400, 'invalid_json', 'The request body is not valid JSON.') };
+	}
+	const parsed = schema.safeParse(raw);
+	if (!parsed.success)
+		return { ok: false, response: jsonError(400, 'invalid_request', 'The request body is not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))) };
+	return { ok: true, value: parsed.data };
+}
+
+const refusal = (error: OfferError) => jsonError(offerErrorStatus(error.code), error.code, error.message);
+const outcomeResponse = (outcome: OfferOutcome) => (outcome.ok ? Response.json({ offer: outcome.offer }) : refusal(outcome.error));
+
+/** Lookup keys in the order they are tried; values are normalized the way identities are stored. */
+const lookups: Array<{ param: string; kind: IdentityKind | 'customerId'; normalize: (v: string) => string | null }> = [
+	{ param: 'customerId', kind: 'customerId', normalize: (v) => v },
+	{ param: 'userId', kind: 'userId', normalize: (v) => v },
+	{ param: 'anonymousId', kind: 'anonymousId', normalize: (v) => v },
+	{ param: 'email', kind: 'email', normalize: normalizeEmail },
+	{ param: 'phone', kind: 'phone', normalize: (v) => normalizePhone(v) ?? (/^\+\d{6,15}$/.test(v) ? v : null) },
+	{ param: 'loyaltyId', kind: 'loyaltyId', normalize: (v) => v.trim() }
+];
+
+/**
+ * `GET /api/v1/offers?userId=|anonymousId=|email=|phone=|loyaltyId=|customerId=`: the customer's usable
+ * offers, found from whichever identifier the channel has (the web cart its anonymous id, the till a phone
+ * number or loyalty card), following merges. An unknown identifier is not an error: it has no offers yet.
+ */
+export async function listOffersResponse(url: URL, deps: OffersHttpDeps): Promise<Response> {
+	const lookup = lookups.find((l) => url.searchParams.get(l.param));
+	if (!lookup) return jsonError(400, 'missing_identifier', `Pass one of: ${lookups.map((l) => l.param).join(', ')}.`);
+	const value = lookup.normalize(url.searchParams.get(lookup.param)!);
+	if (value === null) return jsonError(400, 'invalid_identifier', `The ${lookup.param} is not valid.`);
+	const customerId = lookup.kind === 'customerId' ? await survivorOf(deps.db, value) : await customerByIdentity(deps.db, lookup.kind, value);
+	const offers = customerId ? await activeOffersFor(deps.db, customerId, deps.now?.() ?? new Date()) : [];
+	return Response.json({ customerId, offers }, { headers: { 'cache-control': 'no-store' } });
+}
+
+/** `GET /api/v1/offers/{code}`: one offer, whatever its status (the till shows why it cannot be used). */
+export async function getOfferResponse(code: string, deps: OffersHttpDeps): Promise<Response> {
+	const offer = await findOffer(deps.db, code, deps.now?.() ?? new Date());
+	return offer ? Response.json({ offer }, { headers: { 'cache-control': 'no-store' } }) : jsonError(404, 'not_found', 'No offer has this code.');
+}
+
+const RedeemBody = z.object({
+	channel: z.enum(redemptionChannels),
+	orderId: z.string().min(1).max(200).optional(),
+	storeId: z.string().min(1).max(200).optional(),
+	cartId: z.string().min(1).max(200).optional()
+});
+
+/**
+ * `POST /api/v1/offers/{code}/redeem` with `Idempotency-Key`: 200 `{ offer, redemption }` or the refusal
+ * (404, 409 already_redeemed/reserved, 410 expired, 422). A retry with the same key replays the stored
+ * answer, marked `Idempotent-Replayed: true`. `eventIds` are for the router (the offer_redeemed event).
+ */
+export async function redeemResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<{ response: Response; eventIds: string[] }> {
+	const key = request.headers.get('idempotency-key')?.trim();
+	if (!key) return { response: jsonError(400, 'missing_idempotency_key', 'Send an Idempotency-Key header (a new random value per redemption attempt).'), eventIds: [] };
+	if (key.length > 255) return { response: jsonError(400, 'invalid_idempotency_key', 'The Idempotency-Key is longer than 255 characters.'), eventIds: [] };
+	const body = await readBody(request, RedeemBody);
+	if (!body.ok) return { response: body.response, eventIds: [] };
+	const result = await redeemOffer(deps.db, { code, ...body.value, idempotencyKey: key, now: deps.now?.() ?? new Date() });
+	const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
+	const { answer } = result;
+	const response = answer.ok
+		? Response.json({ offer: answer.offer, redemption: answer.redemption }, { status: result.status, headers })
+		: jsonError(result.status, answer.error.code, answer.error.message, undefined, headers);
+	return { response, eventIds: result.eventIds };
+}
+
+const ReserveBody = z.object({ cartId: z.string().min(1).max(200), holdSeconds: z.number().int().min(1).max(MAX_HOLD_MS / 1000).optional() });
+const ReleaseBody = z.object({ cartId: z.string().min(1).max(200) });
+
+/** `POST /api/v1/offers/{code}/reserve` `{ cartId, holdSeconds? }`: hold it for this cart (409 if another holds it). */
+export async function reserveResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<Response> {
+	const body = await readBody(request, ReserveBody);
+	if (!body.ok) return body.response;
+	const holdMs = body.value.holdSeconds === undefined ? undefined : body.value.holdSeconds * 1000;
+	return outcomeResponse(await reserveOffer(deps.db, { code, cartId: body.value.cartId, holdMs, now: deps.now?.() ?? new Date() }));
+}
+
+/** `POST /api/v1/offers/{code}/release` `{ cartId }`: let go of this cart's hold (idempotent). */
+export async function releaseResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<Response> {
+	const body = await readBody(request, ReleaseBody);
+	if (!body.ok) return body.response;
+	return outcomeResponse(await releaseOffer(deps.db, { code, cartId: body.value.cartId, now: deps.now?.() ?? new Date() }));
+}
+
+/**
+ * `GET /api/v1/offers/{code}/qr.svg|png`: the code as a QR code for the store's scanner. Public, because
+ * e-mails embed it as an image; it encodes only the code itself, which its holder already has.
+ */
+export async function qrResponse(code: string, format: 'svg' | 'png', deps: OffersHttpDeps): Promise<Response> {
+	const offer = await findOffer(deps.db, code, deps.now?.() ?? new Date());
+	if (!offer) return jsonError(404, 'not_found', 'No offer has this code.');
+	const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+	const headers = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
+	if (format === 'svg') return new Response(await QRCode.toString(offer.code, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });
+	const png = await QRCode.toBuffer(offer.code, { ...options, type: 'png', width: 256 });
+	return new Response(new Uint8Array(png), { headers: { ...headers, 'content-type': 'image/png' } });
+}
