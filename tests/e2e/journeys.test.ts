@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import { addCustomer } from '../core/journeys/fixtures';
 
 describe('journeys pages', () => {
 	let product: TestProduct;
@@ -14,6 +15,7 @@ describe('journeys pages', () => {
 		product = await startTestProduct();
 		browser = await launchBrowser();
 		const user = await createTestUser(product.db, 'marketer');
+		await addCustomer(product.db, 'ann', [{ kind: 'email', value: 'ann@example.test' }]);
 		page = await browser.newPage();
 		await page.goto(`${product.url}/login?next=/journeys`);
 		await page.getByLabel('E-mail').fill(user.email);
@@ -55,6 +57,15 @@ describe('journeys pages', () => {
 		await expect(page.getByTestId('live-version').textContent()).resolves.toBe('Live: version 1');
 		await expect(page.getByTestId('versions').textContent()).resolves.toContain('live');
 		await page.getByText('No unpublished changes').waitFor();
+
+		// A customer entered by hand shows up in the enrollments table.
+		await page.getByLabel('Enter a customer by hand').fill('ann@example.test');
+		await page.getByRole('button', { name: 'Enter', exact: true }).click();
+		await page.getByRole('status').filter({ hasText: 'The customer entered the journey' }).waitFor();
+		await expect(page.getByTestId('enrollments').textContent()).resolves.toContain('ann@example.test');
+		await page.getByLabel('Enter a customer by hand').fill('ann@example.test');
+		await page.getByRole('button', { name: 'Enter', exact: true }).click();
+		await page.getByRole('status').filter({ hasText: 'already in this journey' }).waitFor();
 
 		await page.goto(`${product.url}/journeys`);
 		const listed = page.getByTestId('journey-row').filter({ hasText: 'Spring retargeting' });

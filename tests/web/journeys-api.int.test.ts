@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../core/auth/accounts';
 import { dbKinds } from '../helpers/db';
 import { startTestProduct, type TestProduct } from '../helpers/product';
-import { addCustomer, brokenJourney, waitingJourney } from '../core/journeys/fixtures';
+import { addCustomer, addEnrollment, addStep, brokenJourney, waitingJourney } from '../core/journeys/fixtures';
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } };
 
@@ -22,11 +22,11 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 	let analyst: string;
 
 	/** Calls the API as the marketer (or `as`), answering status and parsed body. */
-	async function api(method: string, path: string, body?: unknown, as?: string | null): Promise<{ status: number; body: Json }> {
+	async function api(method: string, path: string, body?: unknown, as?: string | null, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
 		const key = as === undefined ? marketer : as;
 		const res = await fetch(`${product.url}/api/v1${path}`, {
 			method,
-			headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: { ...headers, ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 		return { status: res.status, body: (await res.json()) as Json };
@@ -41,6 +41,7 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 		analyst = (await createApiKey(product.db.db, { name: 'reports', kind: 'secret', role: 'analyst' })).key;
 		await addCustomer(product.db, 'ann', [{ kind: 'email', value: 'ann@example.test' }]);
 		await addCustomer(product.db, 'bob', [{ kind: 'userId', value: 'U-bob' }]);
+		await addCustomer(product.db, 'cy');
 	});
 	afterAll(async () => product?.stop());
 
@@ -85,12 +86,17 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 		// Manual entry, by e-mail; the same customer again is refused while inside.
 		const entered = await api('POST', `/journeys/${id}/enrollments`, { email: 'ANN@example.test', properties: { source: 'test' } });
 		expect(entered).toMatchObject({ status: 202, body: { enrollmentId: `journey:${id}:ann:1`, n: 1 } });
+		// An entry sent twice under one Idempotency-Key answers the same enrollment instead of a refusal.
+		const keyed = { 'idempotency-key': 'retry-1' };
+		const once = await api('POST', `/journeys/${id}/enrollments`, { customerId: 'cy' }, undefined, keyed);
+		expect(once).toMatchObject({ status: 202, body: { enrollmentId: `journey:${id}:cy:1` } });
+		expect(await api('POST', `/journeys/${id}/enrollments`, { customerId: 'cy' }, undefined, keyed)).toMatchObject({ status: 202, body: once.body });
 		const again = await api('POST', `/journeys/${id}/enrollments`, { customerId: 'ann' });
 		expect(again).toMatchObject({ status: 409, body: { error: { code: 'already_enrolled' } } });
 		expect((await api('POST', `/journeys/${id}/enrollments`, { email: 'nobody@example.test' })).body.error?.code).toBe('customer_not_found');
 
-		const listed = await api('GET', `/journeys/${id}/enrollments?status=active`);
-		expect(listed.body).toMatchObject({ total: 1, items: [{ id: `journey:${id}:ann:1`, customerId: 'ann', customerEmail: 'ann@example.test', version: 1, status: 'active' }] });
+		const listed = await api('GET', `/journeys/${id}/enrollments?status=active&pageSize=1&page=2`);
+		expect(listed.body).toMatchObject({ total: 2, items: [{ id: `journey:${id}:ann:1`, customerId: 'ann', customerEmail: 'ann@example.test', version: 1, status: 'active' }] });
 
 		// The interpreter reaches the day-long wait and records it; the live state comes from the workflow.
 		const enrollmentPath = `/journeys/${id}/enrollments/${encodeURIComponent(`journey:${id}:ann:1`)}`;
@@ -101,28 +107,48 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 		});
 		expect(atWait).toMatchObject({ state: { source: 'workflow', currentStepLabel: 'Give it a day', status: 'active' } });
 		const listedAgain = await api('GET', `/journeys/${id}/enrollments`);
-		expect(listedAgain.body.items).toMatchObject([{ currentStepLabel: 'Give it a day' }]);
+		expect((listedAgain.body.items as { customerId: string }[]).find((e) => e.customerId === 'ann')).toMatchObject({ currentStepLabel: 'Give it a day' });
 
 		// Paused: no new entries, the customer inside stays.
 		expect(await api('POST', `/journeys/${id}/pause`)).toMatchObject({ status: 200, body: { changed: true, journey: { status: 'paused' } } });
 		const whilePaused = await api('POST', `/journeys/${id}/enrollments`, { userId: 'U-bob' });
 		expect(whilePaused).toMatchObject({ status: 409, body: { error: { code: 'journey_not_active' } } });
-		expect((await api('GET', `/journeys/${id}/enrollments?status=active`)).body.total).toBe(1);
+		expect((await api('GET', `/journeys/${id}/enrollments?status=active`)).body.total).toBe(2);
 
 		// Stop and end: the customer inside leaves, recorded by their workflow.
-		expect(await api('POST', `/journeys/${id}/stop`, { mode: 'end' })).toMatchObject({ status: 200, body: { ended: 1, journey: { status: 'stopped' } } });
+		expect(await api('POST', `/journeys/${id}/stop`, { mode: 'end' })).toMatchObject({ status: 200, body: { ended: 2, journey: { status: 'stopped' } } });
 		expect((await api('POST', `/journeys/${id}/resume`)).body.error?.code).toBe('invalid_transition');
 		const exited = await eventually(async () => {
-			const res = await api('GET', `/journeys/${id}/enrollments`);
-			const [row] = res.body.items as { status: string; exitReason: string | null }[];
-			return row?.status === 'active' ? undefined : row;
+			const res = await api('GET', `/journeys/${id}/enrollments?status=active`);
+			return res.body.total === 0 ? (await api('GET', `/journeys/${id}/enrollments`)).body.items : undefined;
 		});
-		expect(exited).toMatchObject({ status: 'exited', exitReason: 'journey stopped' });
+		expect(exited).toMatchObject([
+			{ status: 'exited', exitReason: 'journey stopped' },
+			{ status: 'exited', exitReason: 'journey stopped' }
+		]);
+		// A finished enrollment still shows where it ended and the steps it took.
+		const finished = await api('GET', enrollmentPath);
+		expect(finished.body).toMatchObject({ enrollment: { status: 'exited' }, state: { status: 'exited' } });
+		expect((finished.body.steps as { kind: string }[]).map((s) => s.kind)).toContain('exited');
+	});
+
+	it('falls back to the step log when the enrollment has no workflow to ask', async () => {
+		const { body } = await api('POST', '/journeys', { name: 'Imported', definition: waitingJourney() });
+		const id = (body.journey as { id: string }).id;
+		await api('POST', `/journeys/${id}/publish`);
+		const enrollmentId = await addEnrollment(product.db, { journeyId: id, customerId: 'ann', currentNodeId: 'wait' });
+		await addStep(product.db, enrollmentId, id, 'ann', 'wait', new Date());
+		const res = await api('GET', `/journeys/${id}/enrollments/${encodeURIComponent(enrollmentId)}`);
+		expect(res.body.state).toMatchObject({ source: 'step_log', status: 'active', currentStepLabel: 'Give it a day', path: [{ nodeId: 'wait', stepLabel: 'Give it a day' }] });
+		expect((await api('GET', `/journeys/${id}/enrollments/nope`)).status).toBe(404);
 	});
 
 	it('lists journeys with their counts', async () => {
 		const res = await api('GET', '/journeys?sort=name&dir=asc');
 		expect(res.status).toBe(200);
-		expect(res.body.items).toMatchObject([{ name: 'Welcome', status: 'stopped', liveVersion: 1, activeCount: 0 }]);
+		expect(res.body.items).toMatchObject([
+			{ name: 'Imported', status: 'active', liveVersion: 1, activeCount: 1 },
+			{ name: 'Welcome', status: 'stopped', liveVersion: 1, activeCount: 0 }
+		]);
 	});
 });

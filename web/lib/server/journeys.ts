@@ -68,21 +68,40 @@ const refusalMessages: Record<EntryRefusal, string> = {
 
 const refused = (reason: EntryRefusal): ManualEntryResult => ({ ok: false, reason, message: refusalMessages[reason] });
 
-/** Puts one customer into the journey's live version by hand (UI) or through the API, as if a trigger fired. */
-export async function enterManually(db: Db, journeyId: string, input: ManualEntryInput): Promise<ManualEntryResult> {
+/** Temporal could not be reached to start the enrollment's workflow; the same request can be sent again. */
+export class EntryUnavailableError extends Error {
+	override name = 'EntryUnavailableError';
+}
+
+/**
+ * Puts one customer into the journey's live version by hand (UI) or through the API, as if a trigger fired.
+ * `idempotencyKey` names the entry: sending it again after a failure finishes that entry instead of being refused
+ * as "already enrolled" (the enrollment row is written before its workflow starts).
+ */
+export async function enterManually(db: Db, journeyId: string, input: ManualEntryInput, idempotencyKey?: string): Promise<ManualEntryResult> {
 	const journey = await getJourney(db, journeyId);
 	if (journey.status !== 'active' || journey.liveVersion === null) return refused('journey_not_active');
 	const customerId = await resolveCustomer(db, input);
-	const r = await router();
-	let live = (await r.triggers.get()).byId.get(journeyId);
-	// Published or resumed by another process within the cache's lifetime: look again rather than refuse.
-	if (live?.version !== journey.liveVersion) {
-		r.triggers.invalidate();
-		live = (await r.triggers.get()).byId.get(journeyId);
+	const event: JourneyEvent = {
+		id: `manual:${idempotencyKey ?? randomUUID()}`,
+		name: '$manual_entry',
+		properties: input.properties ?? {},
+		timestamp: Date.now()
+	};
+	let result: EnrolResult;
+	try {
+		const r = await router();
+		let live = (await r.triggers.get()).byId.get(journeyId);
+		// Published or resumed by another process within the cache's lifetime: look again rather than refuse.
+		if (live?.version !== journey.liveVersion) {
+			r.triggers.invalidate();
+			live = (await r.triggers.get()).byId.get(journeyId);
+		}
+		if (!live) return refused('journey_not_active');
+		result = await enrol(r, live, customerId, event);
+	} catch (err) {
+		throw new EntryUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
 	}
-	if (!live) return refused('journey_not_active');
-	const event: JourneyEvent = { id: `manual:${randomUUID()}`, name: '$manual_entry', properties: input.properties ?? {}, timestamp: Date.now() };
-	const result = await enrol(r, live, customerId, event);
 	return result.enrolled ? { ok: true, enrollmentId: result.enrollmentId, n: result.n } : refused(result.reason);
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { can, type Permission } from '$core/auth/index';
 import {
@@ -31,6 +32,8 @@ export const load = (async ({ locals, params, url }) => {
 			versions,
 			enrollments: { ...enrollments, items: enrollments.items.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })) },
 			enrollmentStatus: enrollmentQuery.status ?? null,
+			/** Names the next manual entry, so sending its form twice cannot enter the customer twice. */
+			entryKey: randomUUID(),
 			canWrite: may('journeys:write'),
 			canPublish: may('journeys:publish')
 		};

@@ -2,7 +2,7 @@ import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { JourneyError, ManualEntryInput, StopInput, UpdateJourneyInput, updateDraft, type DraftProblem } from '$core/journeys/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
-import { changeStatus, enterManually, publishJourney } from '$lib/server/journeys';
+import { EntryUnavailableError, changeStatus, enterManually, publishJourney } from '$lib/server/journeys';
 import type { Actions } from './$types';
 
 /** What a refused action shows inline: which form it was, a sentence, and for publishing the problems. */
@@ -82,14 +82,18 @@ export const journeyActions = {
 	/** Enters one customer by hand, by e-mail or customer id, to try the live version out. */
 	enter: async ({ locals, params, request }) => {
 		requirePage(locals.principal, 'journeys:write');
-		const who = text(await request.formData(), 'customer').trim();
+		const form = await request.formData();
+		const who = text(form, 'customer').trim();
 		const parsed = ManualEntryInput.safeParse(who.includes('@') ? { email: who } : { customerId: who });
 		if (!parsed.success) return fail(400, { action: 'enter', message: 'Enter an e-mail address or a customer id.' });
 		try {
-			const result = await enterManually((await database()).db, params.id, parsed.data);
+			// The key rendered with the form: sending the form again after a failure finishes the same entry.
+			const result = await enterManually((await database()).db, params.id, parsed.data, text(form, 'entryKey') || undefined);
 			if (!result.ok) return fail(400, { action: 'enter', message: result.message });
-			return { action: 'enter', message: `Entered: ${result.enrollmentId}.` };
+			return { action: 'enter', message: `The customer entered the journey (${result.enrollmentId}).` };
 		} catch (err) {
+			if (err instanceof EntryUnavailableError)
+				return fail(503, { action: 'enter', message: 'The journey could not be started for this customer right now (Temporal did not answer). Send the form again.' });
 			return refusal('enter', err);
 		}
 	}
