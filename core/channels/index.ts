@@ -9,6 +9,7 @@ export { isChannelError, PermanentChannelError, TransientChannelError, type Chan
 export { normalizeEmail, normalizePhone } from './normalize';
 export { applyUnsubscribe, smsOptIn, smsOptOut } from './opt-out';
 export type { SendResult } from './outbound';
+export { previewMessage, type MessagePreview } from './preview';
 export { channelSettings, createProviders, type ProviderEnv } from './providers';
 export { loadRecipient, type Recipient } from './recipients';
 export { smsSegments, type SmsSegments } from './segments';

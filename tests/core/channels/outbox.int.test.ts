@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncAudience } from '../../../core/channels/audience';
+import { previewMessage } from '../../../core/channels/preview';
 import { createProviders } from '../../../core/channels/providers';
 import { sendMessage } from '../../../core/channels/send';
 import { loadEnv } from '../../../core/config/env';
@@ -53,6 +54,16 @@ describe.each(dbKinds())('outbox fallback on %s', (kind) => {
 		expect(sms).toMatchObject({ outcome: 'sent', provider: 'outbox', channel: 'sms' });
 		const ads = await syncAudience(h.db, providers, { idempotencyKey: randomUUID(), network: 'google', audienceId: '1', action: 'add', customerId: 'ada' });
 		expect(ads).toMatchObject({ outcome: 'sent', provider: 'outbox', channel: 'ads' });
+	});
+
+	it('previews a message without storing or sending it', async () => {
+		const providers = createProviders(loadEnv({ APP_SECRET: 's' }));
+		const key = randomUUID();
+		const preview = await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'ada', sms: { body: 'Hi {{ customer.first_name }} 😀' } });
+		expect(preview).toMatchObject({ ok: true, to: '+33612345678', body: 'Hi Ada 😀', meta: { encoding: 'UCS-2', segments: 1 } });
+		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'ada', sms: { body: '{% if %}' } })).toMatchObject({ ok: false, reason: 'template_error' });
+		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'nobody', sms: { body: 'x' } })).toEqual({ ok: false, reason: 'no_customer' });
+		expect(await h.db.select().from(messages).where(eq(messages.idempotencyKey, key))).toEqual([]);
 	});
 
 	it('refuses to start without APP_SECRET (unsubscribe links need it)', () => {
