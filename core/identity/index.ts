@@ -13,3 +13,7 @@ export * from './traits';
 export { inTransaction, lockKeys, rowsOf, type Tx } from './tx';
 export * from './undo';
 export { unmergeProfile } from './unmerge';
+export * from './detail';
+export * from './notes';
+export * from './search';
+export * from './timeline';

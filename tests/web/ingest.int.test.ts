@@ -23,7 +23,7 @@ for (const kind of dbKinds()) {
 				// As the web app does: the header key, else the body's writeKey.
 				authorize: async (bodyKey) => {
 					const p = await principalForKey(h.db, bodyKey ?? key);
-					return p ? { ok: true, rateKey: p.keyId } : { ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) };
+					return p?.kind === 'key' ? { ok: true, rateKey: p.keyId } : { ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) };
 				}
 			};
 		});
@@ -82,9 +82,11 @@ for (const kind of dbKinds()) {
 
 		it('413 for bodies over 500 KB (declared or streamed) and batches over 500 messages', async () => {
 			const big = JSON.stringify({ userId: 'u', event: 'x', properties: { pad: 'x'.repeat(520 * 1024) } });
-			// Refused from the header alone, before reading a byte.
 			const declared = await post('track', big, { 'content-length': String(Buffer.byteLength(big)) });
 			expect(declared.response.status).toBe(413);
+			// Far beyond what is worth draining: refused from the header alone.
+			const huge = await handleIngest('track', new Request('http://localhost/api/v1/track', { method: 'POST', body: 'x', headers: { 'content-length': String(5 * 1024 * 1024) } }), deps);
+			expect(huge.response.status).toBe(413);
 			const stream = new ReadableStream<Uint8Array>({
 				start(c) {
 					c.enqueue(new TextEncoder().encode(big));

@@ -1,0 +1,81 @@
+import { and, desc, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { customers, notes } from '../db/schema/customers';
+import { events, type EventRow } from '../db/schema/events';
+import { messages } from '../db/schema/messages';
+import { offers } from '../db/schema/offers';
+import { rowsOf } from './tx';
+
+export type TimelineItem = {
+	kind: 'event' | 'message' | 'offer' | 'note';
+	id: string;
+	at: Date;
+	title: string;
+	detail: string | null;
+	/** Messages: delivery status; offers: active/redeemed/…; events: the event type. */
+	status: string | null;
+	channel: string | null;
+};
+
+/** The customer and every profile merged into it: rows written for a loser while it merged still belong here. */
+export async function customerFamily(db: Db, customerId: string): Promise<string[]> {
+	const result = await db.execute(sql`
+		with recursive family(id, depth) as (
+			select ${customerId}::text, 0
+			union select c.id, f.depth + 1 from ${customers} c join family f on c.merged_into = f.id where f.depth < 32
+		) select distinct id from family`);
+	return rowsOf<{ id: string }>(result).map((r) => r.id);
+}
+
+function short(value: unknown, max = 160): string | null {
+	if (value === null || value === undefined) return null;
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	if (text === '{}' || text === '') return null;
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function eventTitle(e: Pick<EventRow, 'type' | 'name' | 'properties' | 'traits'>): string {
+	const p = e.properties;
+	switch (e.type) {
+		case 'track':
+			if (e.name === 'segment_entered' || e.name === 'segment_left') return `${e.name === 'segment_entered' ? 'Entered' : 'Left'} segment “${String(p.segmentName ?? p.segmentId)}”`;
+			return e.name ?? 'track';
+		case 'page':
+		case 'screen':
+			return `Viewed ${e.type} ${e.name ?? String(p.path ?? p.url ?? '')}`.trim();
+		case 'identify':
+			return `Identified (${Object.keys(e.traits ?? {}).join(', ') || 'no traits'})`;
+		case 'alias':
+			return `Alias of ${String(p.previousId)}`;
+		case 'group':
+			return `Joined group ${String(p.groupId)}`;
+	}
+}
+
+/**
+ * Events, messages (with their status), offers and notes of one person, newest first, for the store associate's
+ * view. Each source is read newest-first up to `limit` and the union cut to `limit`, so it stays cheap for
+ * customers with long histories; `before` pages back.
+ */
+export async function customerTimeline(db: Db, customerId: string, opts: { limit?: number; before?: Date } = {}): Promise<TimelineItem[]> {
+	const limit = Math.min(Math.max(opts.limit ?? 100, 1), 500);
+	const family = await customerFamily(db, customerId);
+	const b = opts.before;
+	const [evs, msgs, offs, nts] = [
+		await db.select().from(events).where(and(inArray(events.customerId, family), b ? lt(events.timestamp, b) : undefined)).orderBy(desc(events.timestamp)).limit(limit),
+		await db.select().from(messages).where(and(inArray(messages.customerId, family), b ? lt(messages.createdAt, b) : undefined)).orderBy(desc(messages.createdAt)).limit(limit),
+		await db.select().from(offers).where(and(inArray(offers.customerId, family), b ? lt(offers.createdAt, b) : undefined)).orderBy(desc(offers.createdAt)).limit(limit),
+		await db.select().from(notes).where(and(inArray(notes.customerId, family), b ? lt(notes.createdAt, b) : undefined)).orderBy(desc(notes.createdAt)).limit(limit)
+	];
+	const items: TimelineItem[] = [
+		...evs.map((e) => ({ kind: 'event' as const, id: e.id, at: e.timestamp, title: eventTitle(e), detail: short(e.type === 'identify' ? e.traits : e.properties), status: e.type, channel: null })),
+		...msgs.map((m) => ({ kind: 'message' as const, id: m.id, at: m.createdAt, title: m.subject ?? `${m.channel} message`, detail: short(m.body), status: m.status, channel: m.channel })),
+		...offs.map((o) => ({
+			kind: 'offer' as const, id: o.id, at: o.createdAt, title: `Offer “${o.title}” (${o.code})`,
+			detail: o.redeemedAt ? `Redeemed ${o.redeemedAt.toISOString()} via ${o.redeemedChannel ?? 'unknown'}` : `Expires ${o.expiresAt.toISOString()}`,
+			status: o.status, channel: o.redeemedChannel
+		})),
+		...nts.map((n) => ({ kind: 'note' as const, id: String(n.id), at: n.createdAt, title: `Note by ${n.author}`, detail: n.body, status: null, channel: null }))
+	];
+	return items.sort((a, b) => b.at.getTime() - a.at.getTime() || a.id.localeCompare(b.id)).slice(0, limit);
+}
