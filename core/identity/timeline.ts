@@ -72,7 +72,8 @@ export async function customerTimeline(db: Db, customerId: string, opts: { limit
 		...msgs.map((m) => ({ kind: 'message' as const, id: m.id, at: m.createdAt, title: m.subject ?? `${m.channel} message`, detail: short(m.body), status: m.status, channel: m.channel })),
 		...offs.map((o) => ({
 			kind: 'offer' as const, id: o.id, at: o.createdAt, title: `Offer “${o.title}” (${o.code})`,
-			detail: o.redeemedAt ? `Redeemed ${o.redeemedAt.toISOString()} via ${o.redeemedChannel ?? 'unknown'}` : `Expires ${o.expiresAt.toISOString()}`,
+			// Dates are the page's to format: the offer's expiry and redemption are in the offers table.
+			detail: o.kind === 'percent' ? `${Number(o.value)}% off` : `${Number(o.value).toFixed(2)} ${o.currency ?? ''} off`.trim(),
 			status: o.status, channel: o.redeemedChannel
 		})),
 		...nts.map((n) => ({ kind: 'note' as const, id: String(n.id), at: n.createdAt, title: `Note by ${n.author}`, detail: n.body, status: null, channel: null }))
