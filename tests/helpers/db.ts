@@ -32,7 +32,7 @@ function migratedPgliteImage(): Promise<Blob> {
  * A fresh, migrated, empty database of the given kind. On PostgreSQL each call creates its own database
  * (dropped by `close`), so suites never see each other's rows.
  */
-export async function freshDb(kind: TestDbKind): Promise<DbHandle> {
+export async function freshDb(kind: TestDbKind): Promise<DbHandle & { url?: string }> {
 	if (kind === 'pglite') {
 		const client = await PGlite.create({ loadDataDir: await migratedPgliteImage() });
 		return {
@@ -54,6 +54,7 @@ export async function freshDb(kind: TestDbKind): Promise<DbHandle> {
 	await migrate(handle);
 	return {
 		...handle,
+		url: target.url,
 		close: async () => {
 			await handle.close();
 			await admin.unsafe(`drop database if exists ${name} with (force)`);
