@@ -26,7 +26,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/**/*.int.test.ts'],
 					exclude: ['tests/e2e/**'],
-					globalSetup: ['tests/setup/services.ts'],
+					globalSetup: ['tests/setup/services.ts', 'tests/setup/prism.ts'],
 					testTimeout: 120_000,
 					hookTimeout: 300_000,
 					fileParallelism: false

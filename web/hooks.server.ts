@@ -3,8 +3,25 @@ import { principalForKey, userForSession } from '$core/auth/accounts';
 import { database } from '$lib/server/context';
 import { SESSION_COOKIE } from '$lib/server/auth';
 
-/** Pages anyone may open: sign-in, the status page, and the demo shop (a customer-facing storefront). */
-const PUBLIC_PAGES = ['/login', '/status', '/shop'];
+/** Pages anyone may open: sign-in, the status page, the demo shop (a storefront) and signed unsubscribe links. */
+const PUBLIC_PAGES = ['/login', '/status', '/shop', '/unsubscribe'];
+
+/**
+ * Paths whose form posts come from other sites by design; each authenticates requests its own way (provider
+ * signatures, a signed token, a write key).
+ */
+const CROSS_SITE_FORM_POSTS = ['/api/v1/webhooks/', '/unsubscribe/', '/api/v1/track', '/api/v1/identify', '/api/v1/page', '/api/v1/screen', '/api/v1/alias', '/api/v1/batch'];
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/** SvelteKit's CSRF rule (forms only from our own origin), minus the exemptions above. */
+function isForbiddenCrossSiteForm(request: Request, url: URL): boolean {
+	if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method)) return false;
+	const type = request.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+	if (!FORM_TYPES.includes(type)) return false;
+	if (request.headers.get('origin') === url.origin) return false;
+	return !CROSS_SITE_FORM_POSTS.some((p) => url.pathname.startsWith(p));
+}
 
 function isPublicPage(path: string): boolean {
 	return PUBLIC_PAGES.some((p) => path === p || path.startsWith(`${p}/`));
@@ -24,6 +41,9 @@ function keyFromHeader(header: string | null): string | null {
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
+	if (isForbiddenCrossSiteForm(event.request, event.url)) {
+		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
+	}
 	const { db } = await database();
 	const key = keyFromHeader(event.request.headers.get('authorization'));
 	const session = event.cookies.get(SESSION_COOKIE);

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { enrollments, journeyVersions } from '../db/schema/journeys';
 import { parseJourney } from '../journey/validate';
@@ -32,7 +32,13 @@ export async function enrol(deps: RoutingDeps, live: LiveJourney, customerId: st
 		.limit(1);
 	// The same entry event again (a routing retry): finish what the first attempt started.
 	if (last && last.entryEventId === entry.id) return start(deps, live, customerId, last.n, last.version, entry, true);
-	if (last?.status === 'active') return { enrolled: false, reason: 'already_enrolled' };
+	if (last?.status === 'active') {
+		// An active row whose workflow never started (Temporal failed after the insert, and this is a different
+		// entry): start it now rather than leave the customer stuck outside every future entry.
+		if (await workflowExists(deps, last.id)) return { enrolled: false, reason: 'already_enrolled' };
+		await deps.db.update(enrollments).set({ entryEventId: entry.id }).where(eq(enrollments.id, last.id));
+		return start(deps, live, customerId, last.n, last.version, entry, true);
+	}
 	if (last) {
 		const reentry = settings.reentry;
 		if (reentry.mode === 'never') return { enrolled: false, reason: 'reentry_not_allowed' };
@@ -93,4 +99,14 @@ async function pinnedDefinition(db: Db, journeyId: string, version: number): Pro
 		.where(and(eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)));
 	if (!row) throw new Error(`journey ${journeyId} has no version ${version}`);
 	return parseJourney(row.definition);
+}
+
+async function workflowExists(deps: RoutingDeps, workflowId: string): Promise<boolean> {
+	try {
+		await deps.temporal.workflow.getHandle(workflowId).describe();
+		return true;
+	} catch (err) {
+		if (err instanceof WorkflowNotFoundError) return false;
+		throw err;
+	}
 }

@@ -3,8 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { events, type EventRow } from '../db/schema/events';
 import { enrollments } from '../db/schema/journeys';
-import { getPath } from '../journey/match';
-import { triggerMatches } from '../journey/match';
+import { getPath, triggerMatches, type EntryInput } from '../journey/match';
 import { triggerOf } from '../journey/graph';
 import { customerFamily, survivorOf } from '../offers/customers';
 import { eventSignal, exitSignal, type JourneyEvent } from '../../workflows/messages';
@@ -27,6 +26,15 @@ function asJourneyEvent(row: EventRow, properties: Record<string, unknown>): Jou
 	return { id: row.id, name: row.name ?? row.type, properties, timestamp: row.timestamp.getTime() };
 }
 
+/** Segment membership changes arrive as `segment_entered` / `segment_left` events (written by ingest). */
+function entryInput(row: EventRow): EntryInput {
+	const segmentId = row.properties.segmentId;
+	if ((row.name === 'segment_entered' || row.name === 'segment_left') && typeof segmentId === 'string') {
+		return { kind: 'segment', segmentId, change: row.name === 'segment_entered' ? 'enter' : 'leave' };
+	}
+	return { kind: 'event', event: { name: row.name ?? row.type, properties: row.properties } };
+}
+
 /**
  * Routes one stored event: enrols the customer in live journeys whose trigger matches, and signals the
  * customer's running enrollments that listen for this event name. Idempotent, so a retry after a partial
@@ -36,9 +44,10 @@ export async function routeEvent(router: Router, row: EventRow): Promise<void> {
 	if (row.type === 'track' && row.name) {
 		const customerId = (await survivorOf(router.db, row.customerId)) ?? row.customerId;
 		const index = await router.triggers.get();
-		for (const live of index.byEvent.get(row.name) ?? []) {
-			const trigger = triggerOf(live.definition)!;
-			if (triggerMatches(trigger, { kind: 'event', event: { name: row.name, properties: row.properties } })) {
+		const entry = entryInput(row);
+		const candidates = entry.kind === 'segment' ? (index.bySegment.get(entry.segmentId) ?? []) : (index.byEvent.get(row.name) ?? []);
+		for (const live of candidates) {
+			if (triggerMatches(triggerOf(live.definition)!, entry)) {
 				await enrol(router, live, customerId, asJourneyEvent(row, row.properties), row.receivedAt);
 			}
 		}
