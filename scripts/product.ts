@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { AppEnv } from '../core/config/env';
 import type { DbHandle } from '../core/db/client';
 import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from '../worker/activities/index';
 import { createWorker } from '../worker/worker';
@@ -32,6 +33,7 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	const running = worker.run();
 	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
 	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });
+	const segmentRefresh = startSegmentRefreshLoop(o.db.db);
 	const routing = startRoutingLoop(createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE }));
 
 	buildWebIfStale(o.root, o.log);
@@ -58,6 +60,7 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 			await new Promise((ok) => http.close(ok));
 			http.closeAllConnections();
 			await routing.stop();
+			await segmentRefresh.stop();
 			await temporalClient.connection.close();
 			if (worker.getState() === 'RUNNING') worker.shutdown();
 			await running;

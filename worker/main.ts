@@ -1,6 +1,7 @@
 import { loadEnv } from '../core/config/env';
 import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
 import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from './activities/index';
 import { createWorker } from './worker';
@@ -17,12 +18,14 @@ async function run(): Promise<void> {
 		await migrate(handle);
 		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, activityDepsFromEnv(env, handle.db));
 		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
+		const segmentRefresh = startSegmentRefreshLoop(handle.db);
 		const routing = startRoutingLoop(createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }));
 		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);
 		try {
 			await worker.run();
 		} finally {
 			await routing.stop();
+			await segmentRefresh.stop();
 			await client.connection.close();
 			await connection.close();
 		}

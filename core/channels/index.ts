@@ -6,7 +6,8 @@
 export { syncAudience, type SyncAudienceInput } from './audience';
 export { consentAllows, isSuppressed, setConsent, suppress, unsuppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 export { isChannelError, PermanentChannelError, TransientChannelError, type ChannelError, type ChannelErrorInfo } from './errors';
-export { normalizeEmail, normalizePhone } from './normalize';
+// One normalization of identifiers for every channel: suppressions, identities and ad hashes must agree.
+export { normalizeEmail, normalizePhone } from '../identity/normalize';
 export { applyUnsubscribe, smsOptIn, smsOptOut } from './opt-out';
 export type { SendResult } from './outbound';
 export { previewMessage, type MessagePreview } from './preview';

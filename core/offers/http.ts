@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { IdentityKind } from '../db/schema/customers';
-import { normalizeEmail, normalizePhone } from '../channels/normalize';
+import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { customerByIdentity, survivorOf } from './customers';
 import { offerErrorStatus, type OfferError } from './errors';
 import { activeOffersFor, findOffer } from './query';

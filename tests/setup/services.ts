@@ -5,6 +5,8 @@
  */
 import type { TestProject } from 'vitest/node';
 import type {} from '../helpers/temporal.js'; // ProvidedContext['temporal']
+import { buildWebIfStale } from '../../scripts/build-if-stale';
+import { REPO_ROOT } from '../../scripts/temporal/cli';
 import { startDevServer, waitForNamespace, type DevServer } from '../../scripts/temporal/dev-server.js';
 
 type Teardown = () => Promise<void>;
@@ -13,6 +15,7 @@ type Teardown = () => Promise<void>;
 // separate module instances: share one server through globalThis, stopped by the last teardown.
 const shared = globalThis as typeof globalThis & {
 	__omnicanalTemporal?: { server: Promise<DevServer>; users: number };
+	__omnicanalWebBuild?: Promise<void>;
 };
 
 async function startTemporal(project: TestProject): Promise<Teardown | undefined> {
@@ -37,9 +40,18 @@ async function startTemporal(project: TestProject): Promise<Teardown | undefined
 	};
 }
 
+/**
+ * Builds the web app once, before any test file runs: test processes that each found the build stale would
+ * otherwise rebuild build/ at the same time and serve each other half-written assets.
+ */
+function buildWebOnce(): Promise<void> {
+	shared.__omnicanalWebBuild ??= Promise.resolve().then(() => buildWebIfStale(REPO_ROOT, (m) => console.error(`[web] ${m}`)));
+	return shared.__omnicanalWebBuild;
+}
+
 export default async function setup(project: TestProject): Promise<Teardown> {
 	const teardowns: Teardown[] = [];
-	const stopTemporal = await startTemporal(project);
+	const [stopTemporal] = await Promise.all([startTemporal(project), buildWebOnce()]);
 	if (stopTemporal) teardowns.push(stopTemporal);
 	return async () => {
 		for (const stop of teardowns.reverse()) await stop();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { messages, type MessageStatus } from '../../db/schema/messages';
 import { setConsent, suppress } from '../consent';
-import { normalizeEmail } from '../normalize';
+import { normalizeEmail } from '../../identity/normalize';
 import { recordMessageEvent } from '../status';
 
 export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client';
 import { events } from '../../db/schema/events';
 import { messages, type MessageStatus } from '../../db/schema/messages';
 import { customerByIdentity } from '../../offers/customers';
-import { normalizePhone } from '../normalize';
+import { normalizePhone } from '../../identity/normalize';
 import { smsOptIn, smsOptOut } from '../opt-out';
 import { recordMessageEvent } from '../status';
 
