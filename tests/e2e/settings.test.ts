@@ -1,0 +1,55 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser';
+import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+
+describe('settings: keys and people', () => {
+	let product: TestProduct;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		product = await startTestProduct();
+		browser = await launchBrowser();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await product?.stop();
+	});
+
+	async function signIn(role: 'admin' | 'store'): Promise<Page> {
+		const user = await createTestUser(product.db, role);
+		const page = await browser.newPage();
+		await page.goto(`${product.url}/login?next=/settings`);
+		await page.getByLabel('E-mail').fill(user.email);
+		await page.getByLabel('Password').fill(user.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		return page;
+	}
+
+	it('lets an admin create a write key that ingest then accepts, shown once', async () => {
+		const page = await signIn('admin');
+		await page.waitForURL(`${product.url}/settings`);
+		await page.getByLabel('Name').first().fill('Website');
+		await page.getByRole('button', { name: 'Create key' }).click();
+		const key = (await page.getByTestId('new-key').textContent())!.trim();
+		expect(key).toMatch(/^oc_write_/);
+
+		const res = await fetch(`${product.url}/api/v1/track`, {
+			method: 'POST',
+			headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ userId: 'u-settings', event: 'product_viewed', properties: { sku: 'A1' } })
+		});
+		expect(res.status).toBe(200);
+
+		await page.reload();
+		await expect(page.getByTestId('new-key').count()).resolves.toBe(0);
+		await expect(page.locator('table').first().textContent()).resolves.toContain('Website');
+	});
+
+	it('keeps store associates out', async () => {
+		const page = await signIn('store');
+		await page.waitForLoadState('networkidle');
+		const res = await page.goto(`${product.url}/settings`);
+		expect(res?.status()).toBe(403);
+	});
+});

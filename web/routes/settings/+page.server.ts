@@ -1,0 +1,72 @@
+import { fail } from '@sveltejs/kit';
+import { desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { createApiKey, createUser } from '$core/auth/accounts';
+import { channelSettings } from '$core/channels/providers';
+import { apiKeys, roles, users } from '$core/db/schema/auth';
+import { requirePage } from '$lib/server/auth';
+import { appEnv, database } from '$lib/server/context';
+import type { Actions, PageServerLoad } from './$types';
+
+const NewKey = z.object({
+	name: z.string().trim().min(1, 'Give the key a name.').max(100),
+	kind: z.enum(['write', 'secret']),
+	role: z.enum(roles)
+});
+const NewUser = z.object({
+	email: z.string().trim().email('Enter an e-mail address.'),
+	name: z.string().trim().min(1, 'Enter a name.').max(100),
+	role: z.enum(roles),
+	password: z.string().min(10, 'Use at least 10 characters.')
+});
+
+/** Which channel sends for real and which writes to the outbox: read from the environment, never shown in full. */
+function channels() {
+	const env = appEnv();
+	return [
+		{ name: 'Email (SendGrid)', live: Boolean(env.SENDGRID_API_KEY), detail: env.SENDGRID_API_KEY ? `from ${channelSettings(env).emailFrom}` : 'outbox — set SENDGRID_API_KEY' },
+		{ name: 'SMS (Twilio)', live: Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN), detail: env.TWILIO_ACCOUNT_SID ? (env.TWILIO_MESSAGING_SERVICE_SID ? 'messaging service' : `from ${env.TWILIO_FROM ?? '?'}`) : 'outbox — set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' },
+		{ name: 'Meta Custom Audiences', live: Boolean(env.META_ACCESS_TOKEN), detail: env.META_ACCESS_TOKEN ? 'configured' : 'outbox — set META_ACCESS_TOKEN' },
+		{ name: 'Google Customer Match', live: Boolean(env.GOOGLE_ADS_ACCESS_TOKEN && env.GOOGLE_ADS_DEVELOPER_TOKEN), detail: env.GOOGLE_ADS_CUSTOMER_ID ? `customer ${env.GOOGLE_ADS_CUSTOMER_ID}` : 'outbox — set GOOGLE_ADS_* variables' },
+		{ name: 'SendGrid event webhook', live: Boolean(env.SENDGRID_WEBHOOK_PUBLIC_KEY), detail: env.SENDGRID_WEBHOOK_PUBLIC_KEY ? 'signature verified' : 'disabled — set SENDGRID_WEBHOOK_PUBLIC_KEY' }
+	];
+}
+
+export const load = (async ({ locals }) => {
+	requirePage(locals.principal, 'settings:manage');
+	const { db } = await database();
+	const [keys, people] = await Promise.all([
+		db.select({ id: apiKeys.id, name: apiKeys.name, kind: apiKeys.kind, role: apiKeys.role, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt }).from(apiKeys).where(isNull(apiKeys.revokedAt)).orderBy(desc(apiKeys.createdAt)),
+		db.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt }).from(users).orderBy(users.email)
+	]);
+	return { keys, people, channels: channels(), publicUrl: appEnv().PUBLIC_URL ?? null };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	createKey: async ({ request, locals }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const parsed = NewKey.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) return fail(400, { form: 'key' as const, message: parsed.error.issues[0]!.message });
+		const { key } = await createApiKey((await database()).db, parsed.data);
+		// The clear key is shown once, now; only its hash is stored.
+		return { form: 'key' as const, createdKey: key, name: parsed.data.name };
+	},
+	revokeKey: async ({ request, locals }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const id = String((await request.formData()).get('id') ?? '');
+		const { db } = await database();
+		const revoked = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
+		if (revoked.length === 0) return fail(404, { form: 'key' as const, message: 'That key no longer exists.' });
+		return { form: 'key' as const, revoked: true };
+	},
+	createUser: async ({ request, locals }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const parsed = NewUser.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) return fail(400, { form: 'user' as const, message: parsed.error.issues[0]!.message });
+		const { db } = await database();
+		const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, parsed.data.email.toLowerCase()));
+		if (existing) return fail(409, { form: 'user' as const, message: 'Someone already signs in with that e-mail.' });
+		await createUser(db, parsed.data);
+		return { form: 'user' as const, createdUser: parsed.data.email };
+	}
+} satisfies Actions;
