@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { segments } from '../db/schema/customers';
+import { runPeriodically } from '../jobs/periodic';
 import { refreshSegment } from './refresh';
 
 /**
@@ -8,26 +9,11 @@ import { refreshSegment } from './refresh';
  * `segment_entered`/`segment_left` events, which the routing sweep then delivers to journeys.
  */
 export function startSegmentRefreshLoop(db: Db, intervalMs = 5 * 60_000, log: (m: string) => void = console.error): { stop(): Promise<void> } {
-	let current: Promise<void> = Promise.resolve();
-	let stopped = false;
-	const tick = async () => {
+	return runPeriodically(async () => {
 		try {
-			for (const { id } of await db.select({ id: segments.id }).from(segments)) {
-				if (stopped) return;
-				await refreshSegment(db, id);
-			}
+			for (const { id } of await db.select({ id: segments.id }).from(segments)) await refreshSegment(db, id);
 		} catch (err) {
 			log(`segment refresh failed: ${err instanceof Error ? err.message : String(err)}`);
 		}
-	};
-	const timer = setInterval(() => {
-		if (!stopped) current = current.then(tick);
 	}, intervalMs);
-	return {
-		async stop() {
-			stopped = true;
-			clearInterval(timer);
-			await current;
-		}
-	};
 }
