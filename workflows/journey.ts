@@ -78,7 +78,7 @@ export async function journey(input: JourneyInput): Promise<JourneyResult> {
 		await run.enter(next.id, outcome.branch);
 		node = next;
 		const info = workflowInfo();
-		if (info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
+		if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfter ?? HISTORY_EVENTS_BEFORE_CONTINUE)) {
 			await run.flush();
 			return continueAsNew<typeof journey>({ ...input, carried: run.state });
 		}

@@ -60,6 +60,8 @@ export interface JourneyInput {
 	definition: JourneyDefinition;
 	entryEvent?: JourneyEvent;
 	carried?: CarriedState;
+	/** Hand over to a fresh run after this many history events (default in journey.ts; tests lower it). */
+	continueAsNewAfter?: number;
 }
 
 export interface JourneyResult {

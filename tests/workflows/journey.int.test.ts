@@ -11,7 +11,7 @@ import { offers } from '../../core/db/schema/offers';
 import { enrol, routeEvent, type Router } from '../../core/routing/index';
 import { pickVariant } from '../../core/journey/hash';
 import { localDateTime } from '../../core/journey/zone';
-import type { JourneyResult } from '../../workflows/messages';
+import { stateQuery, type JourneyResult } from '../../workflows/messages';
 import { freshDb } from '../helpers/db';
 import { insertCustomer, journeyBundle, journeyWorker, linearJourney, publishTestJourney, stepsOf, storeEvent, testRouter } from '../helpers/journeys';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -214,6 +214,44 @@ describe('journey interpreter (time-skipping)', () => {
 		expect((await stepsOf(db, a.id)).some((s) => s.kind === 'converted' && s.nodeId === 'wait')).toBe(true);
 		const [row] = await db.db.select().from(enrollments).where(eq(enrollments.id, b.id));
 		expect(row).toMatchObject({ status: 'exited', exitReason: 'exit event unsubscribed' });
+	});
+
+	it('continues as new in a long loop, keeping its place, its visits and its ear for exit events', async () => {
+		const customerId = await insertCustomer(db);
+		const def = {
+			schemaVersion: 1 as const,
+			nodes: [
+				manual,
+				{ id: 'tick', type: 'wait' as const, mode: 'duration' as const, duration: { amount: 1, unit: 'minutes' as const } },
+				{ id: 'tag', type: 'updateProfile' as const, set: { looping: true } }
+			],
+			edges: [
+				{ id: 'a', source: 'trigger', target: 'tick' },
+				{ id: 'b', source: 'tick', target: 'tag' },
+				{ id: 'c', source: 'tag', target: 'tick' }
+			],
+			settings: { reentry: { mode: 'never' as const }, exitCriteria: [{ event: 'stop_looping' }] }
+		};
+		const live = await publishTestJourney(db, def);
+		const enrollmentId = `journey:${live.journeyId}:${customerId}:1`;
+		await db.db.insert(enrollments).values({ id: enrollmentId, journeyId: live.journeyId, version: 1, customerId, n: 1 });
+		const handle = await env.client.workflow.start('journey', {
+			taskQueue,
+			workflowId: enrollmentId,
+			args: [{ interpreterVersion: 1, ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId }, definition: live.definition, continueAsNewAfter: 60 }]
+		});
+		await env.sleep('90 minutes');
+		const described = await handle.describe();
+		expect(described.runId).not.toBe(handle.firstExecutionRunId);
+		const state = await handle.query(stateQuery);
+		expect(state.currentNodeId).toMatch(/^(tick|tag)$/);
+		await routeEvent(router, await storeEvent(db, customerId, 'stop_looping'));
+		const result: JourneyResult = await env.client.workflow.getHandle(enrollmentId).result();
+		expect(result.status).toBe('exited');
+		const visits = (await stepsOf(db, enrollmentId)).filter((s) => s.nodeId === 'tag' && s.kind === 'completed');
+		// Visit numbers keep counting across runs: every pass is its own step, none is recorded twice.
+		expect(visits.length).toBeGreaterThanOrEqual(60);
+		expect(new Set(visits.map((v) => v.visit)).size).toBe(visits.length);
 	});
 
 	it('never enrols the same customer twice for one entry, and respects re-entry "never"', async () => {
