@@ -80,7 +80,7 @@ describe('store page', () => {
 		// The QR code the customer could show instead: served by the offers API and really an image.
 		const qr = card.getByRole('img', { name: `QR code for ${code}` });
 		await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-		await expect(till.getByTestId('timeline').textContent()).resolves.toContain('product_viewed');
+		await expect(till.getByTestId('timeline').textContent()).resolves.toContain('Viewed a product');
 
 		await card.getByRole('button', { name: 'Redeem' }).click();
 		const redeemed = till.getByTestId('offer').filter({ hasText: code });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '$core/auth/index';
 import { completeStoreTask } from '$core/channels/store-tasks';
 import { addNote, NoteInput } from '$core/identity/index';
-import { formatOfferValue, redeemOffer, type OfferErrorCode } from '$core/offers/index';
+import { findOffer, formatOfferValue, redeemOffer, releaseOffer, type OfferErrorCode } from '$core/offers/index';
 import { storeById } from '$core/stores';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
@@ -25,7 +25,7 @@ const RedeemForm = z.object({
 const tillMessages: Partial<Record<OfferErrorCode, string>> = {
 	already_redeemed: 'Already redeemed: this offer was used before (see when and where below).',
 	expired: 'Expired: this offer can no longer be used.',
-	reserved: 'On hold in an online cart right now. Ask the customer to finish or empty that cart, or try again in a few minutes.',
+	reserved: 'It went into an online cart at the same moment. Try again.',
 	not_eligible: 'Not valid in this store.'
 };
 
@@ -37,6 +37,10 @@ export const storeActions = {
 		const code = String(form.code ?? '');
 		if (!parsed.success) return fail(400, { action: 'redeem' as const, code, message: parsed.error.issues[0]!.message });
 		const { db } = await database();
+		// A customer at the till outranks their own online cart: a web cart's hold (it only keeps other carts off
+		// the offer) is let go so the offer can be redeemed here; that cart then finds it redeemed.
+		const current = await findOffer(db, parsed.data.code, new Date());
+		if (current?.reservation) await releaseOffer(db, { code: current.code, cartId: current.reservation.cartId, now: new Date() });
 		const result = await redeemOffer(db, { code: parsed.data.code, channel: 'store', storeId: parsed.data.storeId, idempotencyKey: parsed.data.key, now: new Date() });
 		// offer_redeemed is committed with the redemption: routing it converts the journey that granted the offer.
 		notifyRouter(result.eventIds);
