@@ -1,0 +1,17 @@
+import { formatOfferValue } from '$core/offers/index';
+import { database } from '$lib/server/context';
+import { readCart } from './cart.server';
+import { cartOffer } from './offer.server';
+import { shopVisitor } from './session.server';
+import type { LayoutServerLoad } from './$types';
+
+/** Every shop page: who is browsing (landing links read here), the cart's size, and the promotion waiting for them. */
+export const load = (async (event) => {
+	const visitor = await shopVisitor(event);
+	const cart = readCart(event.cookies);
+	const { offer } = await cartOffer((await database()).db, visitor, cart.code);
+	return {
+		cartCount: cart.items.reduce((n, i) => n + i.qty, 0),
+		promo: offer ? { title: offer.title, value: formatOfferValue(offer), code: offer.code } : null
+	};
+}) satisfies LayoutServerLoad;

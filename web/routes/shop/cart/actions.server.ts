@@ -1,0 +1,92 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { findOffer, redeemOffer, releaseOffer, type OfferView } from '$core/offers/index';
+import { database } from '$lib/server/context';
+import { CURRENCY, productById } from '../catalog';
+import { newCart, readCart, setQuantity, writeCart } from '../cart.server';
+import { cartOffer } from '../offer.server';
+import { priceCart } from '../pricing';
+import { shopVisitor } from '../session.server';
+import { sendShopEvents } from '../tracking.server';
+import type { Actions, RequestEvent } from './$types';
+
+const Checkout = z.object({
+	email: z.email('Enter your e-mail address.').max(320),
+	name: z.string().trim().max(200).optional()
+});
+
+/** Why a code typed at the cart cannot be used, in the customer's words. */
+const codeProblems: Record<string, string> = {
+	redeemed: 'This code has already been used.',
+	expired: 'This code has expired.',
+	revoked: 'This code is no longer valid.'
+};
+
+async function checkout(event: RequestEvent) {
+	const form = Object.fromEntries(await event.request.formData());
+	const email = String(form.email ?? '');
+	const parsed = Checkout.safeParse({ email, name: form.name ? String(form.name) : undefined });
+	if (!parsed.success) return fail(400, { action: 'checkout' as const, email, message: parsed.error.issues[0]!.message });
+	const { db } = await database();
+	const visitor = await shopVisitor(event);
+	const cart = readCart(event.cookies);
+	if (cart.items.length === 0) return fail(400, { action: 'checkout' as const, email, message: 'Your cart is empty.' });
+	const orderId = `order-${cart.id.slice(0, 8)}`;
+	const { offer } = await cartOffer(db, visitor, cart.code);
+	const eventIds: string[] = [];
+	let redeemed: OfferView | null = null;
+	if (offer) {
+		// The cart id is the Idempotency-Key: a double-clicked "Place order" redeems once and gets the same answer.
+		const result = await redeemOffer(db, { code: offer.code, channel: 'web', cartId: cart.id, orderId, idempotencyKey: cart.id, now: new Date() });
+		if (!result.answer.ok) {
+			// That key now answers this refusal for good: the next attempt is a new cart (same items, no code).
+			writeCart(event.cookies, { ...newCart(), items: cart.items }, event.url);
+			return fail(409, { action: 'checkout' as const, email, message: `${offer.code} could not be applied: ${result.answer.error.message} Nothing was charged — check the new total and place the order again.` });
+		}
+		redeemed = result.answer.offer;
+		eventIds.push(...result.eventIds);
+	}
+	const priced = priceCart(cart.items, redeemed, CURRENCY);
+	const order = {
+		order_id: orderId, total: priced.totalCents / 100, subtotal: priced.subtotalCents / 100, discount: priced.discountCents / 100,
+		coupon: redeemed?.code ?? null, currency: CURRENCY,
+		products: priced.lines.map((l) => ({ product_id: l.product.id, name: l.product.name, quantity: l.qty, price: l.product.priceCents / 100 }))
+	};
+	// messageId from the cart: a resent order is one order (ingest dedupes), counted once in the profile.
+	// The demo has no accounts: the e-mail given at checkout is the person's trait, as a guest checkout sends it.
+	const traits = { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) };
+	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties: order, messageId: `order_completed:${cart.id}` }], traits);
+	writeCart(event.cookies, newCart(), event.url);
+	return { action: 'checkout' as const, order: { id: orderId, totalCents: priced.totalCents, discountCents: priced.discountCents, code: redeemed?.code ?? null, title: redeemed?.title ?? null, email: parsed.data.email } };
+}
+
+export const cartActions = {
+	/** Quantity change; 0 removes the line. An emptied cart lets go of its offer at once. */
+	update: async (event) => {
+		const form = await event.request.formData();
+		const productId = String(form.get('productId') ?? '');
+		const qty = Number(form.get('qty'));
+		if (!productById(productId) || !Number.isInteger(qty) || qty < 0 || qty > 99) return fail(400, { action: 'update' as const, message: 'Choose a quantity between 0 and 99.' });
+		const cart = setQuantity(readCart(event.cookies), productId, qty, 'set');
+		writeCart(event.cookies, cart, event.url);
+		if (cart.items.length === 0) {
+			const { db } = await database();
+			const { offer } = await cartOffer(db, await shopVisitor(event), cart.code);
+			if (offer) await releaseOffer(db, { code: offer.code, cartId: cart.id, now: new Date() });
+		}
+		return { action: 'update' as const };
+	},
+
+	/** A code typed by the customer (from the e-mail or SMS): checked with the offers API before it goes in the cart. */
+	applyCode: async (event) => {
+		const code = String((await event.request.formData()).get('code') ?? '').trim();
+		if (!code) return fail(400, { action: 'applyCode' as const, code, message: 'Enter a code.' });
+		const offer = await findOffer((await database()).db, code, new Date());
+		if (!offer) return fail(404, { action: 'applyCode' as const, code, message: 'We do not know this code. Check it and try again.' });
+		if (offer.status !== 'active') return fail(409, { action: 'applyCode' as const, code, message: codeProblems[offer.status] ?? 'This code cannot be used.' });
+		writeCart(event.cookies, { ...readCart(event.cookies), code: offer.code }, event.url);
+		return { action: 'applyCode' as const, message: `${offer.title} is in your cart.` };
+	},
+
+	checkout
+} satisfies Actions;

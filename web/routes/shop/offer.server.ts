@@ -1,0 +1,36 @@
+import { activeOffersFor, customerByIdentity, findOffer, survivorOf, type OfferView } from '$core/offers/index';
+import type { Db } from '$core/db/client';
+import type { Visitor } from './session.server';
+
+/*
+ * Which promotion the cart carries, decided with the offers API's own functions (what GET /api/v1/offers and
+ * GET /api/v1/offers/{code} answer), never by reading tables: the demo shows what a real shop integration does.
+ */
+
+export type CartOffer = {
+	/** The usable offer to apply, or null. */
+	offer: OfferView | null;
+	/** The code the cart carried (from the ad link or typed) when it can no longer be used: say why. */
+	spent: OfferView | null;
+};
+
+/** The customer this visitor is: by their anonymous id first, else the id the landing link named. */
+async function customerOf(db: Db, visitor: Visitor): Promise<string | null> {
+	const byAnonymousId = await customerByIdentity(db, 'anonymousId', visitor.anonymousId);
+	if (byAnonymousId || !visitor.ref) return byAnonymousId;
+	return (await survivorOf(db, visitor.ref)) ?? (await customerByIdentity(db, 'anonymousId', visitor.ref));
+}
+
+/**
+ * The code in the cart wins while it is usable (the customer followed that link or typed it); otherwise the
+ * customer's own offers, soonest to expire first — that is how "the promotion from the ad is already in the
+ * cart" on a device that never saw the ad. An offer redeemed elsewhere (at the store) is no longer active, so
+ * it is never offered again.
+ */
+export async function cartOffer(db: Db, visitor: Visitor, code: string | undefined, now = new Date()): Promise<CartOffer> {
+	const carried = code ? await findOffer(db, code, now) : null;
+	if (carried?.status === 'active') return { offer: carried, spent: null };
+	const customerId = await customerOf(db, visitor);
+	const offers = customerId ? await activeOffersFor(db, customerId, now) : [];
+	return { offer: offers[0] ?? null, spent: carried };
+}
