@@ -1,0 +1,46 @@
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../core/db/client';
+import { users } from '../../core/db/schema/auth';
+import { customers, identities } from '../../core/db/schema/customers';
+import { events } from '../../core/db/schema/events';
+import { journeys } from '../../core/db/schema/journeys';
+import { storeTasks } from '../../core/db/schema/offers';
+import { customerLookup } from '../../core/identity/index';
+import { DEMO_JOURNEY_NAME } from '../../scripts/demo-data';
+import { seed } from '../../scripts/seed';
+import { dbKinds, freshDb } from '../helpers/db';
+
+describe.each(dbKinds())('demo seed (%s)', (kind) => {
+	let h: DbHandle;
+	const creds = { adminEmail: 'admin@omnicanal.local', adminPassword: 'pw-123456789', writeKey: 'oc_write_test' };
+
+	beforeAll(async () => {
+		h = await freshDb(kind);
+	});
+	afterAll(async () => h?.close());
+
+	async function counts() {
+		const n = async (table: typeof users | typeof customers | typeof identities | typeof events | typeof journeys | typeof storeTasks) => (await h.db.select({ n: count() }).from(table))[0]!.n;
+		return { users: await n(users), customers: await n(customers), identities: await n(identities), events: await n(events), journeys: await n(journeys), tasks: await n(storeTasks) };
+	}
+
+	it('publishes the ad → store journey, stores the customers and Chloé’s ad click, and changes nothing when run again', async () => {
+		const first = await seed(h.db, creds);
+		expect(first.landingPath).toMatch(/^\/shop\?oc_cid=[^&]+&fbclid=/);
+		const [journey] = await h.db.select().from(journeys).where(eq(journeys.name, DEMO_JOURNEY_NAME));
+		expect(journey).toMatchObject({ status: 'active', liveVersion: 1 });
+
+		const chloe = await customerLookup(h.db, { phone: '06 12 34 56 78', region: 'FR' });
+		expect(chloe?.traits.name).toBe('Chloé Dubois');
+		expect(await customerLookup(h.db, { loyaltyId: 'LUM-100234' })).toMatchObject({ id: chloe!.id });
+		const clicks = await h.db.select().from(events).where(eq(events.name, 'ad_clicked'));
+		// Left for the routing sweep, which enrols her once Temporal is up.
+		expect(clicks).toMatchObject([{ customerId: chloe!.id, routedAt: null }]);
+
+		const before = await counts();
+		expect(before).toMatchObject({ users: 4, customers: 3, journeys: 1, tasks: 1 });
+		await seed(h.db, creds);
+		expect(await counts()).toEqual(before);
+	});
+});
