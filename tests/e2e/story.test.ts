@@ -133,6 +133,10 @@ describe('the story: one promotion, every channel', () => {
 		await expect(shop.getByTestId('promo-banner').count()).resolves.toBe(0);
 		await expect(shop.getByTestId('offer-spent').textContent()).resolves.toContain('used in store');
 		await expect(shop.getByTestId('total').textContent()).resolves.toBe('€59.00');
+		await shop.getByLabel('Quantity of Linen shirt').selectOption('2');
+		await shop.getByTestId('total').filter({ hasText: '€118.00' }).waitFor();
+		await shop.getByRole('button', { name: 'Remove Linen shirt' }).click();
+		await shop.getByTestId('cart-empty').waitFor();
 		await laptop.close();
 		await till.close();
 	});
