@@ -38,7 +38,7 @@ async function run(): Promise<void> {
 		const adminPassword = persistentSecret(dataDir, 'admin-password', env.ADMIN_PASSWORD, 9);
 		const writeKey = `oc_write_${persistentSecret(dataDir, 'demo-write-key', undefined, 18)}`;
 		process.env.APP_SECRET = persistentSecret(dataDir, 'app-secret', env.APP_SECRET);
-		await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword, writeKey });
+		const demo = await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword, writeKey });
 
 		let temporalUi = env.TEMPORAL_UI_URL;
 		let address = env.TEMPORAL_ADDRESS;
@@ -63,6 +63,7 @@ async function run(): Promise<void> {
 		stops.push(product.stop);
 
 		log(`web app:      ${product.url}  (sign in as ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '$ADMIN_PASSWORD' : adminPassword})`);
+		log(`demo shop:    ${product.url}${demo.landingPath}  (Chloé's ad link)`);
 		log(`temporal ui:  ${temporalUi ?? '(set TEMPORAL_UI_URL)'}`);
 		log(`ingest key:   ${writeKey}  (Segment write key)`);
 		log('press Ctrl-C to stop');
