@@ -240,6 +240,8 @@ describe('journey interpreter (time-skipping)', () => {
 			workflowId: enrollmentId,
 			args: [{ interpreterVersion: 1, ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId }, definition: live.definition, continueAsNewAfter: 60 }]
 		});
+		// Skip time only once the first timer exists, or the loop would start a minute ahead of the skipped clock.
+		await expect.poll(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ?? false, { timeout: 20_000 }).toBe(true);
 		await env.sleep('90 minutes');
 		const described = await handle.describe();
 		expect(described.runId).not.toBe(handle.firstExecutionRunId);
