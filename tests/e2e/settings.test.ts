@@ -23,12 +23,13 @@ describe('settings: keys and people', () => {
 		await page.getByLabel('E-mail').fill(user.email);
 		await page.getByLabel('Password').fill(user.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
+		// Signed in once the app has moved on to `next` (for a store associate: the 403 page at that URL).
+		await page.waitForURL(`${product.url}/settings`);
 		return page;
 	}
 
 	it('lets an admin create a write key that ingest then accepts, shown once', async () => {
 		const page = await signIn('admin');
-		await page.waitForURL(`${product.url}/settings`);
 		await page.getByLabel('Name').first().fill('Website');
 		await page.getByRole('button', { name: 'Create key' }).click();
 		const key = (await page.getByTestId('new-key').textContent())!.trim();
@@ -48,7 +49,6 @@ describe('settings: keys and people', () => {
 
 	it('keeps store associates out', async () => {
 		const page = await signIn('store');
-		await page.waitForLoadState('networkidle');
 		const res = await page.goto(`${product.url}/settings`);
 		expect(res?.status()).toBe(403);
 	});
