@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 import { addCustomer } from '../core/journeys/fixtures';
 
@@ -17,11 +17,7 @@ describe('journeys pages', () => {
 		const user = await createTestUser(product.db, 'marketer');
 		await addCustomer(product.db, 'ann', [{ kind: 'email', value: 'ann@example.test' }]);
 		page = await browser.newPage();
-		await page.goto(`${product.url}/login?next=/journeys`);
-		await page.getByLabel('E-mail').fill(user.email);
-		await page.getByLabel('Password').fill(user.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${product.url}/journeys`);
+		await signIn(page, product.url, user, '/journeys');
 	});
 	afterAll(async () => {
 		await browser?.close();

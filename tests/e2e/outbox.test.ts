@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollments } from '../../core/db/schema/journeys';
 import { messages } from '../../core/db/schema/messages';
 import { adToStoreJourney } from '../../core/journey/examples';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { insertCustomer, publishTestJourney } from '../helpers/journeys';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 
@@ -44,11 +44,7 @@ describe('outbox page', () => {
 		]);
 		const user = await createTestUser(product.db, 'marketer');
 		page = await browser.newPage();
-		await page.goto(`${product.url}/login?next=/outbox`);
-		await page.getByLabel('E-mail').fill(user.email);
-		await page.getByLabel('Password').fill(user.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${product.url}/outbox`);
+		await signIn(page, product.url, user, '/outbox');
 	});
 	afterAll(async () => {
 		await browser?.close();

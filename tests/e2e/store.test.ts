@@ -6,7 +6,7 @@ import { events } from '../../core/db/schema/events';
 import { offers, redemptions, storeTasks } from '../../core/db/schema/offers';
 import { ingestMessages } from '../../core/ingest/index';
 import { grantOffer } from '../../core/offers/index';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 
 /**
@@ -55,11 +55,7 @@ describe('store page', () => {
 		const user = await createTestUser(product.db, 'store');
 		context = await browser.newContext();
 		const page = await context.newPage();
-		await page.goto(`${product.url}/login?next=/store`);
-		await page.getByLabel('E-mail').fill(user.email);
-		await page.getByLabel('Password').fill(user.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${product.url}/store`);
+		await signIn(page, product.url, user, '/store');
 		await page.close();
 	});
 	afterAll(async () => {

@@ -8,7 +8,7 @@ import { offers, type Offer } from '../../core/db/schema/offers';
 import { customerByIdentity } from '../../core/offers/index';
 import { createJourney, publish } from '../../core/journeys/index';
 import { adToStoreJourney } from '../../core/journey/examples';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 
 /**
@@ -38,11 +38,7 @@ describe('the story: one promotion, every channel', () => {
 		const associate = await createTestUser(product.db, 'store');
 		storeContext = await browser.newContext();
 		const page = await storeContext.newPage();
-		await page.goto(`${product.url}/login?next=/store`);
-		await page.getByLabel('E-mail').fill(associate.email);
-		await page.getByLabel('Password').fill(associate.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${product.url}/store`);
+		await signIn(page, product.url, associate, '/store');
 		await page.close();
 	});
 	afterAll(async () => {
