@@ -80,6 +80,8 @@ describe('journeys pages', () => {
 		await page.getByLabel('Name').fill('Half built');
 		await page.getByRole('button', { name: 'Create journey' }).click();
 		await page.getByRole('heading', { level: 1, name: 'Half built' }).waitFor();
+		// Let the page hydrate first: a click before that posts the form natively and reloads with the editor closed.
+		await page.waitForLoadState('networkidle');
 
 		await page.getByText('Advanced: edit the draft as JSON').click();
 		const draft = JSON.parse(await page.getByLabel('Draft JSON').inputValue()) as { edges: unknown[] };
