@@ -10,8 +10,6 @@ describe('journeys pages', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		// The web app's router is cached process-wide; a product started earlier in this process must not lend it.
-		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
 		product = await startTestProduct();
 		browser = await launchBrowser();
 		const user = await createTestUser(product.db, 'marketer');

@@ -14,7 +14,6 @@ describe('outbox page', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
 		product = await startTestProduct();
 		browser = await launchBrowser();
 		const { db } = product.db;

@@ -33,8 +33,6 @@ describe('store page', () => {
 	}
 
 	beforeAll(async () => {
-		// The web app's router is cached process-wide; a product started earlier in this process must not lend it.
-		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
 		product = await startTestProduct();
 		browser = await launchBrowser();
 		const result = await ingestMessages(product.db.db, [

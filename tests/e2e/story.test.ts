@@ -25,8 +25,6 @@ describe('the story: one promotion, every channel', () => {
 	let writeKey: string;
 
 	beforeAll(async () => {
-		// The web app's router is cached process-wide; a product started earlier in this process must not lend it.
-		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
 		product = await startTestProduct();
 		browser = await launchBrowser();
 		// The conversion the story ends on: a redemption on any channel is the journey's goal.

@@ -33,9 +33,6 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 	}
 
 	beforeAll(async () => {
-		// The web app's router (web/lib/server/router.ts) is cached process-wide with the first product's database
-		// and task queue; a second product in this process (the PostgreSQL pass) must not inherit it.
-		Reflect.deleteProperty(globalThis, Symbol.for('omnicanal.router'));
 		product = await startTestProduct(kind);
 		marketer = (await createApiKey(product.db.db, { name: 'builder', kind: 'secret', role: 'marketer' })).key;
 		analyst = (await createApiKey(product.db.db, { name: 'reports', kind: 'secret', role: 'analyst' })).key;
