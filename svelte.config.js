@@ -30,8 +30,7 @@ const config = {
 		// post forms without our Origin: provider webhooks (Twilio), one-click unsubscribe, and tracking libraries.
 		csrf: { trustedOrigins: ['*'] },
 		alias: {
-			$core: 'core',
-			$workflows: 'workflows'
+			$core: 'core'
 		},
 	}
 };

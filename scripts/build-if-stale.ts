@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Sources the web build depends on; a newer file than the build means it is stale. */
-const SOURCES = ['web', 'core', 'workflows/messages.ts', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['web', 'core', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 function newestMtime(path: string): number {
 	if (!existsSync(path)) return 0;

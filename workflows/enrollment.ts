@@ -1,15 +1,15 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import { eventMatches, waitForEventMatches } from '../core/journey/match';
-import { durationToMs } from '../core/journey/time';
-import { interestsAt } from '../core/journey/interests';
-import type { JourneyDefinition } from '../core/journey/definition';
-import type { WaitForEventNode } from '../core/journey/nodes';
+import { eventMatches, waitForEventMatches } from '../core/graph/match';
+import { durationToMs } from '../core/graph/time';
+import { interestsAt } from '../core/graph/interests';
+import type { JourneyDefinition } from '../core/graph/definition';
+import type { WaitForEventNode } from '../core/graph/nodes';
 import { progress } from './proxies';
-import type { StepRecord } from './activity-types';
+import type { StepRecord } from '../core/enrollment/activities';
 import {
 	eventSignal, exitSignal, stateQuery, type CarriedState, type EnrollmentRef, type EnrollmentStatus, type JourneyEvent,
 	type JourneyInput, type PathEntry
-} from './messages';
+} from '../core/enrollment/contract';
 
 const MAX_SEEN_EVENTS = 500;
 const MAX_PATH_IN_QUERY = 200;

@@ -1,10 +1,10 @@
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { HOLDOUT_BRANCH } from '../core/journey/branches';
-import { findNode, nextNode, triggerOf } from '../core/journey/graph';
-import type { JourneyNode } from '../core/journey/nodes';
-import { durationToMs } from '../core/journey/time';
+import { HOLDOUT_BRANCH } from '../core/graph/branches';
+import { findNode, nextNode, triggerOf } from '../core/graph/graph';
+import type { JourneyNode } from '../core/graph/nodes';
+import { durationToMs } from '../core/graph/time';
 import { Enrollment } from './enrollment';
-import type { JourneyInput, JourneyResult } from './messages';
+import type { JourneyInput, JourneyResult } from '../core/enrollment/contract';
 import { runAction } from './nodes/actions';
 import { runCondition } from './nodes/condition';
 import { NEXT, STOP, type NodeOutcome } from './nodes/outcome';

@@ -1,5 +1,5 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { JourneyActivities } from './activity-types';
+import type { JourneyActivities } from '../core/enrollment/activities';
 
 /**
  * Bookkeeping (step log, enrollment row) runs as local activities: cheap, no extra history events per step.

@@ -6,7 +6,7 @@ import { formatOfferValue, type OfferView } from '../offers/view';
 import { PermanentChannelError } from './errors';
 import type { SkipReason } from './consent';
 import type { Recipient } from './recipients';
-import { smsSegments } from './segments';
+import { smsSegments } from './sms-parts';
 import { renderTemplate, type TemplateContext, type TemplateOffer } from './template';
 import type { Providers } from './types';
 import { unsubscribeUrl } from './unsubscribe';

@@ -13,7 +13,7 @@ export type { SendResult } from './outbound';
 export { previewMessage, type MessagePreview } from './preview';
 export { channelSettings, createProviders, type ProviderEnv } from './providers';
 export { loadRecipient, type Recipient } from './recipients';
-export { smsSegments, type SmsSegments } from './segments';
+export { smsSegments, type SmsSegments } from './sms-parts';
 export { sendMessage, type EmailContent, type SendMessageInput, type SmsContent } from './send';
 export { recordMessageEvent, statusOrder } from './status';
 export { completeStoreTask, createStoreTask, listStoreTasks, type CreateStoreTaskInput, type StoreTaskView } from './store-tasks';

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { httpError, networkError, PermanentChannelError } from './errors';
-import { smsSegments } from './segments';
+import { smsSegments } from './sms-parts';
 import type { OutgoingSms, ProviderReceipt, SmsProvider } from './types';
 
 /** Sends every Twilio domain's requests (api., messaging., …) to one base URL: a mock server in tests. */

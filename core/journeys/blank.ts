@@ -1,4 +1,4 @@
-import type { JourneyDefinition } from '../journey/definition';
+import type { JourneyDefinition } from '../graph/definition';
 
 /**
  * The draft a new journey starts with: the smallest graph that passes validation (entered by hand or by the API,
@@ -8,8 +8,8 @@ export function blankDefinition(): JourneyDefinition {
 	return {
 		schemaVersion: 1,
 		nodes: [
-			{ id: 'trigger', type: 'trigger', label: 'Entered by hand or API', position: { x: 0, y: 0 }, entry: { kind: 'manual' } },
-			{ id: 'exit', type: 'exit', label: 'End', position: { x: 0, y: 120 } }
+			{ id: 'trigger', type: 'trigger', label: 'Entered by hand or API', entry: { kind: 'manual' } },
+			{ id: 'exit', type: 'exit', label: 'End' }
 		],
 		edges: [{ id: 'e-trigger-exit', source: 'trigger', target: 'exit' }],
 		settings: { reentry: { mode: 'never' }, exitCriteria: [] }

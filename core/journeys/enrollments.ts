@@ -9,7 +9,8 @@ import { stepLabels } from './validation';
 
 /** An enrollment as people read it: who (their e-mail when known) and where they are (the step's label). */
 export type EnrollmentListItem = Enrollment & { customerEmail: string | null; currentStepLabel: string | null };
-export type StepRecord = StepLogRow & { stepLabel: string };
+/** A step-log row as the enrollment page shows it, with the step label of the version it ran on. */
+export type LabelledStep = StepLogRow & { stepLabel: string };
 
 /** Step labels of the versions these enrollments are pinned to, by version then node id. */
 async function labelsByVersion(db: Db, journeyId: string, versions: number[]): Promise<Map<number, Map<string, string>>> {
@@ -66,7 +67,7 @@ export async function listEnrollments(db: Db, journeyId: string, query: ListEnro
 
 export type EnrollmentDetail = {
 	enrollment: EnrollmentListItem;
-	steps: StepRecord[];
+	steps: LabelledStep[];
 	/** Step labels of the version the enrollment is pinned to, by node id. */
 	labels: Record<string, string>;
 };

@@ -1,7 +1,7 @@
-import type { Problem } from '../journey/validate';
+import type { Problem } from '../graph/validate';
 
 /** Why a journeys operation was refused; the HTTP layer maps each to a status (`journeyErrorStatus`). */
-export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found';
+export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found' | 'draft_conflict';
 
 /** A business refusal, never a bug: carries a code the API returns as-is and a sentence a marketer can read. */
 export class JourneyError extends Error {
@@ -10,7 +10,9 @@ export class JourneyError extends Error {
 		readonly code: JourneyErrorCode,
 		message: string,
 		/** For `invalid_journey`: the validation problems. */
-		readonly problems?: Problem[]
+		readonly problems?: Problem[],
+		/** Anything else the client needs to act on the refusal (the current revision for `draft_conflict`). */
+		readonly details?: Record<string, unknown>
 	) {
 		super(message);
 	}
@@ -20,7 +22,8 @@ const statuses: Record<JourneyErrorCode, number> = {
 	not_found: 404,
 	customer_not_found: 404,
 	invalid_journey: 422,
-	invalid_transition: 409
+	invalid_transition: 409,
+	draft_conflict: 409
 };
 
 export function journeyErrorStatus(code: JourneyErrorCode): number {

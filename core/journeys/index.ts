@@ -4,13 +4,11 @@
  * core/routing, which needs Temporal, and are left to the caller.
  */
 export { blankDefinition } from './blank';
-export { describeNode, kindName } from './describe';
-export { activeEnrollmentIds, getEnrollment, listEnrollments, type EnrollmentDetail, type EnrollmentListItem, type StepRecord } from './enrollments';
+export { activeEnrollmentIds, getEnrollment, listEnrollments, type EnrollmentDetail, type EnrollmentListItem, type LabelledStep } from './enrollments';
 export { JourneyError, journeyErrorStatus, type JourneyErrorCode } from './errors';
 export * from './input';
 export { createJourney, getJourney, getJourneyWithValidation, listJourneys, updateDraft, validateDraft, type JourneySummary, type JourneyWithValidation, type Page } from './journeys';
 export { publish, setStatus, type PublishResult, type StatusAction } from './lifecycle';
-export { outlineOf, type OutlineStep } from './outline';
 export { resolveCustomer } from './customers';
 export { validateDefinition, type DraftProblem, type DraftValidation } from './validation';
 export { getVersion, hasUnpublishedChanges, listVersions, type VersionSummary } from './versions';

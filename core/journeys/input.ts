@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JourneyLayout } from '../graph/layout';
 import type { JourneyStatus } from '../db/schema/journeys';
 import type { EnrollmentStatus } from '../db/schema/journeys';
 
@@ -22,8 +23,16 @@ export const CreateJourneyInput = z.object({
 export type CreateJourneyInput = z.infer<typeof CreateJourneyInput>;
 
 export const UpdateJourneyInput = z
-	.object({ name: Name.optional(), description: Description.optional(), draft: z.unknown().optional() })
-	.refine((v) => v.name !== undefined || v.description !== undefined || v.draft !== undefined, 'Send name, description or draft.');
+	.object({
+		name: Name.optional(),
+		description: Description.optional(),
+		draft: z.unknown().optional(),
+		/** Editor layout (positions, viewport): saved beside the draft, never part of a version's behaviour. */
+		layout: JourneyLayout.optional(),
+		/** The revision the editor started from; a save over a newer one is refused (`draft_conflict`) rather than lost. */
+		baseRevision: z.number().int().min(0).optional()
+	})
+	.refine((v) => v.name !== undefined || v.description !== undefined || v.draft !== undefined || v.layout !== undefined, 'Send name, description, draft or layout.');
 export type UpdateJourneyInput = z.infer<typeof UpdateJourneyInput>;
 
 export const StopInput = z.object({

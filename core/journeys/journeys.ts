@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { enrollments, journeys, type Journey, type JourneyStatus } from '../db/schema/journeys';
-import { adToStoreJourney } from '../journey/examples';
+import { adToStoreJourney } from '../graph/examples';
+import { splitLayout } from '../graph/layout';
 import { blankDefinition } from './blank';
-import { journeyNotFound } from './errors';
+import { JourneyError, journeyNotFound } from './errors';
 import { CreateJourneyInput, UpdateJourneyInput, type ListJourneysQuery } from './input';
 import { validateDefinition, type DraftValidation } from './validation';
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 
 /** A row of the journeys list: no draft (it can be large), plus how many customers are in and converted. */
-export type JourneySummary = Omit<Journey, 'draft'> & { activeCount: number; convertedCount: number };
+export type JourneySummary = Omit<Journey, 'draft' | 'layout'> & { activeCount: number; convertedCount: number };
 
 export type JourneyWithValidation = { journey: Journey; validation: DraftValidation };
 
@@ -26,7 +27,7 @@ export async function createJourney(db: Db, raw: CreateJourneyInput): Promise<Jo
 	const input = CreateJourneyInput.parse(raw);
 	const [journey] = await db
 		.insert(journeys)
-		.values({ id: randomUUID(), name: input.name, description: input.description ?? '', draft: startingDraft(input) })
+		.values({ id: randomUUID(), name: input.name, description: input.description ?? '', ...splitLayout(startingDraft(input)) })
 		.returning();
 	return { journey: journey!, validation: await validateDefinition(db, journey!.draft) };
 }
@@ -48,18 +49,32 @@ export async function validateDraft(db: Db, id: string): Promise<DraftValidation
 }
 
 /**
- * Saves name, description and/or draft. Any JSON is accepted as a draft (work in progress); its problems are
- * returned alongside so the builder can show them while the marketer keeps editing.
+ * Saves name, description, draft and/or layout. Any JSON is accepted as a draft (work in progress); its problems
+ * are returned alongside so the builder can show them while the marketer keeps editing. Positions found inside
+ * the draft's nodes move to the layout. With `baseRevision`, a save over someone else's newer save is refused.
  */
 export async function updateDraft(db: Db, id: string, raw: UpdateJourneyInput): Promise<JourneyWithValidation> {
 	const input = UpdateJourneyInput.parse(raw);
-	const patch: Partial<typeof journeys.$inferInsert> = { updatedAt: new Date() };
+	const patch: Partial<typeof journeys.$inferInsert> = { updatedAt: new Date(), revision: sql`${journeys.revision} + 1` as unknown as number };
 	if (input.name !== undefined) patch.name = input.name;
 	if (input.description !== undefined) patch.description = input.description;
-	// `null` is JSON too, but the column is NOT NULL and an empty draft is meaningless: store the blank graph.
-	if (input.draft !== undefined) patch.draft = input.draft ?? blankDefinition();
-	const [row] = await db.update(journeys).set(patch).where(eq(journeys.id, id)).returning();
-	if (!row) throw journeyNotFound(id);
+	if (input.draft !== undefined || input.layout !== undefined) {
+		// `null` is JSON too, but the column is NOT NULL and an empty draft is meaningless: store the blank graph.
+		const split = splitLayout(input.draft === undefined ? undefined : (input.draft ?? blankDefinition()), input.layout);
+		if (input.draft !== undefined) patch.draft = split.draft;
+		if (input.layout !== undefined || Object.keys(split.layout.nodes).length > 0) patch.layout = split.layout;
+	}
+	const where = input.baseRevision === undefined ? eq(journeys.id, id) : and(eq(journeys.id, id), eq(journeys.revision, input.baseRevision));
+	const [row] = await db.update(journeys).set(patch).where(where).returning();
+	if (!row) {
+		const current = await getJourney(db, id);
+		throw new JourneyError(
+			'draft_conflict',
+			`This draft was changed elsewhere (revision ${current.revision}, you started from ${input.baseRevision}). Reload to see the other changes; yours were not saved.`,
+			undefined,
+			{ revision: current.revision }
+		);
+	}
 	return { journey: row, validation: await validateDefinition(db, row.draft) };
 }
 
@@ -83,7 +98,7 @@ export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Pa
 		db
 			.select({
 				id: journeys.id, name: journeys.name, description: journeys.description, status: journeys.status,
-				liveVersion: journeys.liveVersion, createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
+				liveVersion: journeys.liveVersion, revision: journeys.revision, createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
 				activeCount: countWithStatus('active'), convertedCount: countWithStatus('converted')
 			})
 			.from(journeys)

@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, journeyVersions, type Journey, type JourneyStatus } from '../db/schema/journeys';
-import { parseJourney, InvalidJourneyError } from '../journey/validate';
+import { parseJourney, InvalidJourneyError } from '../graph/validate';
 import { JourneyError, journeyNotFound } from './errors';
-import { sameJson } from './same-json';
+import { behaviourOf, sameJson } from './same-json';
+import { readLayout } from '../graph/layout';
 import { validationContext, withStepLabels } from './validation';
 
 export type PublishResult = { journey: Journey; version: number; created: boolean };
@@ -35,9 +36,10 @@ export async function publish(db: Db, id: string, by: { publishedBy: string | nu
 			.where(eq(journeyVersions.journeyId, id))
 			.orderBy(desc(journeyVersions.version))
 			.limit(1);
-		const created = !latest || !sameJson(latest.definition, definition);
+		// Behaviour only: both sides as the schema reads them, so layout or keys it does not know never mint a version.
+		const created = !latest || !sameJson(behaviourOf(latest.definition), definition);
 		const version = created ? (latest?.version ?? 0) + 1 : latest.version;
-		if (created) await tx.insert(journeyVersions).values({ journeyId: id, version, definition, publishedBy: by.publishedBy });
+		if (created) await tx.insert(journeyVersions).values({ journeyId: id, version, definition, layout: readLayout(row.layout), publishedBy: by.publishedBy });
 		const [journey] = await tx
 			.update(journeys)
 			.set({ liveVersion: version, status: 'active', updatedAt: new Date() })

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { segments } from '../db/schema/customers';
-import { stubOf } from '../journey/validate/problems';
-import { validateJourney, type Problem, type ValidationContext } from '../journey/validate';
+import { stubOf } from '../graph/validate/problems';
+import { validateJourney, type Problem, type ValidationContext } from '../graph/validate';
 
 /** A problem plus the name of the step it concerns (label, else id), for lists grouped by step. */
 export type DraftProblem = Problem & { stepLabel?: string };

@@ -1,12 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { enrollments, journeyVersions, type Journey, type JourneyVersion } from '../db/schema/journeys';
-import { validateJourney } from '../journey/validate';
+import { validateJourney } from '../graph/validate';
 import { JourneyError } from './errors';
 import { getJourney } from './journeys';
-import { sameJson } from './same-json';
+import { behaviourOf, sameJson } from './same-json';
 
-export type VersionSummary = Omit<JourneyVersion, 'definition' | 'journeyId'> & { live: boolean; enrollmentCount: number };
+export type VersionSummary = Omit<JourneyVersion, 'definition' | 'layout' | 'journeyId'> & { live: boolean; enrollmentCount: number };
 
 /** Newest first, with how many customers entered each (they stay pinned to it). */
 export async function listVersions(db: Db, journeyId: string): Promise<VersionSummary[]> {
@@ -45,5 +45,5 @@ export async function hasUnpublishedChanges(db: Db, journey: Journey): Promise<b
 		.limit(1);
 	if (!latest) return true;
 	// Compared as publishing stores it (keys the schema does not know are dropped), so they do not count as changes.
-	return !sameJson(latest.definition, validateJourney(journey.draft).definition ?? journey.draft);
+	return !sameJson(behaviourOf(latest.definition), validateJourney(journey.draft).definition ?? journey.draft);
 }

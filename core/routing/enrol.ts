@@ -2,10 +2,10 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { enrollments, journeyVersions } from '../db/schema/journeys';
-import { parseJourney } from '../journey/validate';
-import { durationToMs } from '../journey/time';
-import { INTERPRETER_VERSION, enrollmentWorkflowId, eventSignal, type JourneyEvent, type JourneyInput } from '../../workflows/messages';
-import type { JourneyDefinition } from '../journey/definition';
+import { parseJourney } from '../graph/validate';
+import { durationToMs } from '../graph/time';
+import { INTERPRETER_VERSION, enrollmentWorkflowId, eventSignal, type JourneyEvent, type JourneyInput } from '../enrollment/contract';
+import type { JourneyDefinition } from '../graph/definition';
 import type { LiveJourney } from './triggers';
 
 export type RoutingDeps = { db: Db; temporal: Client; taskQueue: string };

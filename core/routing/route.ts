@@ -3,10 +3,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { events, type EventRow } from '../db/schema/events';
 import { enrollments } from '../db/schema/journeys';
-import { getPath, triggerMatches, type EntryInput } from '../journey/match';
-import { triggerOf } from '../journey/graph';
+import { getPath, triggerMatches, type EntryInput } from '../graph/match';
+import { triggerOf } from '../graph/graph';
 import { customerFamily, survivorOf } from '../offers/customers';
-import { eventSignal, exitSignal, type JourneyEvent } from '../../workflows/messages';
+import { eventSignal, exitSignal, type JourneyEvent } from '../enrollment/contract';
 import { enrol, type RoutingDeps } from './enrol';
 import type { TriggerCache } from './triggers';
 

@@ -1,9 +1,9 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, journeyVersions } from '../db/schema/journeys';
-import { parseJourney } from '../journey/validate';
-import type { JourneyDefinition } from '../journey/definition';
-import { triggerOf } from '../journey/graph';
+import { parseJourney } from '../graph/validate';
+import type { JourneyDefinition } from '../graph/definition';
+import { triggerOf } from '../graph/graph';
 
 export type LiveJourney = { journeyId: string; version: number; definition: JourneyDefinition };
 

@@ -6,7 +6,7 @@ const Scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean(), 
 export type Scalar = z.infer<typeof Scalar>;
 
 /**
- * The same operators, with the same meaning, as journey filters (core/journey/nodes/filters.ts): `eq`/`neq`
+ * The same operators, with the same meaning, as journey filters (core/graph/nodes/filters.ts): `eq`/`neq`
  * (a number equals its decimal string; a missing value is "not equal"), `contains` (case-insensitive substring
  * or array element), `lt`/`gt` (numbers only here), `exists` (`value: false` = missing), `in` (one of a list).
  */

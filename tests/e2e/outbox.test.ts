@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollments } from '../../core/db/schema/journeys';
 import { messages } from '../../core/db/schema/messages';
-import { adToStoreJourney } from '../../core/journey/examples';
+import { adToStoreJourney } from '../../core/graph/examples';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { insertCustomer, publishTestJourney } from '../helpers/journeys';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';

@@ -7,7 +7,7 @@ import { enrollments } from '../../core/db/schema/journeys';
 import { offers, type Offer } from '../../core/db/schema/offers';
 import { customerByIdentity } from '../../core/offers/index';
 import { createJourney, publish } from '../../core/journeys/index';
-import { adToStoreJourney } from '../../core/journey/examples';
+import { adToStoreJourney } from '../../core/graph/examples';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 

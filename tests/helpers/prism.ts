@@ -1,5 +1,5 @@
 /**
- * Prism mock servers serving the providers' own OpenAPI descriptions (../shared/contracts, see its README),
+ * Prism mock servers serving the providers' own OpenAPI descriptions (tests/contracts, see its README),
  * so the real SendGrid and Twilio SDKs are exercised against the published contract: a request that breaks
  * it comes back 4xx with the violation. Each suite talks to Prism through a small recording proxy, so tests
  * can count and inspect the requests the SDKs really sent.
@@ -32,7 +32,7 @@ const files: Record<PrismSpec, string> = {
 };
 
 export function contractsDir(): string {
-	return process.env.CONTRACTS_DIR ?? resolve(root, '../shared/contracts');
+	return resolve(root, 'tests/contracts');
 }
 
 export type PrismServer = { url: string; stop(): Promise<void>; log(): string };
@@ -67,7 +67,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Starts `prism mock` on a free port and waits until it answers (loading the larger files takes a while). */
 export async function startPrism(spec: PrismSpec, timeoutMs = 120_000): Promise<PrismServer> {
 	const file = resolve(contractsDir(), files[spec]);
-	if (!existsSync(file)) throw new Error(`contract ${file} not found (set CONTRACTS_DIR)`);
+	if (!existsSync(file)) throw new Error(`contract ${file} not found`);
 	const port = await freePort();
 	const bin = resolve(root, 'node_modules/.bin/prism');
 	const child = spawn(bin, ['mock', '-p', String(port), '-h', '127.0.0.1', file], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,7 +8,7 @@ import type { DbHandle } from '../../core/db/client';
 import { enrollments } from '../../core/db/schema/journeys';
 import { messages } from '../../core/db/schema/messages';
 import { enrol, routeEvent } from '../../core/routing/index';
-import { stateQuery } from '../../workflows/messages';
+import { stateQuery } from '../../core/enrollment/contract';
 import { freshDb } from '../helpers/db';
 import { insertCustomer, publishTestJourney, stepsOf, storeEvent, testRouter } from '../helpers/journeys';
 import { connectToSharedDevServer } from '../helpers/temporal';

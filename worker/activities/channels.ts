@@ -6,11 +6,11 @@ import { latestOfferForEnrollment } from '../../core/offers/index';
 import { customers } from '../../core/db/schema/customers';
 import { offers } from '../../core/db/schema/offers';
 import { survivorOf } from '../../core/offers/customers';
-import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/journey/time';
-import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/journey/nodes';
-import type { JourneySettings } from '../../core/journey/settings';
+import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/graph/time';
+import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/graph/nodes';
+import type { JourneySettings } from '../../core/graph/settings';
 import { renderTemplate } from '../../core/channels/template';
-import type { ActionInput, ActionOutcome } from '../../workflows/activity-types';
+import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { customerTimeZone } from './progress';
 import { nonRetryable, stepKey } from './keys';
 

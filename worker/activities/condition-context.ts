@@ -1,12 +1,12 @@
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { ConditionContext, ConditionNeeds, MessageSnapshot, OfferSnapshot } from '../../core/journey/conditions';
+import type { ConditionContext, ConditionNeeds, MessageSnapshot, OfferSnapshot } from '../../core/graph/conditions';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { events } from '../../core/db/schema/events';
 import { messageEvents, messages } from '../../core/db/schema/messages';
 import { offers } from '../../core/db/schema/offers';
 import { customerFamily, survivorOf } from '../../core/offers/customers';
-import type { EnrollmentRef } from '../../workflows/messages';
+import type { EnrollmentRef } from '../../core/enrollment/contract';
 
 /** Enough history for "did X in the last N days" without reading a lifetime of page views. */
 const MAX_EVENTS = 500;

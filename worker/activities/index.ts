@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/client';
-import type { JourneyActivities } from '../../workflows/activity-types';
+import type { JourneyActivities } from '../../core/enrollment/activities';
 import { loadConditionContext } from './condition-context';
 import { activityNow } from './keys';
 import { createProviders, type ProviderEnv } from '../../core/channels/providers';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { EnrollmentRef } from '../../workflows/messages';
+import type { EnrollmentRef } from '../../core/enrollment/contract';
 
 /** The idempotency key of one pass through one step: a retried activity finds the work it already did. */
 export function stepKey(ref: EnrollmentRef, nodeId: string, visit: number): string {

@@ -1,8 +1,8 @@
 import type { Db } from '../../core/db/client';
-import { durationToMs } from '../../core/journey/time';
-import type { GrantOfferNode } from '../../core/journey/nodes';
+import { durationToMs } from '../../core/graph/time';
+import type { GrantOfferNode } from '../../core/graph/nodes';
 import { grantOffer as grant, OfferInputError } from '../../core/offers/index';
-import type { ActionInput, ActionOutcome } from '../../workflows/activity-types';
+import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { nonRetryable, stepKey } from './keys';
 
 /** One offer per customer and step: the grant key makes a retried activity answer the same code. */

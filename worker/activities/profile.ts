@@ -3,8 +3,8 @@ import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { applyTraits } from '../../core/identity/traits';
 import { survivorOf } from '../../core/offers/customers';
-import type { UpdateProfileNode } from '../../core/journey/nodes';
-import type { ActionInput, ActionOutcome } from '../../workflows/activity-types';
+import type { UpdateProfileNode } from '../../core/graph/nodes';
+import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { nonRetryable } from './keys';
 
 /**

@@ -3,8 +3,8 @@ import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { survivorOf } from '../../core/offers/customers';
 import { enrollments, stepLog } from '../../core/db/schema/journeys';
-import type { EnrollmentRef } from '../../workflows/messages';
-import type { ProgressUpdate } from '../../workflows/activity-types';
+import type { EnrollmentRef } from '../../core/enrollment/contract';
+import type { ProgressUpdate } from '../../core/enrollment/activities';
 
 /**
  * The step log and the enrollment row, written together. Step rows are unique on (enrollment, node, visit, kind),

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { JourneyNode } from '../../core/journey/nodes';
-import type { ActionInput, ActionOutcome } from '../activity-types';
+import type { JourneyNode } from '../../core/graph/nodes';
+import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import type { Enrollment } from '../enrollment';
 import { actions } from '../proxies';
 import { NEXT, STOP, type NodeOutcome } from './outcome';

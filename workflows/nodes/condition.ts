@@ -1,5 +1,5 @@
-import { conditionNeeds, pickConditionBranch } from '../../core/journey/conditions';
-import type { ConditionNode } from '../../core/journey/nodes';
+import { conditionNeeds, pickConditionBranch } from '../../core/graph/conditions';
+import type { ConditionNode } from '../../core/graph/nodes';
 import type { Enrollment } from '../enrollment';
 import { progress } from '../proxies';
 import type { NodeOutcome } from './outcome';

@@ -1,6 +1,6 @@
-import { HOLDOUT_BRANCH } from '../../core/journey/branches';
-import { pickVariant } from '../../core/journey/hash';
-import type { RandomSplitNode } from '../../core/journey/nodes';
+import { HOLDOUT_BRANCH } from '../../core/graph/branches';
+import { pickVariant } from '../../core/graph/hash';
+import type { RandomSplitNode } from '../../core/graph/nodes';
 import type { Enrollment } from '../enrollment';
 import type { NodeOutcome } from './outcome';
 

@@ -1,6 +1,6 @@
-import { EVENT_BRANCH, TIMEOUT_BRANCH } from '../../core/journey/branches';
-import { durationToMs } from '../../core/journey/time';
-import type { WaitForEventNode } from '../../core/journey/nodes';
+import { EVENT_BRANCH, TIMEOUT_BRANCH } from '../../core/graph/branches';
+import { durationToMs } from '../../core/graph/time';
+import type { WaitForEventNode } from '../../core/graph/nodes';
 import type { Enrollment } from '../enrollment';
 import { STOP, type NodeOutcome } from './outcome';
 

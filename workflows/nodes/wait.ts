@@ -1,5 +1,5 @@
-import { waitDelayMs } from '../../core/journey/time';
-import type { WaitNode } from '../../core/journey/nodes';
+import { waitDelayMs } from '../../core/graph/time';
+import type { WaitNode } from '../../core/graph/nodes';
 import type { Enrollment } from '../enrollment';
 import { progress } from '../proxies';
 import { NEXT, STOP, type NodeOutcome } from './outcome';

@@ -1,4 +1,7 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { EnrollmentStatus, StepKind } from '../../enrollment/contract';
+
+export type { EnrollmentStatus, StepKind };
 
 export type JourneyStatus = 'draft' | 'active' | 'paused' | 'stopped';
 
@@ -8,8 +11,12 @@ export const journeys = pgTable('journeys', {
 	name: text('name').notNull(),
 	description: text('description').notNull().default(''),
 	status: text('status').$type<JourneyStatus>().notNull().default('draft'),
-	/** The draft graph (JSON, validated on read by core/journey). */
+	/** The draft graph (JSON, validated on read by core/graph). */
 	draft: jsonb('draft').$type<unknown>().notNull(),
+	/** Where the draft's nodes sit on the canvas and the saved viewport: editor layout, not behaviour (core/graph/layout). */
+	layout: jsonb('layout').$type<unknown>().notNull().default({ nodes: {} }),
+	/** Bumped by every save of the draft or its layout, so two editors of one draft cannot silently overwrite each other. */
+	revision: integer('revision').notNull().default(0),
 	/** The version new customers enter; null until first published. */
 	liveVersion: integer('live_version'),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -25,13 +32,13 @@ export const journeyVersions = pgTable(
 			.references(() => journeys.id, { onDelete: 'cascade' }),
 		version: integer('version').notNull(),
 		definition: jsonb('definition').$type<unknown>().notNull(),
+		/** The layout it was published with, so its read-only canvas looks as drawn; never compared at publish. */
+		layout: jsonb('layout').$type<unknown>().notNull().default({ nodes: {} }),
 		publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
 		publishedBy: text('published_by')
 	},
 	(t) => [uniqueIndex('journey_versions_uq').on(t.journeyId, t.version)]
 );
-
-export type EnrollmentStatus = 'active' | 'completed' | 'converted' | 'exited' | 'failed';
 
 /** One customer's pass through one journey: id is the workflow id `journey:<journeyId>:<customerId>:<n>`. */
 export const enrollments = pgTable(
@@ -61,8 +68,6 @@ export const enrollments = pgTable(
 		index('enrollments_journey_status_idx').on(t.journeyId, t.status)
 	]
 );
-
-export type StepKind = 'entered' | 'completed' | 'branch' | 'held' | 'skipped' | 'failed' | 'exited' | 'converted';
 
 /** Every step of every enrollment; the funnels read this. `visit` counts passes through a node in loops. */
 export const stepLog = pgTable(

@@ -2,7 +2,7 @@ import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { googleEmailHash, googlePhoneHash, metaEmailHash, metaPhoneHash } from '../../../core/channels/ads/hash';
 import { renderTemplate, type TemplateContext } from '../../../core/channels/template';
-import { smsSegments } from '../../../core/channels/segments';
+import { smsSegments } from '../../../core/channels/sms-parts';
 import { readUnsubscribeToken, unsubscribeToken } from '../../../core/channels/unsubscribe';
 import { signWebhook, verifyWebhookSignature } from '../../../core/channels/webhook';
 import { verifySendGridSignature } from '../../../core/channels/webhooks/sendgrid';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
-import { adToStoreJourney } from '../../../core/journey/examples';
+import { adToStoreJourney } from '../../../core/graph/examples';
 import {
 	JourneyError, ListJourneysQuery, createJourney, getJourney, getJourneyWithValidation, listJourneys, updateDraft, validateDraft
 } from '../../../core/journeys/index';

@@ -1,7 +1,7 @@
 import type { DbHandle } from '../../../core/db/client';
 import { customers, identities, type IdentityKind } from '../../../core/db/schema/customers';
 import { enrollments, stepLog, type EnrollmentStatus } from '../../../core/db/schema/journeys';
-import type { JourneyDefinition } from '../../../core/journey/definition';
+import type { JourneyDefinition } from '../../../core/graph/definition';
 
 /** A valid journey with a step to stay on (a day's wait), so enrollments can be shown "at" a labelled step. */
 export function waitingJourney(): JourneyDefinition {

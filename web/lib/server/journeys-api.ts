@@ -14,7 +14,7 @@ export async function journeyApi(principal: Principal | null, permission: Permis
 	try {
 		return await run();
 	} catch (err) {
-		if (err instanceof JourneyError) return apiError(journeyErrorStatus(err.code), err.code, err.message, err.problems);
+		if (err instanceof JourneyError) return apiError(journeyErrorStatus(err.code), err.code, err.message, err.problems ?? err.details);
 		throw err;
 	}
 }

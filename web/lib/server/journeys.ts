@@ -6,7 +6,7 @@ import {
 	type PublishResult, type StatusAction, type StopMode
 } from '$core/journeys/index';
 import { enrol, exitEnrollments, type EnrolResult } from '$core/routing/index';
-import { stateQuery, type JourneyEvent, type PathEntry } from '$workflows/messages';
+import { stateQuery, type JourneyEvent, type PathEntry } from '$core/enrollment/contract';
 import { appEnv, temporal } from './context';
 import { router } from './router';
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { can, type Permission } from '$core/auth/index';
 import {
-	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, hasUnpublishedChanges, kindName, listEnrollments, listVersions, outlineOf
+	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, hasUnpublishedChanges, listEnrollments, listVersions
 } from '$core/journeys/index';
+import { kindName, outlineOf } from '$core/graph/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { temporalUiLink } from '$lib/server/journeys';

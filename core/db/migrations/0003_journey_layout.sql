@@ -1,0 +1,8 @@
+ALTER TABLE "journey_versions" ADD COLUMN "layout" jsonb DEFAULT '{"nodes":{}}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "journeys" ADD COLUMN "layout" jsonb DEFAULT '{"nodes":{}}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "journeys" ADD COLUMN "revision" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Existing drafts and versions kept node positions inside the graph: move them into the layout, then drop them.
+UPDATE "journeys" SET "layout" = jsonb_build_object('nodes', coalesce((SELECT jsonb_object_agg(n->>'id', n->'position') FROM jsonb_array_elements("draft"->'nodes') n WHERE jsonb_typeof(n) = 'object' AND n ? 'position' AND jsonb_typeof(n->'id') = 'string'), '{}'::jsonb)) WHERE jsonb_typeof("draft"->'nodes') = 'array';--> statement-breakpoint
+UPDATE "journeys" SET "draft" = jsonb_set("draft", '{nodes}', (SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(n) = 'object' THEN n - 'position' ELSE n END ORDER BY i), '[]'::jsonb) FROM jsonb_array_elements("draft"->'nodes') WITH ORDINALITY AS t(n, i))) WHERE jsonb_typeof("draft"->'nodes') = 'array';--> statement-breakpoint
+UPDATE "journey_versions" SET "layout" = jsonb_build_object('nodes', coalesce((SELECT jsonb_object_agg(n->>'id', n->'position') FROM jsonb_array_elements("definition"->'nodes') n WHERE n ? 'position'), '{}'::jsonb)) WHERE jsonb_typeof("definition"->'nodes') = 'array';--> statement-breakpoint
+UPDATE "journey_versions" SET "definition" = jsonb_set("definition", '{nodes}', (SELECT coalesce(jsonb_agg(n - 'position' ORDER BY i), '[]'::jsonb) FROM jsonb_array_elements("definition"->'nodes') WITH ORDINALITY AS t(n, i))) WHERE jsonb_typeof("definition"->'nodes') = 'array';
