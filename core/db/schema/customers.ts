@@ -1,10 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 export type ConsentChannel = 'email' | 'sms' | 'ads';
 export type ConsentState = { granted: boolean; source: string; at: string };
 
-/** One profile per person, shared by every channel. A merged-away profile points at the survivor. */
+/**
+ * One profile per person, shared by every channel. A merged-away profile points at the survivor.
+ * Customers are never deleted: erasure blanks the row in place and a merge keeps the loser pointing at the
+ * survivor. So every reference to a customer is NO ACTION: a hard delete of someone with history is refused
+ * rather than silently orphaning or wiping it, while merges (which only move rows between live ids) pass.
+ */
 export const customers = pgTable(
 	'customers',
 	{
@@ -23,7 +28,9 @@ export const customers = pgTable(
 	},
 	(t) => [
 		index('customers_last_seen_idx').on(t.lastSeenAt),
-		index('customers_merged_into_idx').on(t.mergedInto).where(sql`${t.mergedInto} is not null`)
+		index('customers_merged_into_idx').on(t.mergedInto).where(sql`${t.mergedInto} is not null`),
+		// The survivor of a merge is a customer too (never deleted, see above).
+		foreignKey({ name: 'customers_merged_into_fk', columns: [t.mergedInto], foreignColumns: [t.id] }).onDelete('no action')
 	]
 );
 
@@ -36,12 +43,15 @@ export const identities = pgTable(
 	{
 		kind: text('kind').$type<IdentityKind>().notNull(),
 		value: text('value').notNull(),
-		customerId: text('customer_id')
-			.notNull()
-			.references(() => customers.id),
+		customerId: text('customer_id').notNull(),
 		firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [primaryKey({ name: 'identities_pk', columns: [t.kind, t.value] }), index('identities_customer_idx').on(t.customerId)]
+	(t) => [
+		primaryKey({ name: 'identities_pk', columns: [t.kind, t.value] }),
+		index('identities_customer_idx').on(t.customerId),
+		// Merges and undo move identities between customers, erasure deletes them; the customer row always stays.
+		foreignKey({ name: 'identities_customer_id_customers_id_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action')
+	]
 );
 
 /** A merge is recorded with what moved, so it can be undone without losing anything. */
@@ -56,7 +66,13 @@ export const merges = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		undoneAt: timestamp('undone_at', { withTimezone: true })
 	},
-	(t) => [index('merges_into_idx').on(t.intoCustomerId), index('merges_from_idx').on(t.fromCustomerId)]
+	(t) => [
+		index('merges_into_idx').on(t.intoCustomerId),
+		index('merges_from_idx').on(t.fromCustomerId),
+		// Both sides of a merge stay as rows (the loser points at the survivor); erasure empties the snapshot only.
+		foreignKey({ name: 'merges_from_customer_fk', columns: [t.fromCustomerId], foreignColumns: [customers.id] }).onDelete('no action'),
+		foreignKey({ name: 'merges_into_customer_fk', columns: [t.intoCustomerId], foreignColumns: [customers.id] }).onDelete('no action')
+	]
 );
 
 /** Free-text notes by staff, shown on the timeline. */
@@ -69,7 +85,11 @@ export const notes = pgTable(
 		body: text('body').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('notes_customer_idx').on(t.customerId, t.createdAt)]
+	(t) => [
+		index('notes_customer_idx').on(t.customerId, t.createdAt),
+		// Merges move notes, erasure deletes them explicitly; a customer with notes is never deleted.
+		foreignKey({ name: 'notes_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action')
+	]
 );
 
 /** Addresses that must not be contacted on a channel (bounces, spam reports, unsubscribes, STOP). */
@@ -95,13 +115,17 @@ export const segments = pgTable('segments', {
 export const segmentMembers = pgTable(
 	'segment_members',
 	{
-		segmentId: text('segment_id')
-			.notNull()
-			.references(() => segments.id, { onDelete: 'cascade' }),
+		segmentId: text('segment_id').notNull(),
 		customerId: text('customer_id').notNull(),
 		enteredAt: timestamp('entered_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [primaryKey({ name: 'segment_members_pk', columns: [t.segmentId, t.customerId] }), index('segment_members_customer_idx').on(t.customerId)]
+	(t) => [
+		primaryKey({ name: 'segment_members_pk', columns: [t.segmentId, t.customerId] }),
+		index('segment_members_customer_idx').on(t.customerId),
+		// Memberships are derived (a refresh recomputes them): they go with their segment or their customer.
+		foreignKey({ name: 'segment_members_segment_id_segments_id_fk', columns: [t.segmentId], foreignColumns: [segments.id] }).onDelete('cascade'),
+		foreignKey({ name: 'segment_members_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('cascade')
+	]
 );
 
 export type Customer = typeof customers.$inferSelect;

@@ -1,5 +1,6 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { EnrollmentStatus, StepKind } from '../../enrollment/contract';
+import { customers } from './customers';
 
 export type { EnrollmentStatus, StepKind };
 
@@ -27,9 +28,7 @@ export const journeys = pgTable('journeys', {
 export const journeyVersions = pgTable(
 	'journey_versions',
 	{
-		journeyId: text('journey_id')
-			.notNull()
-			.references(() => journeys.id, { onDelete: 'cascade' }),
+		journeyId: text('journey_id').notNull(),
 		version: integer('version').notNull(),
 		definition: jsonb('definition').$type<unknown>().notNull(),
 		/** The layout it was published with, so its read-only canvas looks as drawn; never compared at publish. */
@@ -37,7 +36,11 @@ export const journeyVersions = pgTable(
 		publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
 		publishedBy: text('published_by')
 	},
-	(t) => [uniqueIndex('journey_versions_uq').on(t.journeyId, t.version)]
+	(t) => [
+		uniqueIndex('journey_versions_uq').on(t.journeyId, t.version),
+		// A version is part of its journey; deleting a journey that enrolled anyone is refused by enrollments below.
+		foreignKey({ name: 'journey_versions_journey_id_journeys_id_fk', columns: [t.journeyId], foreignColumns: [journeys.id] }).onDelete('cascade')
+	]
 );
 
 /** One customer's pass through one journey: id is the workflow id `journey:<journeyId>:<customerId>:<n>`. */
@@ -65,7 +68,12 @@ export const enrollments = pgTable(
 	(t) => [
 		uniqueIndex('enrollments_journey_customer_n_uq').on(t.journeyId, t.customerId, t.n),
 		index('enrollments_customer_status_idx').on(t.customerId, t.status),
-		index('enrollments_journey_status_idx').on(t.journeyId, t.status)
+		index('enrollments_journey_status_idx').on(t.journeyId, t.status),
+		// An enrollment is the history of a journey and of a person: neither may be deleted from under it (stop a
+		// journey instead; customers are never deleted). A never-enrolled draft can still be deleted. Enrollments
+		// keep the customer id they entered with across merges, which only needs that row to exist.
+		foreignKey({ name: 'enrollments_journey_fk', columns: [t.journeyId], foreignColumns: [journeys.id] }).onDelete('no action'),
+		foreignKey({ name: 'enrollments_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action')
 	]
 );
 
@@ -88,7 +96,9 @@ export const stepLog = pgTable(
 	},
 	(t) => [
 		uniqueIndex('step_log_once_uq').on(t.enrollmentId, t.nodeId, t.visit, t.kind),
-		index('step_log_journey_idx').on(t.journeyId, t.version, t.nodeId, t.kind)
+		index('step_log_journey_idx').on(t.journeyId, t.version, t.nodeId, t.kind),
+		// Steps are details of their enrollment and go with it.
+		foreignKey({ name: 'step_log_enrollment_fk', columns: [t.enrollmentId], foreignColumns: [enrollments.id] }).onDelete('cascade')
 	]
 );
 

@@ -1,4 +1,6 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { customers } from './customers';
+import { enrollments } from './journeys';
 
 export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
 export type MessageStatus =
@@ -39,7 +41,11 @@ export const messages = pgTable(
 		uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey),
 		index('messages_customer_idx').on(t.customerId, t.createdAt),
 		index('messages_provider_id_idx').on(t.providerMessageId),
-		index('messages_channel_created_idx').on(t.channel, t.createdAt)
+		index('messages_channel_created_idx').on(t.channel, t.createdAt),
+		// A message is history: merges move it, erasure scrubs it in place, the customer row stays. It outlives its
+		// enrollment (which is never deleted today) by forgetting it. `journeyId` is the enrollment's, copied.
+		foreignKey({ name: 'messages_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action'),
+		foreignKey({ name: 'messages_enrollment_fk', columns: [t.enrollmentId], foreignColumns: [enrollments.id] }).onDelete('set null')
 	]
 );
 
@@ -54,7 +60,12 @@ export const messageEvents = pgTable(
 		raw: jsonb('raw').$type<Record<string, unknown>>(),
 		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('message_events_message_idx').on(t.messageId), uniqueIndex('message_events_provider_uq').on(t.providerEventId)]
+	(t) => [
+		index('message_events_message_idx').on(t.messageId),
+		uniqueIndex('message_events_provider_uq').on(t.providerEventId),
+		// Delivery events are details of their message and go with it.
+		foreignKey({ name: 'message_events_message_fk', columns: [t.messageId], foreignColumns: [messages.id] }).onDelete('cascade')
+	]
 );
 
 export type Message = typeof messages.$inferSelect;

@@ -1,4 +1,6 @@
-import { index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { customers } from './customers';
+import { enrollments } from './journeys';
 
 export type OfferStatus = 'active' | 'redeemed' | 'expired' | 'revoked';
 
@@ -39,11 +41,18 @@ export const offers = pgTable(
 		uniqueIndex('offers_grant_key_uq').on(t.grantKey),
 		index('offers_customer_idx').on(t.customerId, t.status),
 		// Templates quote "the offer this enrollment granted last".
-		index('offers_enrollment_idx').on(t.enrollmentId, t.createdAt)
+		index('offers_enrollment_idx').on(t.enrollmentId, t.createdAt),
+		// An offer may still be redeemed whatever happens to its journey: merges move it, the customer row stays, and
+		// it outlives its enrollment by forgetting it. `journeyId` is the enrollment's, copied.
+		foreignKey({ name: 'offers_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action'),
+		foreignKey({ name: 'offers_enrollment_fk', columns: [t.enrollmentId], foreignColumns: [enrollments.id] }).onDelete('set null')
 	]
 );
 
-/** The answer given to each redemption request, so a retry with the same Idempotency-Key gets the same one. */
+/**
+ * The answer given to each redemption request, so a retry with the same Idempotency-Key gets the same one.
+ * No foreign key to offers: the answer to a code that matches no offer (404 not_found) is remembered too.
+ */
 export const redemptions = pgTable('redemptions', {
 	idempotencyKey: text('idempotency_key').primaryKey(),
 	offerCode: text('offer_code').notNull(),
@@ -71,7 +80,14 @@ export const storeTasks = pgTable(
 		doneAt: timestamp('done_at', { withTimezone: true }),
 		doneBy: text('done_by')
 	},
-	(t) => [uniqueIndex('store_tasks_key_uq').on(t.taskKey), index('store_tasks_store_status_idx').on(t.storeId, t.status)]
+	(t) => [
+		uniqueIndex('store_tasks_key_uq').on(t.taskKey),
+		index('store_tasks_store_status_idx').on(t.storeId, t.status),
+		// Like offers: the customer row stays; a task outlives its enrollment or offer by forgetting it.
+		foreignKey({ name: 'store_tasks_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action'),
+		foreignKey({ name: 'store_tasks_enrollment_fk', columns: [t.enrollmentId], foreignColumns: [enrollments.id] }).onDelete('set null'),
+		foreignKey({ name: 'store_tasks_offer_fk', columns: [t.offerId], foreignColumns: [offers.id] }).onDelete('set null')
+	]
 );
 
 export type Offer = typeof offers.$inferSelect;
