@@ -105,7 +105,7 @@ export async function callWebhookStep(deps: ChannelDeps, input: ActionInput<Webh
 	const key = stepKey(input.ref, node.id, input.visit);
 	const body = node.body === undefined
 		? { journeyId: input.ref.journeyId, enrollmentId: input.ref.enrollmentId, customerId: input.ref.customerId, nodeId: node.id, event: input.entryEvent ?? null }
-		: await renderTemplate(node.body, await webhookContext(deps, input, now), 'text');
+		: await renderTemplate(node.body, await webhookContext(deps, input, now), 'json');
 	try {
 		const result = await callWebhook({ url: node.url, body, headers: node.headers, secret: deps.webhookSecret, idempotencyKey: key, timeoutMs: 10_000, now });
 		if (!result.ok) throw nonRetryable(`${result.error.code}: ${result.error.message}`, { status: result.status });
