@@ -4,3 +4,4 @@ export * from './events';
 export * from './journeys';
 export * from './messages';
 export * from './offers';
+export * from './analytics';
