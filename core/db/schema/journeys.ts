@@ -20,6 +20,8 @@ export const journeys = pgTable('journeys', {
 	revision: integer('revision').notNull().default(0),
 	/** The version new customers enter; null until first published. */
 	liveVersion: integer('live_version'),
+	/** Set when archived: hidden from the list by default, never published or entered again until unarchived. */
+	archivedAt: timestamp('archived_at', { withTimezone: true }),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
