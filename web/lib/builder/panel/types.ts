@@ -1,0 +1,11 @@
+/** The node object the panel edits: a journey-definition node (no position), possibly half-filled. */
+export type PanelNode = { id: string; type: string; [k: string]: unknown };
+
+/** What every per-kind form receives. `onchange` takes a whole new node; forms never mutate. */
+export interface FormProps {
+	node: PanelNode;
+	errors: import('./field-errors').FieldErrors;
+	journeyId: string;
+	readonly: boolean;
+	onchange: (next: PanelNode) => void;
+}
