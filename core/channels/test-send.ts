@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, gt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { messages } from '../db/schema/messages';
+import { SendEmailNode, SendSmsNode } from '../graph/nodes/index';
+import { normalizeEmail, normalizePhone } from '../identity/normalize';
+import { customerByIdentity } from '../offers/customers';
+import { draftMessage } from './compose';
+import { isChannelError, PermanentChannelError } from './errors';
+import { insertOrGet, markFinal, markSent } from './outbound';
+import { previewMessage } from './preview';
+import { loadRecipient } from './recipients';
+import type { SendMessageInput } from './send';
+import { smsSegments, type SmsSegments } from './sms-parts';
+import { renderTemplate, type TemplateContext } from './template';
+import type { Providers } from './types';
+
+/*
+ * Testing a message step before publishing: a preview rendered for a chosen customer (or sample data), and a
+ * test send to an address the marketer types. A test send is a `messages` row like any other, so the outbox
+ * lists it, but it is marked: `[Test] ` before the subject or SMS text, `meta.test = true`, an idempotency key
+ * `test:<uuid>`, and no journey, enrollment or step columns (they are kept in `meta.journeyId`/`meta.nodeId`),
+ * so nothing keyed by journey or enrollment — step figures, conversions, frequency caps — can count it.
+ * Analytics that read `messages` directly exclude `meta->>'test' = 'true'`.
+ */
+
+export const TEST_PREFIX = '[Test] ';
+/** Test sends per requester in `TEST_SEND_WINDOW_MS`: enough to iterate on copy, not enough to spam anyone. */
+export const TEST_SEND_LIMIT = 10;
+export const TEST_SEND_WINDOW_MS = 10 * 60_000;
+
+/** The entry event templates see as `event`: the trigger's event as it would arrive. */
+export const EntryEventSample = z.object({
+	name: z.string().max(200).optional(),
+	properties: z.record(z.string(), z.unknown()).default({})
+});
+
+const MessageStep = z.discriminatedUnion('type', [SendEmailNode, SendSmsNode]);
+export type MessageStep = z.infer<typeof MessageStep>;
+
+export const StepPreviewInput = z.object({
+	node: MessageStep,
+	customerId: z.string().min(1).max(200).optional(),
+	entryEvent: EntryEventSample.optional()
+});
+export type StepPreviewInput = z.infer<typeof StepPreviewInput>;
+
+export const TestSendInput = StepPreviewInput.extend({ to: z.string().trim().min(1).max(320) });
+export type TestSendInput = z.infer<typeof TestSendInput>;
+
+export type StepPreview = {
+	channel: 'email' | 'sms';
+	/** Whose data filled the template; `null` for sample data. */
+	customerId: string | null;
+	/** The address the message would go to (the customer's), `null` for sample data. */
+	to: string | null;
+	subject: string | null;
+	html: string | null;
+	text: string | null;
+	/** SMS only: parts, encoding and length of the rendered text. */
+	sms: SmsSegments | null;
+};
+
+export type TestSendErrorCode = 'template_error' | 'customer_not_found' | 'no_address' | 'invalid_address' | 'customer_required' | 'rate_limited' | 'provider_error';
+
+/** A refusal the HTTP layer answers as a 4xx (or 502 for the provider), worded for the marketer. */
+export class TestSendError extends Error {
+	constructor(
+		readonly code: TestSendErrorCode,
+		message: string,
+		readonly details?: Record<string, unknown>
+	) {
+		super(message);
+		this.name = 'TestSendError';
+	}
+}
+
+export function testSendErrorStatus(code: TestSendErrorCode): number {
+	return { template_error: 422, customer_not_found: 404, no_address: 422, invalid_address: 400, customer_required: 422, rate_limited: 429, provider_error: 502 }[code];
+}
+
+function eventOf(entry: StepPreviewInput['entryEvent']): Record<string, unknown> | undefined {
+	return entry ? { ...(entry.name ? { name: entry.name } : {}), properties: entry.properties, timestamp: new Date().toISOString() } : undefined;
+}
+
+/** The `sendMessage` input of a message step: exactly what the worker's email and SMS activities pass. */
+function sendInput(node: MessageStep, rest: Omit<SendMessageInput, 'channel' | 'email' | 'sms'>): SendMessageInput {
+	return node.type === 'sendEmail'
+		? { ...rest, channel: 'email', email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from } }
+		: { ...rest, channel: 'sms', sms: { body: node.body } };
+}
+
+function templateFailure(message: string | null | undefined): TestSendError {
+	return new TestSendError('template_error', (message ?? 'The template could not be rendered.').replace(/^template error: /, 'Template error: '));
+}
+
+/** Splits a stored body into the preview's html/text by the draft's format. */
+function shapePreview(channel: 'email' | 'sms', subject: string | null, body: string, meta: Record<string, unknown>) {
+	if (channel === 'sms') return { subject: null, html: null, text: body, sms: smsSegments(body) };
+	const html = meta.format === 'html' ? body : null;
+	const text = meta.format === 'html' ? (typeof meta.text === 'string' ? meta.text : null) : body;
+	return { subject, html, text, sms: null };
+}
+
+/** Sample data for a preview without a customer, so `{{ customer.first_name }}` and `{{ offer.code }}` show something. */
+function sampleContext(providers: Providers, event: Record<string, unknown> | undefined): TemplateContext {
+	const { publicUrl } = providers.settings;
+	return {
+		customer: { id: 'sample-customer', first_name: 'Alex', last_name: 'Sample', name: 'Alex Sample', email: 'alex@example.com', phone: '+33600000000' },
+		event: event ?? {},
+		offer: {
+			code: 'SAMPLE-10',
+			title: 'Sample offer',
+			kind: 'percent',
+			value: 10,
+			currency: null,
+			display: '10%',
+			expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+			qrUrl: `${publicUrl}/api/v1/offers/SAMPLE-10/qr.png`
+		},
+		links: { unsubscribe: `${publicUrl}/unsubscribe/sample` }
+	};
+}
+
+async function renderSample(providers: Providers, node: MessageStep, event: Record<string, unknown> | undefined) {
+	const context = sampleContext(providers, event);
+	try {
+		if (node.type === 'sendSms') return shapePreview('sms', null, await renderTemplate(node.body, context, 'text'), {});
+		const subject = (await renderTemplate(node.subject ?? '', context, 'text')).trim();
+		const html = node.html?.trim() ? await renderTemplate(node.html, context, 'html') : null;
+		const text = node.text?.trim() ? await renderTemplate(node.text, context, 'text') : null;
+		return { subject, html, text, sms: null };
+	} catch (err) {
+		if (err instanceof PermanentChannelError) throw templateFailure(err.message);
+		throw err;
+	}
+}
+
+/**
+ * What a message step would send: for `customerId` exactly as `sendMessage` renders it (their profile, the
+ * entry event given, the unsubscribe footer), else with sample data. Template errors throw `template_error`.
+ */
+export async function previewStep(db: Db, providers: Providers, input: StepPreviewInput & { journeyId: string }): Promise<StepPreview> {
+	const { node } = input;
+	const channel = node.type === 'sendEmail' ? 'email' : 'sms';
+	const event = eventOf(input.entryEvent);
+	if (input.customerId === undefined) return { channel, customerId: null, to: null, ...(await renderSample(providers, node, event)) };
+	const result = await previewMessage(
+		db,
+		providers,
+		sendInput(node, { idempotencyKey: `preview:${randomUUID()}`, customerId: input.customerId, journeyId: input.journeyId, nodeId: node.id, event })
+	);
+	if (!result.ok) {
+		if (result.reason === 'template_error') throw templateFailure(result.message);
+		if (result.reason === 'no_address')
+			throw new TestSendError('no_address', `This customer has no ${channel === 'email' ? 'email address' : 'phone number'}; preview with another customer or with sample data.`);
+		throw new TestSendError('customer_not_found', 'There is no customer with this id.');
+	}
+	return { channel, customerId: input.customerId, to: result.to, ...shapePreview(channel, result.subject, result.body, result.meta) };
+}
+
+async function recentTestSends(db: Db, requestedBy: string, now: Date): Promise<number> {
+	const [row] = await db
+		.select({ n: count() })
+		.from(messages)
+		.where(
+			and(
+				gt(messages.createdAt, new Date(now.getTime() - TEST_SEND_WINDOW_MS)),
+				sql`${messages.meta}->>'test' = 'true'`,
+				sql`${messages.meta}->>'requestedBy' = ${requestedBy}`
+			)
+		);
+	return row?.n ?? 0;
+}
+
+export type TestSendResult = { messageId: string; channel: 'email' | 'sms'; provider: string; to: string; status: string; subject: string | null };
+
+/**
+ * Sends one test of a message step to `to` through the configured provider (or the outbox), rendered with
+ * `customerId`'s data — or, without one, the data of the customer who owns `to`. Consent, suppressions, quiet
+ * hours and caps do not apply: a member of staff asked for it, at an address they typed.
+ */
+export async function sendTestMessage(
+	db: Db,
+	providers: Providers,
+	input: TestSendInput & { journeyId: string; requestedBy: string; now?: Date }
+): Promise<TestSendResult> {
+	const now = input.now ?? new Date();
+	const { node } = input;
+	const channel = node.type === 'sendEmail' ? 'email' : 'sms';
+	const to = channel === 'email' ? normalizeEmail(input.to) : normalizePhone(input.to);
+	if (!to)
+		throw new TestSendError('invalid_address', channel === 'email' ? `“${input.to}” is not an email address.` : `“${input.to}” is not a phone number; use the international format (+33…).`);
+	if ((await recentTestSends(db, input.requestedBy, now)) >= TEST_SEND_LIMIT)
+		throw new TestSendError('rate_limited', `At most ${TEST_SEND_LIMIT} test sends per ${TEST_SEND_WINDOW_MS / 60_000} minutes; try again shortly.`, {
+			retryAfterSeconds: Math.ceil(TEST_SEND_WINDOW_MS / 1000)
+		});
+
+	const customerId = input.customerId ?? (await customerByIdentity(db, channel === 'email' ? 'email' : 'phone', to));
+	if (!customerId)
+		throw new TestSendError('customer_required', 'Choose a customer whose data fills the message: no customer has this address.');
+	const recipient = await loadRecipient(db, customerId);
+	if (!recipient) throw new TestSendError('customer_not_found', 'There is no customer with this id.');
+
+	// Transactional: a test carries no unsubscribe link, which would opt the chosen customer out, not the tester.
+	const base = sendInput(node, { idempotencyKey: `test:${randomUUID()}`, customerId: recipient.customerId, event: eventOf(input.entryEvent), purpose: 'transactional' });
+	const draft = await draftMessage(db, providers, base, recipient, to, now);
+	if (draft.status === 'failed') throw templateFailure(draft.error);
+	const meta: Record<string, unknown> = { ...(draft.meta ?? {}), test: true, requestedBy: input.requestedBy, journeyId: input.journeyId, nodeId: node.id };
+	const subject = channel === 'email' ? `${TEST_PREFIX}${draft.subject ?? ''}` : null;
+	const body = channel === 'sms' ? `${TEST_PREFIX}${draft.body}` : draft.body;
+	const { row } = await insertOrGet(db, { ...draft, journeyId: null, enrollmentId: null, nodeId: null, subject, body, meta: channel === 'sms' ? { ...meta, ...smsSegments(body) } : meta });
+
+	try {
+		const receipt =
+			channel === 'sms'
+				? await providers.sms.send({ to, body })
+				: await providers.email.send({
+						to,
+						from: typeof meta.from === 'string' ? meta.from : providers.settings.emailFrom,
+						subject: subject ?? '',
+						...(meta.format === 'html' ? { html: body, ...(typeof meta.text === 'string' ? { text: meta.text } : {}) } : { text: body }),
+						headers: {},
+						customArgs: { omnicanal_message_id: row.id, omnicanal_test: 'true' }
+					});
+		const sent = await markSent(db, row.id, receipt, now);
+		return { messageId: sent.id, channel, provider: sent.provider, to, status: sent.status, subject };
+	} catch (err) {
+		if (!isChannelError(err)) throw err;
+		// No retry for a test: record the failure so the outbox shows it, and tell the marketer now.
+		await markFinal(db, row.id, 'failed', err.message, now, { errorCode: err.info.code });
+		throw new TestSendError('provider_error', `${providers[channel].name} refused the test: ${err.message}`, { messageId: row.id, provider: providers[channel].name });
+	}
+}
