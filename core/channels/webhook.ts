@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { httpError, isRetryableStatus, networkError } from './errors';
-import type { FetchLike } from './http';
+import { httpError, isRetryableStatus, networkError, PermanentChannelError } from './errors';
+import { BadRequestOptionsError, BlockedDestinationError, checkUserHeaders, safeRequest, type SafeResponse } from './safe-fetch';
 
 /**
  * The journey's webhook step: a signed JSON POST. Receivers check `X-Omnicanal-Signature: t=<unix seconds>,
@@ -15,14 +15,17 @@ export type WebhookCall = {
 	secret?: string;
 	timeoutMs?: number;
 	idempotencyKey: string;
+	/** The marketer's headers (an API key for their CRM); hop-by-hop, Host and our own headers are refused. */
 	headers?: Record<string, string>;
 	now?: Date;
-	fetch?: FetchLike;
+	/** Hosts that may resolve to private addresses; defaults to WEBHOOK_ALLOWED_HOSTS. */
+	allowedHosts?: readonly string[];
 };
 
+/** The receiver's answer is never kept (it may carry anything): its status and size only. */
 export type WebhookResult =
-	| { ok: true; status: number; body: string }
-	| { ok: false; status: number; body: string; error: { code: string; message: string } };
+	| { ok: true; status: number; size: number }
+	| { ok: false; status: number; size: number; error: { code: string; message: string } };
 
 export const SIGNATURE_HEADER = 'X-Omnicanal-Signature';
 
@@ -41,31 +44,35 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
 	return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const MAX_ANSWER = 4096;
+const OUR_HEADERS = ['content-type', 'user-agent', 'idempotency-key', SIGNATURE_HEADER.toLowerCase()];
 
 /**
- * Calls the webhook. 2xx → ok; other 4xx (and 3xx: we do not follow redirects with a signed body) →
- * `ok: false`, not worth retrying; 5xx, 408, 429, timeouts and network failures → TransientChannelError
- * thrown, so Temporal retries with the same Idempotency-Key.
+ * Calls the webhook through the SSRF guard (safe-fetch.ts): private, loopback and metadata addresses are
+ * refused before connecting, redirects are not followed. 2xx → ok; other 4xx and 3xx → `ok: false`, not
+ * worth retrying; 5xx, 408, 429, timeouts and network failures → TransientChannelError thrown, so Temporal
+ * retries with the same Idempotency-Key; a refused destination or bad headers → PermanentChannelError.
  */
 export async function callWebhook(call: WebhookCall): Promise<WebhookResult> {
 	const body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body ?? null);
 	const timestamp = Math.floor((call.now ?? new Date()).getTime() / 1000);
-	const headers: Record<string, string> = {
-		...call.headers,
-		'content-type': 'application/json',
-		'user-agent': 'Omnicanal-Webhook/1',
-		'idempotency-key': call.idempotencyKey,
-		...(call.secret ? { [SIGNATURE_HEADER.toLowerCase()]: signWebhook(call.secret, body, timestamp) } : {})
-	};
-	let response: Response;
+	let response: SafeResponse;
 	try {
-		response = await (call.fetch ?? fetch)(call.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(call.timeoutMs ?? 10_000) });
+		const headers: Record<string, string> = {
+			...checkUserHeaders(call.headers, OUR_HEADERS),
+			'content-type': 'application/json',
+			'user-agent': 'Omnicanal-Webhook/1',
+			'idempotency-key': call.idempotencyKey,
+			...(call.secret ? { [SIGNATURE_HEADER.toLowerCase()]: signWebhook(call.secret, body, timestamp) } : {})
+		};
+		response = await safeRequest({ url: call.url, method: 'POST', headers, body, timeoutMs: call.timeoutMs ?? 10_000, allowedHosts: call.allowedHosts });
 	} catch (err) {
+		if (err instanceof BlockedDestinationError || err instanceof BadRequestOptionsError) {
+			throw new PermanentChannelError(`webhook refused: ${err.message}`, { provider: 'webhook', code: err.code });
+		}
 		throw networkError('webhook', err) ?? err;
 	}
-	const answer = (await response.text().catch(() => '')).slice(0, MAX_ANSWER);
-	if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, body: answer };
-	if (isRetryableStatus(response.status)) throw httpError('webhook', response.status, answer.slice(0, 200) || response.statusText);
-	return { ok: false, status: response.status, body: answer, error: { code: `http_${response.status}`, message: `webhook answered ${response.status}` } };
+	const { status, size } = response;
+	if (status >= 200 && status < 300) return { ok: true, status, size };
+	if (isRetryableStatus(status)) throw httpError('webhook', status, 'the receiver failed', { size });
+	return { ok: false, status, size, error: { code: `http_${status}`, message: `webhook answered ${status}` } };
 }

@@ -46,7 +46,11 @@ export const envSchema = z.object({
 	GOOGLE_ADS_ACCESS_TOKEN: optional(),
 	GOOGLE_ADS_CUSTOMER_ID: optional(),
 	GOOGLE_ADS_BASE_URL: optional(),
-	WEBHOOK_SIGNING_SECRET: optional()
+	WEBHOOK_SIGNING_SECRET: optional(),
+	/** Host names or IPs (comma-separated) the webhook step may reach although they resolve to private addresses. */
+	WEBHOOK_ALLOWED_HOSTS: optional(),
+	/** `1` turns on the demo: the /shop pages and the demo users. `npm start` sets it on its embedded default. */
+	DEMO: z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')).transform((v) => v === '1' || v === 'true')
 });
 
 export type AppEnv = z.infer<typeof envSchema>;
