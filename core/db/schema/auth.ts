@@ -12,7 +12,9 @@ export const users = pgTable(
 		name: text('name').notNull(),
 		role: text('role').$type<Role>().notNull(),
 		passwordHash: text('password_hash').notNull(),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		/** Set when an admin disables the account: sign-in refused, sessions revoked; kept for history. */
+		disabledAt: timestamp('disabled_at', { withTimezone: true })
 	},
 	(t) => [uniqueIndex('users_email_uq').on(t.email)]
 );
