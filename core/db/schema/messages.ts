@@ -1,5 +1,4 @@
 import { bigserial, foreignKey, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { customers } from './customers';
 import { enrollments } from './journeys';
 
 export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
@@ -42,9 +41,9 @@ export const messages = pgTable(
 		index('messages_customer_idx').on(t.customerId, t.createdAt),
 		index('messages_provider_id_idx').on(t.providerMessageId),
 		index('messages_channel_created_idx').on(t.channel, t.createdAt),
-		// A message is history: merges move it, erasure scrubs it in place, the customer row stays. It outlives its
-		// enrollment (which is never deleted today) by forgetting it. `journeyId` is the enrollment's, copied.
-		foreignKey({ name: 'messages_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action'),
+		// A message outlives its enrollment (which is never deleted today) by forgetting it; `journeyId` is the
+		// enrollment's, copied. No key to customers: a send or audience sync for an id that names no one is still
+		// recorded, as skipped (no_customer), so a retried activity finds its answer (core/channels/send.ts).
 		foreignKey({ name: 'messages_enrollment_fk', columns: [t.enrollmentId], foreignColumns: [enrollments.id] }).onDelete('set null')
 	]
 );
