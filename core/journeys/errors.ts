@@ -1,7 +1,7 @@
 import type { Problem } from '../graph/validate';
 
 /** Why a journeys operation was refused; the HTTP layer maps each to a status (`journeyErrorStatus`). */
-export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found' | 'draft_conflict';
+export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found' | 'draft_conflict' | 'journey_archived';
 
 /** A business refusal, never a bug: carries a code the API returns as-is and a sentence a marketer can read. */
 export class JourneyError extends Error {
@@ -23,7 +23,8 @@ const statuses: Record<JourneyErrorCode, number> = {
 	customer_not_found: 404,
 	invalid_journey: 422,
 	invalid_transition: 409,
-	draft_conflict: 409
+	draft_conflict: 409,
+	journey_archived: 409
 };
 
 export function journeyErrorStatus(code: JourneyErrorCode): number {
@@ -31,3 +32,7 @@ export function journeyErrorStatus(code: JourneyErrorCode): number {
 }
 
 export const journeyNotFound = (id: string) => new JourneyError('not_found', `No journey has the id “${id}”.`);
+
+/** Publishing or resuming an archived journey: it must come back from the archive first. */
+export const journeyArchived = (doing: string) =>
+	new JourneyError('journey_archived', `This journey is archived, so it cannot ${doing}. Unarchive it first.`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JourneyLayout } from '../graph/layout';
+import { TEMPLATE_IDS } from '../graph/templates/index';
 import type { JourneyStatus } from '../db/schema/journeys';
 import type { EnrollmentStatus } from '../db/schema/journeys';
 
@@ -10,7 +11,8 @@ import type { EnrollmentStatus } from '../db/schema/journeys';
 const Name = z.string().trim().min(1, 'Give the journey a name.').max(200, 'Keep the name under 200 characters.');
 const Description = z.string().trim().max(2000, 'Keep the description under 2,000 characters.');
 
-export const JOURNEY_TEMPLATES = ['blank', 'adToStore'] as const;
+/** Ids of the templates in core/graph/templates, the gallery's order. */
+export const JOURNEY_TEMPLATES = TEMPLATE_IDS;
 export type JourneyTemplate = (typeof JOURNEY_TEMPLATES)[number];
 
 export const CreateJourneyInput = z.object({
@@ -21,6 +23,12 @@ export const CreateJourneyInput = z.object({
 	template: z.enum(JOURNEY_TEMPLATES).optional()
 });
 export type CreateJourneyInput = z.infer<typeof CreateJourneyInput>;
+
+export const DuplicateJourneyInput = z.object({
+	/** The copy's name; "<name> (copy)" when absent. */
+	name: Name.optional()
+});
+export type DuplicateJourneyInput = z.infer<typeof DuplicateJourneyInput>;
 
 export const UpdateJourneyInput = z
 	.object({
@@ -67,7 +75,9 @@ export const ListJourneysQuery = z.object({
 	sort: z.enum(JOURNEY_SORTS).default('updatedAt'),
 	dir: z.enum(['asc', 'desc']).default('desc'),
 	status: z.enum(JOURNEY_STATUSES).optional(),
-	q: z.string().trim().max(200).optional()
+	q: z.string().trim().max(200).optional(),
+	/** Archived journeys are hidden unless asked for: `only` lists them alone, `include` with the others. */
+	archived: z.enum(['exclude', 'only', 'include']).default('exclude')
 });
 export type ListJourneysQuery = z.infer<typeof ListJourneysQuery>;
 

@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { enrollments, journeys, type Journey, type JourneyStatus } from '../db/schema/journeys';
-import { adToStoreJourney } from '../graph/examples';
 import { splitLayout } from '../graph/layout';
+import { templateById } from '../graph/templates/index';
 import { blankDefinition } from './blank';
 import { JourneyError, journeyNotFound } from './errors';
-import { CreateJourneyInput, UpdateJourneyInput, type ListJourneysQuery } from './input';
+import { CreateJourneyInput, DuplicateJourneyInput, UpdateJourneyInput, type ListJourneysQuery } from './input';
 import { validateDefinition, type DraftValidation } from './validation';
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 
-/** A row of the journeys list: no draft (it can be large), plus how many customers are in and converted. */
-export type JourneySummary = Omit<Journey, 'draft' | 'layout'> & { activeCount: number; convertedCount: number };
+/**
+ * A row of the journeys list: no draft (it can be large), plus its customers: every enrollment (`enteredCount`,
+ * re-entries included), those inside now, those converted, and `conversionRate` = converted / entered (null
+ * before anyone entered).
+ */
+export type JourneySummary = Omit<Journey, 'draft' | 'layout'> & {
+	enteredCount: number;
+	activeCount: number;
+	convertedCount: number;
+	conversionRate: number | null;
+};
 
 export type JourneyWithValidation = { journey: Journey; validation: DraftValidation };
 
 function startingDraft(input: CreateJourneyInput): unknown {
 	if (input.definition !== undefined) return input.definition;
-	// A copy: the template is a shared constant and drafts are edited.
-	return input.template === 'adToStore' ? structuredClone(adToStoreJourney) : blankDefinition();
+	// Each template builds a fresh copy: drafts are edited, templates are shared.
+	return input.template ? (templateById(input.template)?.build() ?? blankDefinition()) : blankDefinition();
 }
 
 export async function createJourney(db: Db, raw: CreateJourneyInput): Promise<JourneyWithValidation> {
@@ -28,6 +38,23 @@ export async function createJourney(db: Db, raw: CreateJourneyInput): Promise<Jo
 	const [journey] = await db
 		.insert(journeys)
 		.values({ id: randomUUID(), name: input.name, description: input.description ?? '', ...splitLayout(startingDraft(input)) })
+		.returning();
+	return { journey: journey!, validation: await validateDefinition(db, journey!.draft) };
+}
+
+/** Room left for " (copy)" within the 200-character name limit. */
+const copyName = (name: string) => `${name.slice(0, 200 - ' (copy)'.length)} (copy)`;
+
+/**
+ * A new draft journey with the same draft, layout and description, named "<name> (copy)" unless named. Versions,
+ * status and customers stay with the original; the copy is never archived.
+ */
+export async function duplicateJourney(db: Db, id: string, raw: DuplicateJourneyInput = {}): Promise<JourneyWithValidation> {
+	const input = DuplicateJourneyInput.parse(raw);
+	const source = await getJourney(db, id);
+	const [journey] = await db
+		.insert(journeys)
+		.values({ id: randomUUID(), name: input.name ?? copyName(source.name), description: source.description, draft: source.draft, layout: source.layout })
 		.returning();
 	return { journey: journey!, validation: await validateDefinition(db, journey!.draft) };
 }
@@ -79,29 +106,44 @@ export async function updateDraft(db: Db, id: string, raw: UpdateJourneyInput): 
 }
 
 /**
- * Counted per listed journey through the (journey_id, status) index, rather than over every enrollment. Names
- * are spelled out: drizzle leaves columns unqualified in a single-table select, which inside the subquery
- * would compare enrollments with themselves.
+ * Counted per listed journey (a page, not every journey) in one pass over its rows of the (journey_id, status)
+ * index: a lateral subquery with one filtered count per figure.
  */
-const countWithStatus = (status: 'active' | 'converted') =>
-	sql<number>`(select count(*)::int from ${enrollments} e where e.journey_id = "journeys"."id" and e.status = ${status})`;
+const e = alias(enrollments, 'e');
+const enrollmentCounts = (db: Db) =>
+	db
+		.select({
+			entered: sql<number>`count(*)::int`.as('entered'),
+			active: sql<number>`(count(*) filter (where ${e.status} = 'active'))::int`.as('active'),
+			converted: sql<number>`(count(*) filter (where ${e.status} = 'converted'))::int`.as('converted')
+		})
+		.from(e)
+		.where(eq(e.journeyId, journeys.id))
+		.as('counts');
+
+const archivedFilter = { exclude: isNull(journeys.archivedAt), only: isNotNull(journeys.archivedAt), include: undefined } as const;
 
 const sortColumns = { name: journeys.name, status: journeys.status, createdAt: journeys.createdAt, updatedAt: journeys.updatedAt } as const;
 
 export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Page<JourneySummary>> {
 	const filters: SQL[] = [];
+	const archived = archivedFilter[query.archived];
+	if (archived) filters.push(archived);
 	if (query.status) filters.push(eq(journeys.status, query.status as JourneyStatus));
 	if (query.q) filters.push(ilike(journeys.name, `%${query.q.replace(/[\\%_]/g, '\\$&')}%`));
 	const where = filters.length ? and(...filters) : undefined;
 	const order = query.dir === 'asc' ? asc(sortColumns[query.sort]) : desc(sortColumns[query.sort]);
-	const [items, [counted]] = await Promise.all([
+	const counts = enrollmentCounts(db);
+	const [rows, [counted]] = await Promise.all([
 		db
 			.select({
 				id: journeys.id, name: journeys.name, description: journeys.description, status: journeys.status,
-				liveVersion: journeys.liveVersion, revision: journeys.revision, createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
-				activeCount: countWithStatus('active'), convertedCount: countWithStatus('converted')
+				liveVersion: journeys.liveVersion, revision: journeys.revision, archivedAt: journeys.archivedAt,
+				createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
+				enteredCount: counts.entered, activeCount: counts.active, convertedCount: counts.converted
 			})
 			.from(journeys)
+			.leftJoinLateral(counts, sql`true`)
 			.where(where)
 			// The id breaks ties so that pages never repeat or skip a row.
 			.orderBy(order, asc(journeys.id))
@@ -109,5 +151,6 @@ export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Pa
 			.offset((query.page - 1) * query.pageSize),
 		db.select({ total: sql<number>`count(*)::int` }).from(journeys).where(where)
 	]);
+	const items = rows.map((r) => ({ ...r, conversionRate: r.enteredCount > 0 ? r.convertedCount / r.enteredCount : null }));
 	return { items, total: counted?.total ?? 0, page: query.page, pageSize: query.pageSize };
 }

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, journeyVersions, type Journey, type JourneyStatus } from '../db/schema/journeys';
 import { parseJourney, InvalidJourneyError } from '../graph/validate';
-import { JourneyError, journeyNotFound } from './errors';
+import { JourneyError, journeyArchived, journeyNotFound } from './errors';
 import { behaviourOf, sameJson } from './same-json';
 import { readLayout } from '../graph/layout';
 import { validationContext, withStepLabels } from './validation';
@@ -20,6 +20,7 @@ export async function publish(db: Db, id: string, by: { publishedBy: string | nu
 		// Row lock: two publishes of one journey take turns, so they cannot both claim version n+1.
 		const [row] = await tx.select().from(journeys).where(eq(journeys.id, id)).for('update');
 		if (!row) throw journeyNotFound(id);
+		if (row.archivedAt !== null) throw journeyArchived('be published');
 		if (row.status === 'stopped')
 			throw new JourneyError('invalid_transition', 'This journey was stopped and cannot go live again; create a new journey instead.');
 		let definition;
@@ -73,15 +74,36 @@ const refusals: Record<StatusAction, Partial<Record<JourneyStatus, string>>> = {
  */
 export async function setStatus(db: Db, id: string, action: StatusAction): Promise<{ journey: Journey; changed: boolean }> {
 	const move = moves[action];
-	// Conditional update: a concurrent move between a read and a write cannot slip through.
+	// Conditional update: a concurrent move between a read and a write cannot slip through. An archived
+	// journey may still be paused or stopped, never resumed.
 	const [updated] = await db
 		.update(journeys)
 		.set({ status: move.to, updatedAt: new Date() })
-		.where(and(eq(journeys.id, id), inArray(journeys.status, move.from.filter((s) => s !== move.to))))
+		.where(and(eq(journeys.id, id), inArray(journeys.status, move.from.filter((s) => s !== move.to)), action === 'resume' ? isNull(journeys.archivedAt) : undefined))
 		.returning();
 	if (updated) return { journey: updated, changed: true };
 	const [current] = await db.select().from(journeys).where(eq(journeys.id, id));
 	if (!current) throw journeyNotFound(id);
 	if (current.status === move.to) return { journey: current, changed: false };
+	if (action === 'resume' && current.archivedAt !== null) throw journeyArchived('be resumed');
 	throw new JourneyError('invalid_transition', refusals[action][current.status] ?? `A ${current.status} journey cannot be changed that way.`);
+}
+
+/**
+ * Archive (hide from the list, refuse publishing and entries) or bring back. A live journey is refused: customers
+ * are entering it, so it must be paused or stopped first; customers already inside a paused journey finish.
+ * Repeating either is harmless (`changed: false`).
+ */
+export async function setArchived(db: Db, id: string, archived: boolean): Promise<{ journey: Journey; changed: boolean }> {
+	// Conditional update, so a publish or resume between a read and a write cannot leave a live journey archived.
+	const [updated] = await db
+		.update(journeys)
+		.set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
+		.where(and(eq(journeys.id, id), archived ? and(isNull(journeys.archivedAt), ne(journeys.status, 'active')) : isNotNull(journeys.archivedAt)))
+		.returning();
+	if (updated) return { journey: updated, changed: true };
+	const [current] = await db.select().from(journeys).where(eq(journeys.id, id));
+	if (!current) throw journeyNotFound(id);
+	if ((current.archivedAt !== null) === archived) return { journey: current, changed: false };
+	throw new JourneyError('invalid_transition', 'This journey is live: pause or stop it before archiving it.');
 }

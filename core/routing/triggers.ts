@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { journeys, journeyVersions } from '../db/schema/journeys';
 import { parseJourney } from '../graph/validate';
@@ -43,7 +43,8 @@ async function loadIndex(db: Db): Promise<TriggerIndex> {
 		.select({ journeyId: journeys.id, version: journeyVersions.version, definition: journeyVersions.definition })
 		.from(journeys)
 		.innerJoin(journeyVersions, and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)))
-		.where(and(eq(journeys.status, 'active'), isNotNull(journeys.liveVersion)));
+		// Archived journeys are never live (archiving refuses an active one); checked here too, as routing's last word.
+		.where(and(eq(journeys.status, 'active'), isNotNull(journeys.liveVersion), isNull(journeys.archivedAt)));
 	const index: TriggerIndex = { byEvent: new Map(), bySegment: new Map(), byId: new Map() };
 	for (const row of rows) {
 		// Stored JSON is re-validated when read: a bad row is skipped loudly rather than breaking routing.

@@ -4,7 +4,7 @@ import { database } from '$lib/server/context';
 import { journeyApi, parseBody, parseQuery } from '$lib/server/journeys-api';
 import type { RequestHandler } from './$types';
 
-/** Journeys, paged and sorted (`?page=&pageSize=&sort=name|status|createdAt|updatedAt&dir=&status=&q=`). */
+/** Journeys, paged and sorted (`?page=&pageSize=&sort=name|status|createdAt|updatedAt&dir=&status=&q=&archived=exclude|only|include`), with their customer counts. */
 export const GET: RequestHandler = ({ locals, url }) =>
 	journeyApi(locals.principal, 'journeys:read', async () => {
 		const query = parseQuery(url, ListJourneysQuery);
@@ -12,7 +12,7 @@ export const GET: RequestHandler = ({ locals, url }) =>
 		return json(await listJourneys((await database()).db, query.data));
 	});
 
-/** Creates a journey with a draft: the one sent, a template (`adToStore`), or the minimal valid graph. */
+/** Creates a journey with a draft: the one sent, a template (an id from `GET /journey-templates`), or the minimal valid graph. */
 export const POST: RequestHandler = ({ locals, request }) =>
 	journeyApi(locals.principal, 'journeys:write', async () => {
 		const body = await parseBody(request, CreateJourneyInput);
