@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { survivorOf } from '../../core/offers/customers';
+import { maintainRollups } from '../../core/analytics/rollup';
 import { enrollments, stepLog } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
 import type { ProgressUpdate } from '../../core/enrollment/activities';
@@ -12,8 +13,9 @@ import type { ProgressUpdate } from '../../core/enrollment/activities';
  */
 export async function recordProgress(db: Db, ref: EnrollmentRef, update: ProgressUpdate): Promise<void> {
 	await db.transaction(async (tx) => {
+		let inserted: Parameters<typeof maintainRollups>[2] = [];
 		if (update.steps.length > 0) {
-			await tx
+			inserted = await tx
 				.insert(stepLog)
 				.values(
 					update.steps.map((s) => ({
@@ -22,7 +24,8 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 						detail: s.detail ?? null, at: new Date(s.at)
 					}))
 				)
-				.onConflictDoNothing();
+				.onConflictDoNothing()
+				.returning();
 		}
 		const patch: Partial<typeof enrollments.$inferInsert> = {};
 		if (update.currentNodeId !== undefined) patch.currentNodeId = update.currentNodeId;
@@ -33,6 +36,9 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 			if (update.status !== 'active') patch.endedAt = new Date(update.steps.at(-1)?.at ?? Date.now());
 		}
 		if (update.exitReason !== undefined) patch.exitReason = update.exitReason;
+		// Rollups in the same transaction (exact: only rows really inserted count); a split's variant is recorded now.
+		const { variant } = await maintainRollups(tx, ref, inserted, { status: update.status, currentNodeId: update.currentNodeId, variant: update.variant });
+		if (variant !== undefined && patch.variant === undefined) patch.variant = variant;
 		if (Object.keys(patch).length > 0) await tx.update(enrollments).set(patch).where(eq(enrollments.id, ref.enrollmentId));
 	});
 }

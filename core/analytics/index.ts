@@ -1,0 +1,52 @@
+import type { Db } from '../db/client';
+import { buildAb, type AbResult } from './ab';
+import { engagement, type EngagementRow } from './engagement';
+import type { AnalyticsFilters } from './filters';
+import { buildFunnel, type EdgeFigures, type NodeFigures } from './funnel';
+import { loadScope, rollupSums, type Scope } from './scope';
+import { buildKpis, dailySeries, type DayPoint, type Kpis } from './timeseries';
+
+export { AnalyticsFilters, filtersFromParams, CHANNELS } from './filters';
+export { AnalyticsNotFound } from './scope';
+export type { AbResult, DayPoint, EdgeFigures, EngagementRow, Kpis, NodeFigures };
+
+export interface JourneyAnalytics {
+	journey: { id: string; name: string };
+	filters: AnalyticsFilters;
+	versions: number[];
+	/** The version whose graph is drawn and whose split defines the A/B table. */
+	shownVersion: number | null;
+	kpis: Kpis;
+	nodes: NodeFigures[];
+	edges: EdgeFigures[];
+	daily: DayPoint[];
+	engagement: { steps: EngagementRow[]; channels: EngagementRow[] };
+	ab: AbResult | null;
+}
+
+/** The canvas figures only: one grouped read of the rollups (what the canvas polls). */
+export async function canvasAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters): Promise<{ scope: Scope; nodes: NodeFigures[]; edges: EdgeFigures[] }> {
+	const scope = await loadScope(db, journeyId, filters);
+	const { nodes, edges } = buildFunnel(scope, await rollupSums(db, scope));
+	return { scope, nodes, edges };
+}
+
+/** Everything the dashboard shows for one journey under the filters. */
+export async function journeyAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters): Promise<JourneyAnalytics> {
+	const scope = await loadScope(db, journeyId, filters);
+	const sums = await rollupSums(db, scope);
+	const { nodes, edges } = buildFunnel(scope, sums);
+	const [daily, eng] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes)]);
+	return {
+		journey: { id: scope.journeyId, name: scope.name },
+		filters,
+		versions: scope.allVersions,
+		shownVersion: scope.shown?.version ?? null,
+		kpis: buildKpis(scope, sums),
+		nodes,
+		edges,
+		daily,
+		engagement: eng,
+		ab: buildAb(scope, sums)
+	};
+}
