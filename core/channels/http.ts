@@ -19,7 +19,7 @@ export async function callJson(
 		throw networkError(provider, err) ?? err;
 	}
 	const text = await response.text().catch(() => '');
-	let body: unknown = null;
+	let body: unknown;
 	try {
 		body = text ? JSON.parse(text) : {};
 	} catch {

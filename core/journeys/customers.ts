@@ -11,7 +11,7 @@ import type { ManualEntryInput } from './input';
  * the surviving profile after merges. Unknown and erased customers are refused: a journey must not recreate them.
  */
 export async function resolveCustomer(db: Db, who: ManualEntryInput): Promise<string> {
-	let id: string | null = null;
+	let id: string | null;
 	let described: string;
 	if ('customerId' in who) {
 		described = `the id “${who.customerId}”`;

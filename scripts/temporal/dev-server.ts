@@ -150,7 +150,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 	} catch (err) {
 		await stop();
 		throw new Error(
-			`${(err as Error).message}\ncommand: ${cli} ${args.join(' ')}\nserver output (tail):\n${tail.join('\n') || '(none)'}`
+			`${(err as Error).message}\ncommand: ${cli} ${args.join(' ')}\nserver output (tail):\n${tail.join('\n') || '(none)'}`,
+			{ cause: err }
 		);
 	}
 	log(`dev server up at ${address} (namespace ${namespace}) in ${Date.now() - started} ms`);

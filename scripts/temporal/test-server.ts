@@ -65,7 +65,7 @@ function wrapperScript(classpath: string): string {
 # Usage: temporal-test-server <port> [--enable-time-skipping]
 # (the TypeScript SDK passes only <port>: it locks/unlocks time skipping itself)
 # exec, so the SDK's kill reaches the JVM itself and no orphan keeps the port.
-JAVA="\${JAVA_HOME:+\$JAVA_HOME/bin/}java"
+JAVA="\${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$JAVA" ${JVM_FLAGS} -cp '${classpath}' ${TEST_SERVER_MAIN} "$@"
 `;
 }
@@ -102,7 +102,7 @@ async function resolveClasspath(log: Log): Promise<string> {
 			await execFileP('mvn', args, { timeout: 600_000, maxBuffer: 16 << 20 });
 		} catch (err) {
 			const e = err as { stdout?: string; stderr?: string; message: string };
-			throw new Error(`mvn ${args.join(' ')} failed:\n${(e.stdout ?? '') + (e.stderr ?? '') || e.message}`);
+			throw new Error(`mvn ${args.join(' ')} failed:\n${(e.stdout ?? '') + (e.stderr ?? '') || e.message}`, { cause: err });
 		}
 	}
 	const classpath = (await fs.readFile(out, 'utf8')).trim();
@@ -164,7 +164,8 @@ async function locate(log: Log): Promise<string> {
 				`Cannot provide Temporal's time-skipping test server: ${!java ? 'java' : 'mvn'} is not installed, ` +
 					`and the SDK download failed (${(err as Error).message}).\n` +
 					'Install a JDK ≥ 11 and Maven (Debian: apt-get install -y default-jdk-headless maven), ' +
-					'or set TEMPORAL_TEST_SERVER to an executable run as `<exe> <port>`.'
+					'or set TEMPORAL_TEST_SERVER to an executable run as `<exe> <port>`.',
+				{ cause: err }
 			);
 		}
 	}
