@@ -1,12 +1,8 @@
-import type { JourneyLayout } from '$core/graph/index';
 import { CommandStack } from './command-stack';
-import type { Draft } from './flow';
+import type { Doc } from './operations';
 
 /** What the builder edits: the definition and, beside it, where its nodes sit. */
-export interface BuilderDoc {
-	draft: Draft;
-	layout: JourneyLayout;
-}
+export type BuilderDoc = Doc;
 
 /**
  * The builder's undo/redo, reactive: `doc` is the document the canvas draws. Every edit goes through `apply`

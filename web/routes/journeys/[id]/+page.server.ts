@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { can, type Permission } from '$core/auth/index';
 import {
-	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, hasUnpublishedChanges, listEnrollments, listVersions
+	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, getVersion, hasUnpublishedChanges, listEnrollments, listVersions
 } from '$core/journeys/index';
-import { kindName, outlineOf } from '$core/graph/index';
+import { validationContext } from '$core/journeys/validation';
+import { readLayout } from '$core/graph/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { temporalUiLink } from '$lib/server/journeys';
 import { journeyActions } from './actions.server';
+import { stepCounts } from './counts.server';
 import type { PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -17,11 +19,15 @@ export const load = (async ({ locals, params, url }) => {
 	const parsed = ListEnrollmentsQuery.safeParse(Object.fromEntries(url.searchParams));
 	const enrollmentQuery = parsed.success ? parsed.data : ListEnrollmentsQuery.parse({});
 	try {
-		const [{ journey, validation }, versions, enrollments] = await Promise.all([
+		const [{ journey, validation }, versions, enrollments, context, counts] = await Promise.all([
 			getJourneyWithValidation(db, params.id),
 			listVersions(db, params.id),
-			listEnrollments(db, params.id, enrollmentQuery)
+			listEnrollments(db, params.id, enrollmentQuery),
+			validationContext(db),
+			stepCounts(db, params.id)
 		]);
+		// What publishing would replace, for the "what will change" summary.
+		const live = journey.liveVersion === null ? null : await getVersion(db, params.id, journey.liveVersion);
 		const role = locals.principal?.kind === 'user' ? locals.principal.user.role : null;
 		const may = (p: Permission) => role !== null && can(role, p);
 		return {
@@ -29,7 +35,11 @@ export const load = (async ({ locals, params, url }) => {
 			validation,
 			unpublishedChanges: await hasUnpublishedChanges(db, journey),
 			draftJson: JSON.stringify(journey.draft, null, 2),
-			outline: outlineOf(journey.draft).map((s) => ({ ...s, kindName: kindName(s.type) })),
+			layout: readLayout(journey.layout),
+			/** Segments that exist, so the builder's in-browser validation matches the server's. */
+			validationContext: context,
+			liveDefinition: live?.definition ?? null,
+			counts,
 			versions,
 			enrollments: { ...enrollments, items: enrollments.items.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })) },
 			enrollmentStatus: enrollmentQuery.status ?? null,

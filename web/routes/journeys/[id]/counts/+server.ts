@@ -1,0 +1,19 @@
+import { json } from '@sveltejs/kit';
+import { getJourney, JourneyError } from '$core/journeys/index';
+import { requirePage } from '$lib/server/auth';
+import { database } from '$lib/server/context';
+import { stepCounts } from '../counts.server';
+import type { RequestHandler } from './$types';
+
+/** The builder polls this for the live counts on its nodes (page data, not part of the public API). */
+export const GET: RequestHandler = async ({ locals, params }) => {
+	requirePage(locals.principal, 'journeys:read');
+	const { db } = await database();
+	try {
+		await getJourney(db, params.id);
+	} catch (err) {
+		if (err instanceof JourneyError) return json({ error: { code: err.code, message: err.message } }, { status: 404 });
+		throw err;
+	}
+	return json(await stepCounts(db, params.id), { headers: { 'cache-control': 'no-store' } });
+};
