@@ -4,3 +4,4 @@
  */
 export { CatalogEventsQuery, catalogEventProperties, catalogEvents, catalogTraits, PATH_SAMPLE, type CatalogEvent } from './events';
 export { propertyPaths } from './paths';
+export { catalogSegments, type CatalogSegment } from './segments';

@@ -9,3 +9,6 @@ export interface FormProps {
 	readonly: boolean;
 	onchange: (next: PanelNode) => void;
 }
+
+/** One suggestion of a picker: the value typed in, and an optional description beside it. */
+export type Suggestion = { value: string; label?: string };

@@ -1,0 +1,62 @@
+import type { CatalogEvent, CatalogSegment } from '$core/catalog/index';
+
+/**
+ * What the pickers suggest, fetched once per page from the catalog API and shared by every form: event names
+ * ingest has seen, each event's property paths, profile trait paths, segments, and the journey's own steps
+ * (for conditions that name an offer or a message step). Suggestions only: a failed fetch leaves the lists
+ * empty and every field still accepts typed text.
+ */
+class BuilderCatalog {
+	events = $state<CatalogEvent[]>([]);
+	traits = $state<string[]>([]);
+	segments = $state<CatalogSegment[]>([]);
+	#properties = $state<Record<string, string[]>>({});
+	#steps = $state<Record<string, { id: string; type: string; label?: string }[]>>({});
+	#requested = new Set<string>();
+
+	async #load<T>(key: string, url: string, apply: (body: T) => void): Promise<void> {
+		if (typeof window === 'undefined' || this.#requested.has(key)) return;
+		this.#requested.add(key);
+		try {
+			const res = await fetch(url, { headers: { accept: 'application/json' } });
+			if (res.ok) apply((await res.json()) as T);
+			else this.#requested.delete(key);
+		} catch {
+			this.#requested.delete(key);
+		}
+	}
+
+	loadEvents(): void {
+		void this.#load<{ events: CatalogEvent[] }>('events', '/api/v1/catalog/events?limit=200', (b) => (this.events = b.events));
+	}
+
+	loadTraits(): void {
+		void this.#load<{ paths: string[] }>('traits', '/api/v1/catalog/traits', (b) => (this.traits = b.paths));
+	}
+
+	loadSegments(): void {
+		void this.#load<{ segments: CatalogSegment[] }>('segments', '/api/v1/catalog/segments', (b) => (this.segments = b.segments));
+	}
+
+	/** Property paths seen on `event` (loads them on first use). */
+	properties(event: string | undefined): string[] {
+		const name = event?.trim();
+		if (!name) return [];
+		void this.#load<{ paths: string[] }>(`props:${name}`, `/api/v1/catalog/events/${encodeURIComponent(name)}/properties`, (b) => {
+			this.#properties = { ...this.#properties, [name]: b.paths };
+		});
+		return this.#properties[name] ?? [];
+	}
+
+	/** The saved draft's steps (for "which offer step", "which message"); the canvas may be a few seconds ahead. */
+	steps(journeyId: string): { id: string; type: string; label?: string }[] {
+		void this.#load<{ journey: { draft: { nodes?: { id: string; type: string; label?: string }[] } } }>(
+			`steps:${journeyId}`,
+			`/api/v1/journeys/${encodeURIComponent(journeyId)}`,
+			(b) => (this.#steps = { ...this.#steps, [journeyId]: b.journey.draft?.nodes ?? [] })
+		);
+		return this.#steps[journeyId] ?? [];
+	}
+}
+
+export const builderCatalog = new BuilderCatalog();
