@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, suppressions, type ConsentChannel } from '../db/schema/customers';
-import { survivorOf } from '../offers/customers';
+import { survivorOf } from '../identity/lookup';
 import type { Recipient } from './recipients';
 
 export type SkipReason = 'no_customer' | 'erased' | 'no_address' | 'no_consent' | 'suppressed' | 'frequency_cap';

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, identities, type ConsentChannel, type ConsentState } from '../db/schema/customers';
-import { customerFamily, survivorOf } from '../offers/customers';
+import { customerFamily, survivorOf } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 
 /** A customer as a sender needs them: where to reach them and what they agreed to. */

@@ -1,7 +1,7 @@
 import { and, gt, inArray, ne, notInArray, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { messages, type Message } from '../db/schema/messages';
-import { customerFamily } from '../offers/customers';
+import { customerFamily } from '../identity/lookup';
 import { draftMessage, skippedDraft } from './compose';
 import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 import { PermanentChannelError } from './errors';

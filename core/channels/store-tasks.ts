@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { storeTasks, type StoreTask } from '../db/schema/offers';
-import { survivorOf } from '../offers/customers';
+import { survivorOf } from '../identity/lookup';
 
 /** A store task as JSON (ISO dates), for activity results and the store page. */
 export type StoreTaskView = Omit<StoreTask, 'createdAt' | 'doneAt'> & { createdAt: string; doneAt: string | null };

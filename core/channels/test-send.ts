@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { messages } from '../db/schema/messages';
 import { SendEmailNode, SendSmsNode } from '../graph/nodes/index';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
-import { customerByIdentity } from '../offers/customers';
+import { customerByIdentity } from '../identity/lookup';
 import { draftMessage } from './compose';
 import { isChannelError, PermanentChannelError } from './errors';
 import { insertOrGet, markFinal, markSent } from './outbound';

@@ -3,8 +3,8 @@ import type { Db } from '../db/client';
 import { customers, identities, merges, type Customer, type Identity } from '../db/schema/customers';
 import { enrollments, journeys } from '../db/schema/journeys';
 import { offers, type Offer } from '../db/schema/offers';
-import { liveCustomerId } from './lookup';
-import { customerFamily, customerTimeline, type TimelineItem } from './timeline';
+import { customerFamily, survivorOf } from './lookup';
+import { customerTimeline, type TimelineItem } from './timeline';
 
 export type MergeSummary = { id: number; fromCustomerId: string; intoCustomerId: string; eventId: string | null; createdAt: Date; undoneAt: Date | null };
 export type EnrollmentSummary = {
@@ -31,7 +31,7 @@ export type CustomerDetail = {
 
 /** Everything the customer page and `GET /api/v1/customers/:id` show; null for unknown or erased customers. */
 export async function customerDetail(db: Db, id: string, opts: { timelineLimit?: number; before?: Date } = {}): Promise<CustomerDetail | null> {
-	const liveId = await liveCustomerId(db, id);
+	const liveId = await survivorOf(db, id);
 	if (!liveId) return null;
 	const [customer] = await db.select().from(customers).where(eq(customers.id, liveId));
 	if (!customer) return null;

@@ -3,8 +3,8 @@ import type { Db } from '../db/client';
 import { customers, identities, merges, notes, segmentMembers } from '../db/schema/customers';
 import { events } from '../db/schema/events';
 import { messageEvents, messages } from '../db/schema/messages';
-import { inTransaction, rowsOf } from './tx';
-import { liveCustomerId } from './lookup';
+import { inTransaction } from './tx';
+import { customerFamily, survivorOf } from './lookup';
 
 /**
  * GDPR erasure of a person: the live profile and every profile merged into it. Identities, traits, consent,
@@ -16,15 +16,9 @@ import { liveCustomerId } from './lookup';
 export async function eraseCustomer(db: Db, customerId: string, opts: { at?: Date } = {}): Promise<string[]> {
 	const at = opts.at ?? new Date();
 	return inTransaction(db, async (tx) => {
-		const root = await liveCustomerId(tx, customerId);
+		const root = await survivorOf(tx, customerId);
 		if (!root) return [];
-		const cluster = rowsOf<{ id: string }>(
-			await tx.execute(sql`
-				with recursive person(id) as (
-					select ${root}::text
-					union select c.id from ${customers} c join person p on c.merged_into = p.id
-				) select id from person`)
-		).map((r) => r.id);
+		const cluster = await customerFamily(tx, root);
 		await tx.delete(identities).where(inArray(identities.customerId, cluster));
 		await tx.delete(notes).where(inArray(notes.customerId, cluster));
 		await tx.delete(segmentMembers).where(inArray(segmentMembers.customerId, cluster));

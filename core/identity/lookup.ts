@@ -1,13 +1,20 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, identities, type Customer, type IdentityKind } from '../db/schema/customers';
 import type { CountryCode } from 'libphonenumber-js';
 import { normalizeEmail, normalizeId, normalizePhone } from './normalize';
+import { rowsOf } from './tx';
 
-/** Follows `merged_into` to the live profile; null for an unknown or erased customer. */
-export async function liveCustomerId(db: Db, id: string): Promise<string | null> {
-	let current = id;
-	for (let hops = 0; hops < 32; hops++) {
+/** Merge chains are short; the bound stops a cycle written by a bug elsewhere. */
+const MAX_MERGE_HOPS = 32;
+
+/**
+ * The live profile a customer id now lives in: follows `merged_into` to the survivor. Null for an unknown or
+ * erased customer (erasure covers the whole merge family, so nothing may act on it again) and for a cycle.
+ */
+export async function survivorOf(db: Db, customerId: string): Promise<string | null> {
+	let current = customerId;
+	for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
 		const [row] = await db.select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, current));
 		if (!row || row.erasedAt) return null;
 		if (!row.mergedInto) return current;
@@ -16,8 +23,30 @@ export async function liveCustomerId(db: Db, id: string): Promise<string | null>
 	return null;
 }
 
+/**
+ * The customer and every profile merged into it, directly or through others: rows written for a profile before
+ * it merged (events, messages, the offers it earned) still belong to the person.
+ */
+export async function customerFamily(db: Db, customerId: string): Promise<string[]> {
+	const result = await db.execute(sql`
+		with recursive family(id, depth) as (
+			select ${customerId}::text, 0
+			union select c.id, f.depth + 1 from ${customers} c join family f on c.merged_into = f.id where f.depth < ${MAX_MERGE_HOPS}
+		) select distinct id from family`);
+	return rowsOf<{ id: string }>(result).map((r) => r.id);
+}
+
+/** Looks an identifier up (already normalized) and returns the live survivor's id; null when none. */
+export async function customerByIdentity(db: Db, kind: IdentityKind, value: string): Promise<string | null> {
+	const [row] = await db
+		.select({ customerId: identities.customerId })
+		.from(identities)
+		.where(and(eq(identities.kind, kind), eq(identities.value, value)));
+	return row ? survivorOf(db, row.customerId) : null;
+}
+
 async function liveCustomer(db: Db, id: string): Promise<Customer | null> {
-	const live = await liveCustomerId(db, id);
+	const live = await survivorOf(db, id);
 	if (!live) return null;
 	const [customer] = await db.select().from(customers).where(eq(customers.id, live));
 	return customer ?? null;

@@ -1,10 +1,10 @@
-import { and, desc, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers, notes } from '../db/schema/customers';
+import { notes } from '../db/schema/customers';
 import { events, type EventRow } from '../db/schema/events';
 import { messages } from '../db/schema/messages';
 import { offers } from '../db/schema/offers';
-import { rowsOf } from './tx';
+import { customerFamily } from './lookup';
 
 export type TimelineItem = {
 	kind: 'event' | 'message' | 'offer' | 'note';
@@ -16,16 +16,6 @@ export type TimelineItem = {
 	status: string | null;
 	channel: string | null;
 };
-
-/** The customer and every profile merged into it: rows written for a loser while it merged still belong here. */
-export async function customerFamily(db: Db, customerId: string): Promise<string[]> {
-	const result = await db.execute(sql`
-		with recursive family(id, depth) as (
-			select ${customerId}::text, 0
-			union select c.id, f.depth + 1 from ${customers} c join family f on c.merged_into = f.id where f.depth < 32
-		) select distinct id from family`);
-	return rowsOf<{ id: string }>(result).map((r) => r.id);
-}
 
 function short(value: unknown, max = 160): string | null {
 	if (value === null || value === undefined) return null;

@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { customers, identities } from '../db/schema/customers';
 import { events } from '../db/schema/events';
 import { identifierKey, type Identifier } from '../identity/identifier';
-import { liveCustomerId } from '../identity/lookup';
+import { survivorOf } from '../identity/lookup';
 import { applyProfileInput, profileFields } from '../identity/profile';
 import { resolveCustomer } from '../identity/resolve';
 import { inTransaction, lockKeys, type Tx } from '../identity/tx';
@@ -103,7 +103,7 @@ export async function ingestMessages(db: Db, messages: readonly unknown[], opts:
 		// A later message of the batch may have merged an earlier one's profile away: report where each ended up.
 		const live = new Map<string, string>();
 		for (const r of results) {
-			if (!live.has(r.customerAtIngest)) live.set(r.customerAtIngest, (await liveCustomerId(tx, r.customerAtIngest)) ?? r.customerAtIngest);
+			if (!live.has(r.customerAtIngest)) live.set(r.customerAtIngest, (await survivorOf(tx, r.customerAtIngest)) ?? r.customerAtIngest);
 		}
 		const accepted = results.map(({ customerAtIngest, ...r }) => ({ ...r, customerId: live.get(customerAtIngest)! }));
 		const touched = [...new Set(accepted.filter((a) => !a.duplicate).map((a) => a.customerId))];

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers } from '../db/schema/customers';
 import { normalizeEmail, normalizeId } from '../identity/normalize';
-import { customerByIdentity, survivorOf } from '../offers/customers';
+import { customerByIdentity, survivorOf } from '../identity/lookup';
 import { JourneyError } from './errors';
 import type { ManualEntryInput } from './input';
 

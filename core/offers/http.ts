@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { IdentityKind } from '../db/schema/customers';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
-import { customerByIdentity, survivorOf } from './customers';
+import { customerByIdentity, survivorOf } from '../identity/lookup';
 import { offerErrorStatus, type OfferError } from './errors';
 import { activeOffersFor, findOffer } from './query';
 import { redeemOffer, redemptionChannels } from './redeem';

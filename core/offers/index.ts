@@ -1,5 +1,4 @@
 export { CODE_ALPHABET, generateCode, normalizeCode } from './codes';
-export { customerByIdentity, customerFamily, survivorOf } from './customers';
 export { offerError, offerErrorStatus, type OfferError, type OfferErrorCode } from './errors';
 export { grantOffer, OfferInputError, type GrantOfferInput } from './grant';
 export { activeOffersFor, findOffer, latestOfferForEnrollment } from './query';

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { offers } from '../db/schema/offers';
 import { normalizeCode } from './codes';
-import { customerFamily, survivorOf } from './customers';
+import { customerFamily, survivorOf } from '../identity/lookup';
 import { toOfferView, type OfferView } from './view';
 
 /**

@@ -5,7 +5,7 @@ import { events } from '../db/schema/events';
 import { offers, redemptions, type Offer } from '../db/schema/offers';
 import { usableWhere, whyUnavailable, type UseContext } from './availability';
 import { normalizeCode } from './codes';
-import { survivorOf } from './customers';
+import { survivorOf } from '../identity/lookup';
 import { offerError, offerErrorStatus, type OfferError } from './errors';
 import { toOfferView, type OfferView } from './view';
 

@@ -5,7 +5,7 @@ import { events, type EventRow } from '../db/schema/events';
 import { enrollments } from '../db/schema/journeys';
 import { getPath, triggerMatches, type EntryInput } from '../graph/match';
 import { triggerOf } from '../graph/graph';
-import { customerFamily, survivorOf } from '../offers/customers';
+import { customerFamily, survivorOf } from '../identity/lookup';
 import { eventSignal, exitSignal, type JourneyEvent } from '../enrollment/contract';
 import { enrol, type RoutingDeps } from './enrol';
 import type { TriggerCache } from './triggers';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../core/auth/accounts';
 import { enrollments } from '../../core/db/schema/journeys';
 import { offers, type Offer } from '../../core/db/schema/offers';
-import { customerByIdentity } from '../../core/offers/index';
+import { customerByIdentity } from '../../core/identity/index';
 import { createJourney, publish } from '../../core/journeys/index';
 import { adToStoreJourney } from '../../core/graph/examples';
 import { launchBrowser, signIn } from '../helpers/browser';

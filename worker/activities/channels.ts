@@ -5,7 +5,7 @@ import type { Providers } from '../../core/channels/types';
 import { latestOfferForEnrollment } from '../../core/offers/index';
 import { customers } from '../../core/db/schema/customers';
 import { offers } from '../../core/db/schema/offers';
-import { survivorOf } from '../../core/offers/customers';
+import { survivorOf } from '../../core/identity/lookup';
 import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/graph/time';
 import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/graph/nodes';
 import type { JourneySettings } from '../../core/graph/settings';

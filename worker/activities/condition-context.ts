@@ -5,7 +5,7 @@ import { customers } from '../../core/db/schema/customers';
 import { events } from '../../core/db/schema/events';
 import { messageEvents, messages } from '../../core/db/schema/messages';
 import { offers } from '../../core/db/schema/offers';
-import { customerFamily, survivorOf } from '../../core/offers/customers';
+import { customerFamily, survivorOf } from '../../core/identity/lookup';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
 
 /** Enough history for "did X in the last N days" without reading a lifetime of page views. */

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { applyTraits } from '../../core/identity/traits';
-import { survivorOf } from '../../core/offers/customers';
+import { survivorOf } from '../../core/identity/lookup';
 import type { UpdateProfileNode } from '../../core/graph/nodes';
 import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { nonRetryable } from './keys';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
-import { survivorOf } from '../../core/offers/customers';
+import { survivorOf } from '../../core/identity/lookup';
 import { maintainRollups } from '../../core/analytics/rollup';
 import { enrollments, stepLog } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import type { Db } from '../../db/client';
 import { events } from '../../db/schema/events';
 import { messages, type MessageStatus } from '../../db/schema/messages';
-import { customerByIdentity } from '../../offers/customers';
+import { customerByIdentity } from '../../identity/lookup';
 import { normalizePhone } from '../../identity/normalize';
 import { smsOptIn, smsOptOut } from '../opt-out';
 import { recordMessageEvent } from '../status';

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Db } from '$core/db/client';
 import { customers } from '$core/db/schema/customers';
 import { listStoreTasks, type StoreTaskView } from '$core/channels/store-tasks';
-import { customerDetail, customerLookup, liveCustomerId, type EnrollmentSummary, type TimelineItem } from '$core/identity/index';
+import { customerDetail, customerLookup, survivorOf, type EnrollmentSummary, type TimelineItem } from '$core/identity/index';
 import { findOffer, toOfferView, type OfferView } from '$core/offers/index';
 import type { Store } from '$core/stores';
 
@@ -25,7 +25,7 @@ export async function findStoreCustomer(db: Db, raw: string, store: Store): Prom
 	const q = raw.trim();
 	if (!q) return null;
 	const offer = await findOffer(db, q, new Date());
-	const owner = offer ? await liveCustomerId(db, offer.customerId) : null;
+	const owner = offer ? await survivorOf(db, offer.customerId) : null;
 	if (offer && owner) return { customerId: owner, by: 'offer code', code: offer.code };
 	const tries: Array<[MatchedBy, Parameters<typeof customerLookup>[1]]> = [
 		['e-mail', { email: q }],

@@ -1,4 +1,5 @@
-import { activeOffersFor, customerByIdentity, findOffer, survivorOf, type OfferView } from '$core/offers/index';
+import { customerByIdentity, survivorOf } from '$core/identity/index';
+import { activeOffersFor, findOffer, type OfferView } from '$core/offers/index';
 import type { Db } from '$core/db/client';
 import type { Visitor } from './session.server';
 

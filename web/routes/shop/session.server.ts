@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
-import { normalizeCode, survivorOf } from '$core/offers/index';
+import { survivorOf } from '$core/identity/index';
+import { normalizeCode } from '$core/offers/index';
 import { database } from '$lib/server/context';
 import { readCart, writeCart } from './cart.server';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { liveCustomerId } from '$core/identity/index';
+import { survivorOf } from '$core/identity/index';
 import { stores, storeById, type Store } from '$core/stores';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
@@ -25,7 +25,7 @@ export const load = (async ({ locals, url, cookies }) => {
 	const customerParam = url.searchParams.get('customer');
 	let match: StoreMatch | null = null;
 	if (customerParam) {
-		const live = await liveCustomerId(db, customerParam);
+		const live = await survivorOf(db, customerParam);
 		match = live ? { customerId: live, by: 'customer id' } : null;
 	} else if (q) {
 		match = await findStoreCustomer(db, q, store);
