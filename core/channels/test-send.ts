@@ -10,7 +10,7 @@ import { draftMessage } from './compose';
 import { isChannelError, PermanentChannelError } from './errors';
 import { insertOrGet, markFinal, markSent } from './outbound';
 import { previewMessage } from './preview';
-import { loadRecipient } from './recipients';
+import { loadRecipient, type Recipient } from './recipients';
 import type { SendMessageInput } from './send';
 import { smsSegments, type SmsSegments } from './sms-parts';
 import { renderTemplate, type TemplateContext } from './template';
@@ -62,7 +62,7 @@ export type StepPreview = {
 	sms: SmsSegments | null;
 };
 
-export type TestSendErrorCode = 'template_error' | 'customer_not_found' | 'no_address' | 'invalid_address' | 'customer_required' | 'rate_limited' | 'provider_error';
+export type TestSendErrorCode = 'template_error' | 'customer_not_found' | 'no_address' | 'invalid_address' | 'rate_limited' | 'provider_error';
 
 /** A refusal the HTTP layer answers as a 4xx (or 502 for the provider), worded for the marketer. */
 export class TestSendError extends Error {
@@ -77,7 +77,7 @@ export class TestSendError extends Error {
 }
 
 export function testSendErrorStatus(code: TestSendErrorCode): number {
-	return { template_error: 422, customer_not_found: 404, no_address: 422, invalid_address: 400, customer_required: 422, rate_limited: 429, provider_error: 502 }[code];
+	return { template_error: 422, customer_not_found: 404, no_address: 422, invalid_address: 400, rate_limited: 429, provider_error: 502 }[code];
 }
 
 function eventOf(entry: StepPreviewInput['entryEvent']): Record<string, unknown> | undefined {
@@ -176,9 +176,16 @@ async function recentTestSends(db: Db, requestedBy: string, now: Date): Promise<
 
 export type TestSendResult = { messageId: string; channel: 'email' | 'sms'; provider: string; to: string; status: string; subject: string | null };
 
+/** The sample customer as a recipient, for a test send when nobody is chosen and nobody owns the address. */
+function sampleRecipient(providers: Providers): Recipient {
+	const { customer } = sampleContext(providers, undefined);
+	const { id, ...traits } = customer;
+	return { customerId: id, traits, timezone: null, consent: {}, erased: false, email: null, phone: null, emails: [], phones: [] };
+}
+
 /**
  * Sends one test of a message step to `to` through the configured provider (or the outbox), rendered with
- * `customerId`'s data — or, without one, the data of the customer who owns `to`. Consent, suppressions, quiet
+ * `customerId`'s data — or, without one, the data of the customer who owns `to`, else the sample customer's. Consent, suppressions, quiet
  * hours and caps do not apply: a member of staff asked for it, at an address they typed.
  */
 export async function sendTestMessage(
@@ -198,9 +205,7 @@ export async function sendTestMessage(
 		});
 
 	const customerId = input.customerId ?? (await customerByIdentity(db, channel === 'email' ? 'email' : 'phone', to));
-	if (!customerId)
-		throw new TestSendError('customer_required', 'Choose a customer whose data fills the message: no customer has this address.');
-	const recipient = await loadRecipient(db, customerId);
+	const recipient = customerId ? await loadRecipient(db, customerId) : sampleRecipient(providers);
 	if (!recipient) throw new TestSendError('customer_not_found', 'There is no customer with this id.');
 
 	// Transactional: a test carries no unsubscribe link, which would opt the chosen customer out, not the tester.
