@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadEnv } from '../core/config/env';
 import { closeSharedDb, migrate, sharedDb, targetFromEnv } from '../core/db/index';
@@ -15,6 +16,8 @@ const root = resolve(import.meta.dirname, '..');
 const log = (m: string) => console.log(`[omnicanal] ${m}`);
 
 async function run(): Promise<void> {
+	// The embedded default is a demo (the shop, the demo users and story); with DATABASE_URL it is off unless DEMO=1.
+	if (!process.env.DEMO && !process.env.DATABASE_URL) process.env.DEMO = '1';
 	const env = loadEnv();
 	const dataDir = resolve(root, env.DATA_DIR);
 	const stops: Array<() => Promise<unknown>> = [];
@@ -23,6 +26,11 @@ async function run(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		log('stopping…');
+		// Bounded: each stop finishes its in-flight work within seconds; should one hang anyway, exit regardless.
+		setTimeout(() => {
+			console.error('[omnicanal] shutdown did not finish within 30 s; exiting');
+			process.exit(code || 1);
+		}, 30_000).unref();
 		for (const stop of stops.reverse()) await stop().catch((err) => console.error(err));
 		process.exit(code);
 	};
@@ -35,10 +43,15 @@ async function run(): Promise<void> {
 		await migrate(handle);
 		log(`database ready (${handle.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL'})`);
 
-		const adminPassword = persistentSecret(dataDir, 'admin-password', env.ADMIN_PASSWORD, 9);
-		const writeKey = `oc_write_${persistentSecret(dataDir, 'demo-write-key', undefined, 18)}`;
+		// Passwords are printed once, when made, and kept only as hashes. Older versions kept the admin's in clear.
+		const oldPasswordFile = join(dataDir, 'secrets', 'admin-password');
+		if (existsSync(oldPasswordFile)) {
+			rmSync(oldPasswordFile);
+			log(`removed ${oldPasswordFile}: passwords are no longer kept in clear (the admin's is unchanged; set ADMIN_PASSWORD to reset it)`);
+		}
+		const writeKey = env.DEMO ? `oc_write_${persistentSecret(dataDir, 'demo-write-key', undefined, 18)}` : undefined;
 		process.env.APP_SECRET = persistentSecret(dataDir, 'app-secret', env.APP_SECRET);
-		const demo = await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword, writeKey });
+		const seeded = await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, demo: env.DEMO, writeKey });
 
 		let temporalUi = env.TEMPORAL_UI_URL;
 		let address = env.TEMPORAL_ADDRESS;
@@ -62,10 +75,16 @@ async function run(): Promise<void> {
 		const product = await startProduct({ root, env, db: handle, temporalAddress: address, port: env.PORT, log });
 		stops.push(product.stop);
 
-		log(`web app:      ${product.url}  (sign in as ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '$ADMIN_PASSWORD' : adminPassword})`);
-		log(`demo shop:    ${product.url}${demo.landingPath}  (Chloé's ad link)`);
+		log(`web app:      ${product.url}`);
+		if (seeded.created.length > 0) {
+			log('accounts created now — copy the passwords, they are shown this once and not kept:');
+			for (const u of seeded.created) log(`  ${u.role.padEnd(9)} ${u.email} / ${u.fromEnv ? '$ADMIN_PASSWORD' : u.password}`);
+		} else {
+			log(`sign in as ${env.ADMIN_EMAIL} with the password printed at the first start (set ADMIN_PASSWORD to reset it)`);
+		}
+		if (seeded.landingPath) log(`demo shop:    ${product.url}${seeded.landingPath}  (Chloé's ad link)`);
 		log(`temporal ui:  ${temporalUi ?? '(set TEMPORAL_UI_URL)'}`);
-		log(`ingest key:   ${writeKey}  (Segment write key)`);
+		if (writeKey) log(`ingest key:   ${writeKey}  (demo Segment write key)`);
 		log('press Ctrl-C to stop');
 	} catch (err) {
 		console.error(err);

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { apiKeys, sessions, users, type Role, type User } from '../db/schema/auth';
-import { hashPassword, verifyPassword } from './passwords';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { newToken, sha256Hex } from './tokens';
 
-const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+/** A session lives at most 14 days, and ends after 12 hours without a request (a till left signed in overnight). */
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+export const SESSION_IDLE_MS = 12 * 3600 * 1000;
+/** The idle deadline is pushed forward at most this often, not on every request. */
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
 export type Principal = { kind: 'user'; user: Pick<User, 'id' | 'email' | 'name' | 'role'> } | { kind: 'key'; keyId: string; name: string; role: Role; keyKind: 'write' | 'secret' };
 
@@ -17,26 +21,57 @@ export async function createUser(db: Db, input: { email: string; name: string; r
 	return row!;
 }
 
-/** Checks e-mail and password; returns a new session token (to put in a cookie) or null. */
-export async function login(db: Db, email: string, password: string): Promise<{ token: string; user: User } | null> {
+/**
+ * Checks e-mail and password; returns a new session token (to put in a cookie) or null. Unknown and disabled
+ * accounts cost the same scrypt work as a wrong password. A hash made with older parameters is replaced now
+ * that the password is known.
+ */
+export async function login(db: Db, email: string, password: string, now = new Date()): Promise<{ token: string; user: User } | null> {
 	const [user] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
-	if (!user || !(await verifyPassword(password, user.passwordHash))) return null;
+	if (!user) return burnPasswordCheck(password).then(() => null);
+	if (!(await verifyPassword(password, user.passwordHash)) || user.disabledAt) return null;
+	if (needsRehash(user.passwordHash)) await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
 	const token = newToken('oc_sess');
-	await db.insert(sessions).values({ tokenHash: sha256Hex(token), userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) });
+	await db.insert(sessions).values({ tokenHash: sha256Hex(token), userId: user.id, expiresAt: idleDeadline(now, now) });
 	return { token, user };
+}
+
+/** The session's next expiry: an idle timeout from now, never past the absolute lifetime from its creation. */
+function idleDeadline(createdAt: Date, now: Date): Date {
+	return new Date(Math.min(createdAt.getTime() + SESSION_TTL_MS, now.getTime() + SESSION_IDLE_MS));
+}
+
+/** Disables an account: it can no longer sign in and every session it has ends now. */
+export async function disableUser(db: Db, userId: string, now = new Date()): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const rows = await tx.update(users).set({ disabledAt: now }).where(and(eq(users.id, userId), isNull(users.disabledAt))).returning({ id: users.id });
+		await tx.delete(sessions).where(eq(sessions.userId, userId));
+		return rows.length > 0;
+	});
+}
+
+export async function enableUser(db: Db, userId: string): Promise<boolean> {
+	const rows = await db.update(users).set({ disabledAt: null }).where(eq(users.id, userId)).returning({ id: users.id });
+	return rows.length > 0;
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.tokenHash, sha256Hex(token)));
 }
 
-export async function userForSession(db: Db, token: string): Promise<Principal | null> {
+/** The signed-in user of a session cookie, or null (unknown, expired, idle too long, or the account disabled). */
+export async function userForSession(db: Db, token: string, now = new Date()): Promise<Principal | null> {
+	const tokenHash = sha256Hex(token);
 	const [row] = await db
-		.select({ id: users.id, email: users.email, name: users.name, role: users.role })
+		.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
 		.from(sessions)
 		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(and(eq(sessions.tokenHash, sha256Hex(token)), gt(sessions.expiresAt, new Date())));
-	return row ? { kind: 'user', user: row } : null;
+		.where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(users.disabledAt)));
+	if (!row) return null;
+	const next = idleDeadline(row.createdAt, now);
+	if (next.getTime() - row.expiresAt.getTime() > TOUCH_EVERY_MS) await db.update(sessions).set({ expiresAt: next }).where(eq(sessions.tokenHash, tokenHash));
+	const { createdAt: _c, expiresAt: _e, ...user } = row;
+	return { kind: 'user', user };
 }
 
 /** Creates an API key; the clear key is returned once and never stored. */

@@ -1,4 +1,5 @@
 export * from './accounts';
 export * from './roles';
-export { hashPassword, verifyPassword } from './passwords';
+export { hashPassword, needsRehash, verifyPassword } from './passwords';
+export { loginThrottle, LoginThrottle, throttleMessage, TokenBuckets } from './throttle';
 export { newToken, sha256Hex } from './tokens';

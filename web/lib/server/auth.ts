@@ -1,8 +1,34 @@
 import { error } from '@sveltejs/kit';
 import { can, type Permission, type Principal } from '$core/auth/index';
+import { appEnv } from './context';
 import { apiError } from './http';
 
 export const SESSION_COOKIE = 'oc_session';
+
+/**
+ * Whether cookies get `Secure`: when this request came over https, and always when the public URL or ORIGIN is
+ * https — behind a TLS-terminating proxy (or under `npm start`, which reports plain http to the app) the request
+ * itself looks like http although browsers reach us over https.
+ */
+export function secureCookies(url: URL): boolean {
+	const configured = [appEnv().PUBLIC_URL, process.env.ORIGIN].some((u) => u?.toLowerCase().startsWith('https://'));
+	return configured || url.protocol === 'https:';
+}
+
+/**
+ * Where to go after sign-in: a path on this site only. Refuses `//host`, `/\host` (browsers read a backslash as
+ * a slash), anything with a scheme, and control characters, by resolving it against our origin and checking
+ * the origin did not change.
+ */
+export function safeNext(next: string | null, origin: string): string {
+	if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f\u007f]/.test(next)) return '/';
+	try {
+		const resolved = new URL(next, origin);
+		return resolved.origin === origin ? resolved.pathname + resolved.search + resolved.hash : '/';
+	} catch {
+		return '/';
+	}
+}
 
 /** For JSON APIs: a Response to return when the caller may not do this, else null. */
 export function denyApi(principal: Principal | null, permission: Permission): Response | null {

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { createApiKey, createUser } from '$core/auth/accounts';
+import { createApiKey, createUser, disableUser, enableUser } from '$core/auth/accounts';
 import { channelSettings } from '$core/channels/providers';
 import { apiKeys, roles, users } from '$core/db/schema/auth';
 import { requirePage } from '$lib/server/auth';
@@ -37,9 +37,9 @@ export const load = (async ({ locals }) => {
 	const { db } = await database();
 	const [keys, people] = await Promise.all([
 		db.select({ id: apiKeys.id, name: apiKeys.name, kind: apiKeys.kind, role: apiKeys.role, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt }).from(apiKeys).where(isNull(apiKeys.revokedAt)).orderBy(desc(apiKeys.createdAt)),
-		db.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt }).from(users).orderBy(users.email)
+		db.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt }).from(users).orderBy(users.email)
 	]);
-	return { keys, people, channels: channels(), publicUrl: appEnv().PUBLIC_URL ?? null };
+	return { keys, people, me: locals.principal?.kind === 'user' ? locals.principal.user.id : null, channels: channels(), publicUrl: appEnv().PUBLIC_URL ?? null };
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -68,5 +68,24 @@ export const actions = {
 		if (existing) return fail(409, { form: 'user' as const, message: 'Someone already signs in with that e-mail.' });
 		await createUser(db, parsed.data);
 		return { form: 'user' as const, createdUser: parsed.data.email };
+	},
+	/** Someone leaves (or a password leaked): they are signed out everywhere at once and cannot sign in again. */
+	disableUser: async ({ request, locals }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const id = String((await request.formData()).get('id') ?? '');
+		if (locals.principal?.kind === 'user' && locals.principal.user.id === id) return fail(400, { form: 'access' as const, ok: false, message: 'You cannot disable your own account.' });
+		const { db } = await database();
+		const [person] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
+		if (!person) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
+		await disableUser(db, id);
+		return { form: 'access' as const, ok: true, message: `${person.email} is disabled and signed out everywhere.` };
+	},
+	enableUser: async ({ request, locals }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const id = String((await request.formData()).get('id') ?? '');
+		const { db } = await database();
+		const [person] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
+		if (!person || !(await enableUser(db, id))) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
+		return { form: 'access' as const, ok: true, message: `${person.email} can sign in again.` };
 	}
 } satisfies Actions;
