@@ -92,3 +92,24 @@ export function expectedFigures(sc: Scenario, slice: Slice) {
 	}
 	return { nodes, kpis, engagement, arms, daily };
 }
+
+/** First/last/linear credit per channel, from the raw messages and conversions (every touch is within 30 days). */
+export function expectedAttribution(sc: Scenario) {
+	const byEnrollment = new Map(sc.enrollments.map((e) => [e.id, e]));
+	const credit: Record<string, { first: number; last: number; linear: number }> = {};
+	let untouched = 0;
+	const conversions = sc.steps.filter((s) => s.kind === 'converted');
+	for (const c of conversions) {
+		const customerId = byEnrollment.get(c.enrollmentId)!.customerId;
+		const touches = sc.messages.filter((m) => !m.test && m.customerId === customerId && m.sentAt !== null && m.sentAt <= c.at).sort((a, b) => a.sentAt! - b.sentAt!);
+		if (touches.length === 0) {
+			untouched++;
+			continue;
+		}
+		const row = (ch: string) => (credit[ch] ??= { first: 0, last: 0, linear: 0 });
+		row(touches[0]!.channel).first++;
+		row(touches.at(-1)!.channel).last++;
+		for (const t of touches) row(t.channel).linear += 1 / touches.length;
+	}
+	return { conversions: conversions.length, untouched, credit };
+}

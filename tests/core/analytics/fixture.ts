@@ -58,7 +58,7 @@ const v2: JourneyDefinition = {
 
 export interface RawStep { enrollmentId: string; version: number; nodeId: string; visit: number; kind: StepKind; branch?: string; reason?: string; at: number; eventId?: string }
 export interface RawEnrollment { id: string; customerId: string; version: number; enteredAt: Date; status: EnrollmentStatus; currentNodeId: string; variant: string }
-export interface RawMessage { id: string; enrollmentId: string | null; nodeId: string; channel: Channel; status: MessageStatus; sent: boolean; events: MessageStatus[]; test: boolean }
+export interface RawMessage { id: string; enrollmentId: string | null; nodeId: string; channel: Channel; status: MessageStatus; sent: boolean; sentAt: number | null; customerId: string; events: MessageStatus[]; test: boolean }
 export interface RawOrder { eventId: string; total: number }
 
 export interface Scenario {
@@ -154,7 +154,7 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 			const mid = randomUUID();
 			await db.db.insert(messages).values({ id: mid, idempotencyKey: `${id}:${nodeId}:1`, channel, provider: 'outbox', customerId, journeyId, enrollmentId: id, nodeId, to: 'x', body: 'b', status: outcome.status, sentAt: sent ? new Date(clock) : null });
 			if (outcome.events.length > 0) await db.db.insert(messageEvents).values(outcome.events.map((status, k) => ({ messageId: mid, status, providerEventId: `${mid}:${k}`, at: new Date(clock + k * 1000) })));
-			sc.messages.push({ id: mid, enrollmentId: id, nodeId, channel, status: outcome.status, sent, events: outcome.events, test: false });
+			sc.messages.push({ id: mid, enrollmentId: id, nodeId, channel, status: outcome.status, sent, sentAt: sent ? clock : null, customerId, events: outcome.events, test: false });
 		};
 		/** An action step: held for quiet hours sometimes, then sent, skipped (with a reason) or failed. */
 		const action = async (nodeId: string, channel: Channel) => {
@@ -229,6 +229,6 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 	// A builder test send: no enrollment, meta.test — never counted.
 	const testId = randomUUID();
 	await db.db.insert(messages).values({ id: testId, idempotencyKey: `test:${testId}`, channel: 'email', provider: 'outbox', customerId: customerIds[0]!, journeyId, enrollmentId: null, nodeId: 'email', to: 'x', body: 'b', status: 'clicked', sentAt: new Date(BASE), meta: { test: true } });
-	sc.messages.push({ id: testId, enrollmentId: null, nodeId: 'email', channel: 'email', status: 'clicked', sent: true, events: [], test: true });
+	sc.messages.push({ id: testId, enrollmentId: null, nodeId: 'email', channel: 'email', status: 'clicked', sent: true, sentAt: BASE, customerId: customerIds[0]!, events: [], test: true });
 	return sc;
 }
