@@ -8,3 +8,10 @@ export function formatDate(d: Date | string | null | undefined): string {
 	if (!d) return '—';
 	return `${dateTime.format(new Date(d))} UTC`;
 }
+
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A conversion rate (0–1) as "12.5%", or "—" before anyone entered. */
+export function formatRate(rate: number | null): string {
+	return rate === null ? '—' : percent.format(rate);
+}
