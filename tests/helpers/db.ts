@@ -42,6 +42,14 @@ export async function freshDb(kind: TestDbKind): Promise<DbHandle & { url?: stri
 			close: () => client.close()
 		};
 	}
+	const handle = await blankDb(kind);
+	await migrate(handle);
+	return handle;
+}
+
+/** A database with no tables at all, for tests that run the migrations themselves (dropped by `close` on PostgreSQL). */
+export async function blankDb(kind: TestDbKind): Promise<DbHandle & { url?: string }> {
+	if (kind === 'pglite') return openDb({ kind: 'pglite' });
 	const adminUrl = process.env.TEST_DATABASE_URL;
 	if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
 	const name = `oc_test_${randomBytes(6).toString('hex')}`;
@@ -51,7 +59,6 @@ export async function freshDb(kind: TestDbKind): Promise<DbHandle & { url?: stri
 	url.pathname = `/${name}`;
 	const target: DbTarget = { kind: 'postgres', url: url.toString(), max: 10 };
 	const handle = await openDb(target);
-	await migrate(handle);
 	return {
 		...handle,
 		url: target.url,

@@ -10,10 +10,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createConnection, type AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
+import { fakeServer, freePort } from './http-fake';
 
 export type PrismSpec = 'sendgrid' | 'twilio' | 'twilio-messaging';
 
@@ -36,16 +37,6 @@ export function contractsDir(): string {
 }
 
 export type PrismServer = { url: string; stop(): Promise<void>; log(): string };
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	server.listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const { port } = server.address() as AddressInfo;
-	server.close();
-	await once(server, 'close');
-	return port;
-}
 
 function portOpen(port: number): Promise<boolean> {
 	return new Promise((done) => {
@@ -102,37 +93,25 @@ export type RecordingProxy = { url: string; requests: RecordedRequest[]; close()
 export async function recordingProxy(target: string): Promise<RecordingProxy> {
 	const requests: RecordedRequest[] = [];
 	const upstream = new URL(target);
-	const server: Server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const body = Buffer.concat(chunks);
-			const headers = { ...req.headers, host: upstream.host };
-			const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-				const back: Buffer[] = [];
-				answer.on('data', (c: Buffer) => back.push(c));
-				answer.on('end', () => {
-					const response = Buffer.concat(back);
-					requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: body.toString(), status: answer.statusCode ?? 0, response: response.toString() });
-					res.writeHead(answer.statusCode ?? 502, answer.headers);
-					res.end(response);
-				});
+	const server = await fakeServer((req, res) => {
+		const headers = { ...req.headers, host: upstream.host };
+		const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.path, headers }, (answer) => {
+			const back: Buffer[] = [];
+			answer.on('data', (c: Buffer) => back.push(c));
+			answer.on('end', () => {
+				const response = Buffer.concat(back);
+				requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body, status: answer.statusCode ?? 0, response: response.toString() });
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				res.end(response);
 			});
-			out.on('error', (err) => {
-				res.writeHead(502);
-				res.end(String(err));
-			});
-			out.end(body);
 		});
+		out.on('error', (err) => {
+			res.writeHead(502);
+			res.end(String(err));
+		});
+		out.end(req.raw);
 	});
-	server.listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		requests,
-		close: () => new Promise((done) => server.close(() => done()))
-	};
+	return { url: server.url, requests, close: () => server.close() };
 }
 
 export type PrismHandle = RecordingProxy & { stop(): Promise<void>; log(): string };

@@ -12,7 +12,7 @@ import { messages } from '../../../core/db/schema/messages';
 import { grantOffer } from '../../../core/offers/grant';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { prismFor, type PrismHandle } from '../../helpers/prism';
-import { fakeServer, seedCustomer, settings } from './fixtures';
+import { fakeServer, seedCustomer, seedEnrollment, settings } from './fixtures';
 
 type MailBody = {
 	from: { email: string; name?: string };
@@ -58,6 +58,7 @@ describe('email through the SendGrid SDK against its published contract (Prism)'
 			h = await freshDb(kind);
 			providers = providersWith(new SendGridEmailProvider({ apiKey: 'SG.test-key', baseUrl: prism.url, timeoutMs: 10_000 }));
 			await seedCustomer(h.db, 'ada', { email: 'Ada@Example.com', traits: { first_name: 'Ada' } });
+			await seedEnrollment(h.db, 'enr-1', 'ada');
 			await seedCustomer(h.db, 'bob', { email: 'bob@example.com', consent: { email: { granted: false, source: 'form', at: now.toISOString() } } });
 			await seedCustomer(h.db, 'cy', { email: 'cy@example.com' });
 			await seedCustomer(h.db, 'nomail');
@@ -140,6 +141,7 @@ describe.each(dbKinds())('email provider failures on %s', (kind) => {
 	beforeAll(async () => {
 		h = await freshDb(kind);
 		await seedCustomer(h.db, 'ada', { email: 'ada@example.com', traits: { first_name: 'Ada' } });
+		await seedEnrollment(h.db, 'enr-1', 'ada');
 	});
 	afterAll(() => h.close());
 

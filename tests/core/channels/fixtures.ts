@@ -1,9 +1,8 @@
-/** Shared test fixtures for the channel suites: customers, settings and local fake HTTP servers. */
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Shared test fixtures for the channel suites: customers, enrollments, settings and local fake HTTP servers. */
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../core/db/client';
 import { customers, identities, type ConsentChannel, type ConsentState } from '../../../core/db/schema/customers';
+import { enrollments, journeys } from '../../../core/db/schema/journeys';
 import type { ChannelSettings } from '../../../core/channels/types';
 
 export const settings: ChannelSettings = {
@@ -23,36 +22,14 @@ export async function seedCustomer(
 	if (opts.phone) await db.insert(identities).values({ kind: 'phone', value: opts.phone, customerId: id });
 }
 
-export type FakeRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: string };
-export type FakeServer = { url: string; requests: FakeRequest[]; close(): Promise<void> };
-
-/** A local HTTP server answering with `handler` and recording each request (with its full body). */
-export async function fakeServer(handler: (req: FakeRequest, res: ServerResponse) => void | Promise<void>): Promise<FakeServer> {
-	const requests: FakeRequest[] = [];
-	const server = createServer((req: IncomingMessage, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-			requests.push(recorded);
-			void handler(recorded, res);
-		});
-	});
-	server.listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		requests,
-		close: () =>
-			new Promise((done) => {
-				server.closeAllConnections();
-				server.close(() => done());
-			})
-	};
+/**
+ * An enrollment row (and its journey, the first time) for suites that send or grant on behalf of an enrollment
+ * without running one: messages and offers reference the enrollment they came from.
+ */
+export async function seedEnrollment(db: Db, id: string, customerId: string, journeyId = 'j-spring'): Promise<void> {
+	await db.insert(journeys).values({ id: journeyId, name: 'Spring', draft: { nodes: [], edges: [] } }).onConflictDoNothing();
+	const n = (await db.$count(enrollments, and(eq(enrollments.journeyId, journeyId), eq(enrollments.customerId, customerId)))) + 1;
+	await db.insert(enrollments).values({ id, journeyId, version: 1, customerId, n });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, { 'content-type': 'application/json' });
-	res.end(JSON.stringify(body));
-}
+export { fakeServer, sendJson, type FakeRequest, type FakeServer } from '../../helpers/http-fake';

@@ -11,7 +11,7 @@ import { messages } from '../../../core/db/schema/messages';
 import { grantOffer } from '../../../core/offers/grant';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { prismFor, type PrismHandle } from '../../helpers/prism';
-import { fakeServer, sendJson, seedCustomer, settings } from './fixtures';
+import { fakeServer, sendJson, seedCustomer, seedEnrollment, settings } from './fixtures';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const SERVICE = `MG${'fedcba9876543210'.repeat(2)}`;
@@ -41,6 +41,7 @@ describe('SMS through the Twilio SDK against its published contract (Prism)', ()
 		beforeAll(async () => {
 			h = await freshDb(kind);
 			await seedCustomer(h.db, 'ada', { phone: '+33612345678', traits: { first_name: 'Ada' } });
+			await seedEnrollment(h.db, 'enr-2', 'ada');
 			await grantOffer(h.db, { grantKey: 'enr-2:grant', customerId: 'ada', enrollmentId: 'enr-2', title: 'Spring', kind: 'amount', value: 10, currency: 'EUR', validForMs: 86_400_000, codePrefix: 'STORE', now });
 		});
 		afterAll(() => h.close());
@@ -98,6 +99,7 @@ describe.each(dbKinds())('Twilio answers on %s', (kind) => {
 	beforeAll(async () => {
 		h = await freshDb(kind);
 		await seedCustomer(h.db, 'ada', { phone: '+33612345678' });
+		await seedEnrollment(h.db, 'enr-2', 'ada');
 	});
 	afterAll(() => h.close());
 

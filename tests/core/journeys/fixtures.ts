@@ -37,6 +37,8 @@ export async function addEnrollment(
 ): Promise<string> {
 	const n = e.n ?? 1;
 	const id = `journey:${e.journeyId}:${e.customerId}:${n}`;
+	// An enrollment references its customer: suites that only name one get an empty profile.
+	await h.db.insert(customers).values({ id: e.customerId }).onConflictDoNothing();
 	await h.db.insert(enrollments).values({
 		id, journeyId: e.journeyId, customerId: e.customerId, n, version: e.version ?? 1, status: e.status ?? 'active',
 		currentNodeId: e.currentNodeId ?? null, enteredAt: e.enteredAt ?? new Date()

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
+import { customers } from '../../../core/db/schema/customers';
 import { grantOffer } from '../../../core/offers/grant';
 import { dbKinds, freshDb } from '../../helpers/db';
 
@@ -15,7 +16,10 @@ const base = { customerId: 'c', title: 't', kind: 'percent' as const, value: 10,
 
 describe.each(dbKinds())('offer code collisions on %s', (kind) => {
 	let h: DbHandle;
-	beforeAll(async () => void (h = await freshDb(kind)));
+	beforeAll(async () => {
+		h = await freshDb(kind);
+		await h.db.insert(customers).values({ id: 'c' });
+	});
 	afterAll(() => h.close());
 
 	it('draws a new code when the first one is taken by another grant', async () => {

@@ -17,6 +17,7 @@ import {
 	type GrantOfferInput
 } from '../../../core/offers/index';
 import { dbKinds, freshDb } from '../../helpers/db';
+import { seedEnrollment } from '../channels/fixtures';
 
 const T0 = new Date('2026-03-01T10:00:00Z');
 const DAY = 24 * 3600_000;
@@ -44,6 +45,7 @@ describe.each(dbKinds())('offers on %s', (kind) => {
 	beforeAll(async () => {
 		h = await freshDb(kind);
 		await h.db.insert(customers).values([{ id: 'cust-1' }, { id: 'cust-old', mergedInto: 'cust-1' }, { id: 'cust-2' }]);
+		for (const id of ['enr-1', 'enr-race', 'enr-tpl']) await seedEnrollment(h.db, id, 'cust-1');
 	});
 	afterAll(() => h.close());
 
