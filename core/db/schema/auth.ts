@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { foreignKey, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Roles, from most to least powerful; see core/auth for what each may do. */
 export const roles = ['admin', 'marketer', 'analyst', 'store'] as const;
@@ -24,13 +24,15 @@ export const sessions = pgTable(
 	'sessions',
 	{
 		tokenHash: text('token_hash').primaryKey(),
-		userId: text('user_id')
-			.notNull()
-			.references(() => users.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull(),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [index('sessions_user_idx').on(t.userId)]
+	(t) => [
+		index('sessions_user_idx').on(t.userId),
+		// A session means nothing without its user.
+		foreignKey({ name: 'sessions_user_id_users_id_fk', columns: [t.userId], foreignColumns: [users.id] }).onDelete('cascade')
+	]
 );
 
 /**
