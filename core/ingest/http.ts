@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { readJsonBody } from './body';
+import { ApiError, apiError, errorResponse, issueDetails, readJsonBody, refusalResponse, toApiError } from '../http/index';
 import { IngestValidationError } from './errors';
 import { ingestMessages } from './ingest';
 import type { TokenBucketLimiter } from './rate-limit';
@@ -12,11 +12,9 @@ import type { MessageType } from './schema';
  */
 
 export const MAX_BATCH_MESSAGES = 500;
+/** Segment's limit for one request (a batch). */
+export const MAX_BODY_BYTES = 500 * 1024;
 export type IngestEndpoint = MessageType | 'batch';
-
-export function errorResponse(status: number, code: string, message: string, details: unknown = null, headers: Record<string, string> = {}): Response {
-	return Response.json({ error: { code, message, details } }, { status, headers });
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,13 +28,13 @@ type Extracted = { ok: true; messages: unknown[]; writeKey?: string } | { ok: fa
  * put the write key in the body (`writeKey`).
  */
 export function messagesFromBody(endpoint: IngestEndpoint, body: unknown): Extracted {
-	if (!isObject(body)) return { ok: false, response: errorResponse(400, 'invalid_request', 'The body must be a JSON object.', [{ path: '', message: 'Expected an object' }]) };
+	if (!isObject(body)) return { ok: false, response: apiError(400, 'invalid_request', 'The body must be a JSON object.', [{ path: '', message: 'Expected an object' }]) };
 	const writeKey = typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
 	if (endpoint !== 'batch') return { ok: true, messages: [{ ...body, type: endpoint }], writeKey };
 	const { batch } = body;
-	if (!Array.isArray(batch)) return { ok: false, response: errorResponse(400, 'invalid_request', 'The body must have a `batch` array.', [{ path: 'batch', message: 'Expected an array' }]) };
+	if (!Array.isArray(batch)) return { ok: false, response: apiError(400, 'invalid_request', 'The body must have a `batch` array.', [{ path: 'batch', message: 'Expected an array' }]) };
 	if (batch.length > MAX_BATCH_MESSAGES) {
-		return { ok: false, response: errorResponse(413, 'too_many_messages', `A batch holds at most ${MAX_BATCH_MESSAGES} messages.`, { max: MAX_BATCH_MESSAGES, received: batch.length }) };
+		return { ok: false, response: apiError(413, 'too_many_messages', `A batch holds at most ${MAX_BATCH_MESSAGES} messages.`, { max: MAX_BATCH_MESSAGES, received: batch.length }) };
 	}
 	const context = isObject(body.context) ? body.context : undefined;
 	const messages = batch.map((m: unknown) => {
@@ -51,8 +49,9 @@ export function messagesFromBody(endpoint: IngestEndpoint, body: unknown): Extra
 
 /** 400 with one entry per problem; paths as the client wrote them (`batch.3.event`, or `event` for /track). */
 export function validationResponse(err: IngestValidationError, endpoint: IngestEndpoint): Response {
-	const details = err.issues.map((i) => ({ path: (endpoint === 'batch' ? ['batch', ...i.path] : i.path.slice(1)).join('.'), message: i.message }));
-	return errorResponse(400, 'invalid_request', 'Some messages are not valid; nothing was stored.', details);
+	const refusal = toApiError(err)!;
+	const issues = err.issues.map((i) => ({ ...i, path: endpoint === 'batch' ? ['batch', ...i.path] : i.path.slice(1) }));
+	return errorResponse(new ApiError(refusal.status, refusal.code, refusal.message, issueDetails(issues)));
 }
 
 export type IngestHttpDeps = {
@@ -69,14 +68,18 @@ export type IngestHttpResult = { response: Response; eventIds: string[] };
 
 export async function handleIngest(endpoint: IngestEndpoint, request: Request, deps: IngestHttpDeps): Promise<IngestHttpResult> {
 	const none = (response: Response): IngestHttpResult => ({ response, eventIds: [] });
-	const read = await readJsonBody(request);
-	if (!read.ok) return none(errorResponse(read.failure.status, read.failure.code, read.failure.message));
-	const extracted = messagesFromBody(endpoint, read.body);
+	let body: unknown;
+	try {
+		body = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, gzip: true });
+	} catch (err) {
+		return none(refusalResponse(err));
+	}
+	const extracted = messagesFromBody(endpoint, body);
 	const auth = await deps.authorize(extracted.ok ? extracted.writeKey : undefined);
 	if (!auth.ok) return none(auth.response);
 	const take = deps.limiter.take(auth.rateKey);
 	if (!take.ok) {
-		return none(errorResponse(429, 'rate_limited', 'Too many requests for this key; retry later.', { retryAfterSeconds: take.retryAfterSeconds }, { 'retry-after': String(take.retryAfterSeconds) }));
+		return none(apiError(429, 'rate_limited', 'Too many requests for this key; retry later.', { retryAfterSeconds: take.retryAfterSeconds }, { 'retry-after': String(take.retryAfterSeconds) }));
 	}
 	if (!extracted.ok) return none(extracted.response);
 	try {
@@ -87,6 +90,6 @@ export async function handleIngest(endpoint: IngestEndpoint, request: Request, d
 	} catch (err) {
 		if (err instanceof IngestValidationError) return none(validationResponse(err, endpoint));
 		deps.logError?.(err);
-		return none(errorResponse(500, 'internal_error', 'The events could not be stored; nothing was kept, retry.'));
+		return none(apiError(500, 'internal_error', 'The events could not be stored; nothing was kept, retry.'));
 	}
 }

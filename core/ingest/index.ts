@@ -6,6 +6,5 @@ export { toStorableJson, MAX_JSON_DEPTH } from './json';
 export * from './schema';
 export { eventTime } from './timestamp';
 export { validateMessages } from './validate';
-export { MAX_BODY_BYTES, readJsonBody } from './body';
 export * from './http';
 export { TokenBucketLimiter } from './rate-limit';

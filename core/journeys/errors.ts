@@ -1,6 +1,6 @@
 import type { Problem } from '../graph/validate';
 
-/** Why a journeys operation was refused; the HTTP layer maps each to a status (`journeyErrorStatus`). */
+/** Why a journeys operation was refused; core/http/errors.ts maps each to a status. */
 export type JourneyErrorCode = 'not_found' | 'invalid_journey' | 'invalid_transition' | 'customer_not_found' | 'draft_conflict' | 'journey_archived';
 
 /** A business refusal, never a bug: carries a code the API returns as-is and a sentence a marketer can read. */
@@ -16,19 +16,6 @@ export class JourneyError extends Error {
 	) {
 		super(message);
 	}
-}
-
-const statuses: Record<JourneyErrorCode, number> = {
-	not_found: 404,
-	customer_not_found: 404,
-	invalid_journey: 422,
-	invalid_transition: 409,
-	draft_conflict: 409,
-	journey_archived: 409
-};
-
-export function journeyErrorStatus(code: JourneyErrorCode): number {
-	return statuses[code];
 }
 
 export const journeyNotFound = (id: string) => new JourneyError('not_found', `No journey has the id “${id}”.`);

@@ -1,4 +1,4 @@
-/** Why a redemption or reservation was refused; the HTTP layer maps each to a status (see `offerErrorStatus`). */
+/** Why a redemption or reservation was refused; core/http/errors.ts maps each to a status. */
 export type OfferErrorCode =
 	| 'not_found'
 	| 'already_redeemed'
@@ -9,20 +9,6 @@ export type OfferErrorCode =
 	| 'idempotency_key_reused';
 
 export type OfferError = { code: OfferErrorCode; message: string };
-
-const statuses: Record<OfferErrorCode, number> = {
-	not_found: 404,
-	already_redeemed: 409,
-	reserved: 409,
-	expired: 410,
-	revoked: 410,
-	not_eligible: 422,
-	idempotency_key_reused: 422
-};
-
-export function offerErrorStatus(code: OfferErrorCode): number {
-	return statuses[code];
-}
 
 const messages: Record<OfferErrorCode, string> = {
 	not_found: 'No offer has this code.',

@@ -2,9 +2,9 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { IdentityKind } from '../db/schema/customers';
+import { apiError, errorResponse, offerRefusal, readValidBody, refusalResponse, withApiErrors } from '../http/index';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { customerByIdentity, survivorOf } from '../identity/lookup';
-import { offerErrorStatus, type OfferError } from './errors';
 import { activeOffersFor, findOffer } from './query';
 import { redeemOffer, redemptionChannels } from './redeem';
 import { MAX_HOLD_MS, releaseOffer, reserveOffer, type OfferOutcome } from './reserve';
@@ -17,30 +17,11 @@ import { MAX_HOLD_MS, releaseOffer, reserveOffer, type OfferOutcome } from './re
 
 export type OffersHttpDeps = { db: Db; now?: () => Date };
 
-export function jsonError(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): Response {
-	return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
-}
+/** Small JSON bodies: a code, a cart id, an order id. */
+const MAX_BODY_BYTES = 16 * 1024;
+const readBody = <S extends z.ZodType>(request: Request, schema: S) => readValidBody(request, schema, { maxBytes: MAX_BODY_BYTES });
 
-const MAX_BODY = 16 * 1024;
-
-/** A small JSON body validated by `schema`; an empty body counts as `{}`. */
-export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
-	const text = await request.text();
-	if (text.length > MAX_BODY) return { ok: false, response: jsonError(413, 'payload_too_large', `Body exceeds ${MAX_BODY} bytes.`) };
-	let raw: unknown;
-	try {
-		raw = text.trim() === '' ? {} : JSON.parse(text);
-	} catch {
-		return { ok: false, response: jsonError(400, 'invalid_json', 'The request body is not valid JSON.') };
-	}
-	const parsed = schema.safeParse(raw);
-	if (!parsed.success)
-		return { ok: false, response: jsonError(400, 'invalid_request', 'The request body is not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))) };
-	return { ok: true, value: parsed.data };
-}
-
-const refusal = (error: OfferError) => jsonError(offerErrorStatus(error.code), error.code, error.message);
-const outcomeResponse = (outcome: OfferOutcome) => (outcome.ok ? Response.json({ offer: outcome.offer }) : refusal(outcome.error));
+const outcomeResponse = (outcome: OfferOutcome) => (outcome.ok ? Response.json({ offer: outcome.offer }) : errorResponse(offerRefusal(outcome.error)));
 
 /** Lookup keys in the order they are tried; values are normalized the way identities are stored. */
 const lookups: Array<{ param: string; kind: IdentityKind | 'customerId'; normalize: (v: string) => string | null }> = [
@@ -59,9 +40,9 @@ const lookups: Array<{ param: string; kind: IdentityKind | 'customerId'; normali
  */
 export async function listOffersResponse(url: URL, deps: OffersHttpDeps): Promise<Response> {
 	const lookup = lookups.find((l) => url.searchParams.get(l.param));
-	if (!lookup) return jsonError(400, 'missing_identifier', `Pass one of: ${lookups.map((l) => l.param).join(', ')}.`);
+	if (!lookup) return apiError(400, 'missing_identifier', `Pass one of: ${lookups.map((l) => l.param).join(', ')}.`);
 	const value = lookup.normalize(url.searchParams.get(lookup.param)!);
-	if (value === null) return jsonError(400, 'invalid_identifier', `The ${lookup.param} is not valid.`);
+	if (value === null) return apiError(400, 'invalid_identifier', `The ${lookup.param} is not valid.`);
 	const customerId = lookup.kind === 'customerId' ? await survivorOf(deps.db, value) : await customerByIdentity(deps.db, lookup.kind, value);
 	const offers = customerId ? await activeOffersFor(deps.db, customerId, deps.now?.() ?? new Date()) : [];
 	return Response.json({ customerId, offers }, { headers: { 'cache-control': 'no-store' } });
@@ -70,7 +51,7 @@ export async function listOffersResponse(url: URL, deps: OffersHttpDeps): Promis
 /** `GET /api/v1/offers/{code}`: one offer, whatever its status (the till shows why it cannot be used). */
 export async function getOfferResponse(code: string, deps: OffersHttpDeps): Promise<Response> {
 	const offer = await findOffer(deps.db, code, deps.now?.() ?? new Date());
-	return offer ? Response.json({ offer }, { headers: { 'cache-control': 'no-store' } }) : jsonError(404, 'not_found', 'No offer has this code.');
+	return offer ? Response.json({ offer }, { headers: { 'cache-control': 'no-store' } }) : apiError(404, 'not_found', 'No offer has this code.');
 }
 
 const RedeemBody = z.object({
@@ -87,16 +68,20 @@ const RedeemBody = z.object({
  */
 export async function redeemResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<{ response: Response; eventIds: string[] }> {
 	const key = request.headers.get('idempotency-key')?.trim();
-	if (!key) return { response: jsonError(400, 'missing_idempotency_key', 'Send an Idempotency-Key header (a new random value per redemption attempt).'), eventIds: [] };
-	if (key.length > 255) return { response: jsonError(400, 'invalid_idempotency_key', 'The Idempotency-Key is longer than 255 characters.'), eventIds: [] };
-	const body = await readBody(request, RedeemBody);
-	if (!body.ok) return { response: body.response, eventIds: [] };
-	const result = await redeemOffer(deps.db, { code, ...body.value, idempotencyKey: key, now: deps.now?.() ?? new Date() });
+	if (!key) return { response: apiError(400, 'missing_idempotency_key', 'Send an Idempotency-Key header (a new random value per redemption attempt).'), eventIds: [] };
+	if (key.length > 255) return { response: apiError(400, 'invalid_idempotency_key', 'The Idempotency-Key is longer than 255 characters.'), eventIds: [] };
+	let body: z.infer<typeof RedeemBody>;
+	try {
+		body = await readBody(request, RedeemBody);
+	} catch (err) {
+		return { response: refusalResponse(err), eventIds: [] };
+	}
+	const result = await redeemOffer(deps.db, { code, ...body, idempotencyKey: key, now: deps.now?.() ?? new Date() });
 	const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
 	const { answer } = result;
 	const response = answer.ok
 		? Response.json({ offer: answer.offer, redemption: answer.redemption }, { status: result.status, headers })
-		: jsonError(result.status, answer.error.code, answer.error.message, undefined, headers);
+		: apiError(result.status, answer.error.code, answer.error.message, null, headers);
 	return { response, eventIds: result.eventIds };
 }
 
@@ -105,17 +90,19 @@ const ReleaseBody = z.object({ cartId: z.string().min(1).max(200) });
 
 /** `POST /api/v1/offers/{code}/reserve` `{ cartId, holdSeconds? }`: hold it for this cart (409 if another holds it). */
 export async function reserveResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<Response> {
-	const body = await readBody(request, ReserveBody);
-	if (!body.ok) return body.response;
-	const holdMs = body.value.holdSeconds === undefined ? undefined : body.value.holdSeconds * 1000;
-	return outcomeResponse(await reserveOffer(deps.db, { code, cartId: body.value.cartId, holdMs, now: deps.now?.() ?? new Date() }));
+	return withApiErrors(async () => {
+		const body = await readBody(request, ReserveBody);
+		const holdMs = body.holdSeconds === undefined ? undefined : body.holdSeconds * 1000;
+		return outcomeResponse(await reserveOffer(deps.db, { code, cartId: body.cartId, holdMs, now: deps.now?.() ?? new Date() }));
+	});
 }
 
 /** `POST /api/v1/offers/{code}/release` `{ cartId }`: let go of this cart's hold (idempotent). */
 export async function releaseResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<Response> {
-	const body = await readBody(request, ReleaseBody);
-	if (!body.ok) return body.response;
-	return outcomeResponse(await releaseOffer(deps.db, { code, cartId: body.value.cartId, now: deps.now?.() ?? new Date() }));
+	return withApiErrors(async () => {
+		const body = await readBody(request, ReleaseBody);
+		return outcomeResponse(await releaseOffer(deps.db, { code, cartId: body.cartId, now: deps.now?.() ?? new Date() }));
+	});
 }
 
 /**
@@ -124,7 +111,7 @@ export async function releaseResponse(code: string, request: Request, deps: Offe
  */
 export async function qrResponse(code: string, format: 'svg' | 'png', deps: OffersHttpDeps): Promise<Response> {
 	const offer = await findOffer(deps.db, code, deps.now?.() ?? new Date());
-	if (!offer) return jsonError(404, 'not_found', 'No offer has this code.');
+	if (!offer) return apiError(404, 'not_found', 'No offer has this code.');
 	const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
 	const headers = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
 	if (format === 'svg') return new Response(await QRCode.toString(offer.code, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });

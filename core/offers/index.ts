@@ -1,5 +1,5 @@
 export { CODE_ALPHABET, generateCode, normalizeCode } from './codes';
-export { offerError, offerErrorStatus, type OfferError, type OfferErrorCode } from './errors';
+export { offerError, type OfferError, type OfferErrorCode } from './errors';
 export { grantOffer, OfferInputError, type GrantOfferInput } from './grant';
 export { activeOffersFor, findOffer, latestOfferForEnrollment } from './query';
 export { redeemOffer, redemptionChannels, type RedeemOfferInput, type RedeemResult, type RedemptionAnswer, type RedemptionChannel } from './redeem';

@@ -6,7 +6,8 @@ import { offers, redemptions, type Offer } from '../db/schema/offers';
 import { usableWhere, whyUnavailable, type UseContext } from './availability';
 import { normalizeCode } from './codes';
 import { survivorOf } from '../identity/lookup';
-import { offerError, offerErrorStatus, type OfferError } from './errors';
+import { offerErrorStatus } from '../http/errors';
+import { offerError, type OfferError } from './errors';
 import { toOfferView, type OfferView } from './view';
 
 export const redemptionChannels = ['web', 'store', 'email', 'sms', 'ads', 'api'] as const;

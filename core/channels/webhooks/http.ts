@@ -1,12 +1,13 @@
 import type { Db } from '../../db/client';
-import { jsonError } from '../../offers/http';
+import { apiError, issueDetails } from '../../http/index';
 import { recordSendGridEvents, SendGridEvents, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, verifySendGridSignature } from './sendgrid';
 import { handleInboundSms, recordTwilioStatus, twimlReply, TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './twilio';
 
 /*
  * Provider webhooks as Request → Response functions: verify the provider's signature over the raw body
- * first, then record. Unsigned or wrongly signed requests change nothing. A webhook whose secret is not
- * configured answers 503, so the provider retries once it is, instead of us accepting unverifiable calls.
+ * first (so the body is read here as sent, not through core/http's JSON reader), then record. Unsigned or
+ * wrongly signed requests change nothing. A webhook whose secret is not configured answers 503, so the
+ * provider retries once it is, instead of us accepting unverifiable calls.
  */
 
 const MAX_BODY = 5 * 1024 * 1024;
@@ -15,21 +16,21 @@ export type SendGridWebhookDeps = { db: Db; publicKey: string | undefined; now?:
 
 /** `POST /api/v1/webhooks/sendgrid`: SendGrid's signed event webhook (a JSON array of events). */
 export async function sendGridWebhookResponse(request: Request, deps: SendGridWebhookDeps): Promise<Response> {
-	if (!deps.publicKey) return jsonError(503, 'webhook_not_configured', 'Set SENDGRID_WEBHOOK_PUBLIC_KEY to accept SendGrid events.');
+	if (!deps.publicKey) return apiError(503, 'webhook_not_configured', 'Set SENDGRID_WEBHOOK_PUBLIC_KEY to accept SendGrid events.');
 	const raw = Buffer.from(await request.arrayBuffer());
-	if (raw.length > MAX_BODY) return jsonError(413, 'payload_too_large', 'Event batch too large.');
+	if (raw.length > MAX_BODY) return apiError(413, 'payload_too_large', 'Event batch too large.');
 	const signature = request.headers.get(SENDGRID_SIGNATURE_HEADER);
 	const timestamp = request.headers.get(SENDGRID_TIMESTAMP_HEADER);
 	if (!signature || !timestamp || !verifySendGridSignature({ publicKey: deps.publicKey, rawBody: raw, signature, timestamp }))
-		return jsonError(401, 'invalid_signature', 'The event webhook signature does not verify.');
+		return apiError(401, 'invalid_signature', 'The event webhook signature does not verify.');
 	let body: unknown;
 	try {
 		body = JSON.parse(raw.toString('utf8'));
 	} catch {
-		return jsonError(400, 'invalid_json', 'The request body is not valid JSON.');
+		return apiError(400, 'invalid_json', 'The request body is not valid JSON.');
 	}
 	const parsed = SendGridEvents.safeParse(body);
-	if (!parsed.success) return jsonError(400, 'invalid_request', 'Expected an array of SendGrid events.', parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })));
+	if (!parsed.success) return apiError(400, 'invalid_request', 'Expected an array of SendGrid events.', issueDetails(parsed.error.issues.slice(0, 10)));
 	return Response.json(await recordSendGridEvents(deps.db, parsed.data, deps.now?.() ?? new Date()));
 }
 
@@ -45,13 +46,13 @@ export function publicRequestUrl(requestUrl: string, publicUrl: string | undefin
 type Verified = { ok: true; params: Record<string, string> } | { ok: false; response: Response };
 
 async function verifiedTwilioForm(request: Request, deps: TwilioWebhookDeps): Promise<Verified> {
-	if (!deps.authToken) return { ok: false, response: jsonError(503, 'webhook_not_configured', 'Set TWILIO_AUTH_TOKEN to accept Twilio webhooks.') };
+	if (!deps.authToken) return { ok: false, response: apiError(503, 'webhook_not_configured', 'Set TWILIO_AUTH_TOKEN to accept Twilio webhooks.') };
 	const text = await request.text();
-	if (text.length > MAX_BODY) return { ok: false, response: jsonError(413, 'payload_too_large', 'Body too large.') };
+	if (text.length > MAX_BODY) return { ok: false, response: apiError(413, 'payload_too_large', 'Body too large.') };
 	const params = Object.fromEntries(new URLSearchParams(text));
 	const signature = request.headers.get(TWILIO_SIGNATURE_HEADER) ?? '';
 	if (!signature || !verifyTwilioSignature({ authToken: deps.authToken, signature, url: publicRequestUrl(request.url, deps.publicUrl), params }))
-		return { ok: false, response: jsonError(403, 'invalid_signature', 'The X-Twilio-Signature does not verify.') };
+		return { ok: false, response: apiError(403, 'invalid_signature', 'The X-Twilio-Signature does not verify.') };
 	return { ok: true, params };
 }
 

@@ -97,7 +97,7 @@ describe.each(dbKinds())('offers HTTP API on %s', (kind) => {
 
 		const late = await redeemResponse(offer.code, post('/x', { channel: 'web' }, { 'idempotency-key': randomUUID() }), deps());
 		expect(late.response.status).toBe(409);
-		expect(await late.response.json()).toEqual({ error: { code: 'already_redeemed', message: 'This offer has already been redeemed.' } });
+		expect(await late.response.json()).toEqual({ error: { code: 'already_redeemed', message: 'This offer has already been redeemed.', details: null } });
 	});
 
 	it('draws the code as a QR code (SVG and PNG) and 404s unknown codes', async () => {

@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
-import { getJourney, JourneyError } from '$core/journeys/index';
+import { getJourney } from '$core/journeys/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
+import { withApiErrors } from '$lib/server/http';
 import { stepCounts } from '../counts.server';
 import type { RequestHandler } from './$types';
 
@@ -9,11 +10,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, params }) => {
 	requirePage(locals.principal, 'journeys:read');
 	const { db } = await database();
-	try {
+	return withApiErrors(async () => {
 		await getJourney(db, params.id);
-	} catch (err) {
-		if (err instanceof JourneyError) return json({ error: { code: err.code, message: err.message } }, { status: 404 });
-		throw err;
-	}
-	return json(await stepCounts(db, params.id), { headers: { 'cache-control': 'no-store' } });
+		return json(await stepCounts(db, params.id), { headers: { 'cache-control': 'no-store' } });
+	});
 };

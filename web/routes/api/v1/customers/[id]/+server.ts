@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { customerDetail } from '$core/identity/index';
 import { denyApi } from '$lib/server/auth';
 import { database } from '$lib/server/context';
-import { apiError, validationError } from '$lib/server/http';
+import { apiError } from '$lib/server/http';
+import { parseQuery } from '$lib/server/journeys-api';
 import type { RequestHandler } from './$types';
 
 const TimelineQuery = z.object({
@@ -18,8 +19,8 @@ const TimelineQuery = z.object({
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const denied = denyApi(locals.principal, 'customers:read');
 	if (denied) return denied;
-	const q = TimelineQuery.safeParse(Object.fromEntries(url.searchParams));
-	if (!q.success) return validationError(q.error);
+	const q = parseQuery(url, TimelineQuery);
+	if (!q.ok) return q.response;
 	const detail = await customerDetail((await database()).db, params.id, { timelineLimit: q.data.limit, before: q.data.before ? new Date(q.data.before) : undefined });
 	if (!detail) return apiError(404, 'not_found', 'No such customer (or the customer was erased).');
 	return json(detail);
