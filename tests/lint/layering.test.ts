@@ -57,7 +57,7 @@ describe('layering', () => {
 		expect(await restricted('workflows/nodes/example.ts', code)).toEqual([]);
 	});
 
-	it('the worker and the tools import no web/', async () => {
+	it('the worker and the scripts import no web/', async () => {
 		expect(await restricted('worker/activities/example.ts', "import x from '../../web/lib/server/context';")).toHaveLength(1);
 		expect(await restricted('worker/example.ts', "import x from '$lib/server/context';")).toHaveLength(1);
 		expect(await restricted('scripts/example.ts', "import x from '../web/lib/server/context';")).toHaveLength(1);
