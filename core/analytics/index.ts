@@ -4,7 +4,7 @@ import { engagement, type EngagementRow } from './engagement';
 import type { AnalyticsFilters } from './filters';
 import { buildFunnel, type EdgeFigures, type NodeFigures } from './funnel';
 import { loadScope, rollupSums, type Scope } from './scope';
-import { buildKpis, dailySeries, type DayPoint, type Kpis } from './timeseries';
+import { buildKpis, dailySeries, nodeDailySeries, type DayPoint, type Kpis } from './timeseries';
 
 export { AnalyticsFilters, filtersFromParams, CHANNELS } from './filters';
 export { AnalyticsNotFound } from './scope';
@@ -22,6 +22,10 @@ export interface JourneyAnalytics {
 	daily: DayPoint[];
 	engagement: { steps: EngagementRow[]; channels: EngagementRow[] };
 	ab: AbResult | null;
+	/** The variants (and holdout) any version's split can assign, for the filter. */
+	variants: { id: string; label: string }[];
+	/** With `perNodeDaily`: each step's entered and converted customers per entry day. */
+	nodeDaily?: Record<string, { day: string; entered: number; converted: number }[]>;
 }
 
 /** The canvas figures only: one grouped read of the rollups (what the canvas polls). */
@@ -32,11 +36,19 @@ export async function canvasAnalytics(db: Db, journeyId: string, filters: Analyt
 }
 
 /** Everything the dashboard shows for one journey under the filters. */
-export async function journeyAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters): Promise<JourneyAnalytics> {
+export async function journeyAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters, options: { perNodeDaily?: boolean } = {}): Promise<JourneyAnalytics> {
 	const scope = await loadScope(db, journeyId, filters);
 	const sums = await rollupSums(db, scope);
 	const { nodes, edges } = buildFunnel(scope, sums);
-	const [daily, eng] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes)]);
+	const [daily, eng, nodeDaily] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes), options.perNodeDaily ? nodeDailySeries(db, scope) : undefined]);
+	const variants = new Map<string, string>();
+	for (const v of scope.versions) {
+		for (const n of v.definition.nodes) {
+			if (n.type !== 'randomSplit') continue;
+			for (const x of n.variants) if (!variants.has(x.id)) variants.set(x.id, x.label);
+			if ((n.holdoutPercent ?? 0) > 0) variants.set('holdout', 'Holdout');
+		}
+	}
 	return {
 		journey: { id: scope.journeyId, name: scope.name },
 		filters,
@@ -47,6 +59,8 @@ export async function journeyAnalytics(db: Db, journeyId: string, filters: Analy
 		edges,
 		daily,
 		engagement: eng,
-		ab: buildAb(scope, sums)
+		ab: buildAb(scope, sums),
+		variants: [...variants].map(([id, label]) => ({ id, label })),
+		...(nodeDaily ? { nodeDaily } : {})
 	};
 }

@@ -72,3 +72,23 @@ export async function dailySeries(db: Db, scope: Scope): Promise<DayPoint[]> {
 	}
 	return out;
 }
+
+/** Per step and entry day: customers who entered it and, of them, those who converted — the node detail chart. */
+export async function nodeDailySeries(db: Db, scope: Scope): Promise<Record<string, { day: string; entered: number; converted: number }[]>> {
+	const t = analyticsStepDaily;
+	const rows = await db
+		.select({ day: t.day, nodeId: t.nodeId, metric: t.metric, customers: sql<string>`sum(${t.customers})` })
+		.from(t)
+		.where(and(rollupWhere(scope), inArray(t.metric, ['entered', 'reached_converted'])))
+		.groupBy(t.day, t.nodeId, t.metric)
+		.orderBy(asc(t.day));
+	const out: Record<string, { day: string; entered: number; converted: number }[]> = {};
+	for (const r of rows) {
+		const series = (out[r.nodeId] ??= []);
+		let point = series.at(-1);
+		if (!point || point.day !== r.day) series.push((point = { day: r.day, entered: 0, converted: 0 }));
+		if (r.metric === 'entered') point.entered += Number(r.customers);
+		else point.converted += Number(r.customers);
+	}
+	return out;
+}
