@@ -1,31 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, gotoHydrated, waitForHydration } from '../helpers/browser';
 import { addCustomer } from '../core/journeys/fixtures';
 
 describe('journeys pages', () => {
-	let product: TestProduct;
-	let browser: Browser;
+	const suite = browserSuite();
 	let page: Page;
 
 	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
-		const user = await createTestUser(product.db, 'marketer');
-		await addCustomer(product.db, 'ann', [{ kind: 'email', value: 'ann@example.test' }]);
-		page = await browser.newPage();
-		await signIn(page, product.url, user, '/journeys');
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
+		await addCustomer(suite.product.db, 'ann', [{ kind: 'email', value: 'ann@example.test' }]);
+		page = await suite.signedIn('marketer', '/journeys');
 	});
 
 	it('creates a journey from the ad → email → SMS → store template, lists it, publishes it', async () => {
 		await expect(page.getByText('No journeys yet.').isVisible()).resolves.toBe(true);
-		await page.getByLabel('Name').fill('Spring retargeting');
-		await page.getByLabel('The ad → email → SMS → store template').check();
+		await page.getByRole('button', { name: 'New journey' }).click();
+		await page.getByLabel('Name', { exact: true }).fill('Spring retargeting');
+		await page.locator('input[name="template"][value="adToStore"]').check();
 		await page.getByRole('button', { name: 'Create journey' }).click();
 
 		// The new journey's page: a valid draft, its steps outlined, not yet live.
@@ -61,7 +52,7 @@ describe('journeys pages', () => {
 		await page.getByRole('button', { name: 'Enter', exact: true }).click();
 		await page.getByRole('status').filter({ hasText: 'already in this journey' }).waitFor();
 
-		await page.goto(`${product.url}/journeys`);
+		await gotoHydrated(page, `${suite.product.url}/journeys`);
 		const listed = page.getByTestId('journey-row').filter({ hasText: 'Spring retargeting' });
 		await expect(listed.getByTestId('status').textContent()).resolves.toBe('Active');
 		await expect(listed.textContent()).resolves.toContain('v1');
@@ -74,12 +65,13 @@ describe('journeys pages', () => {
 	});
 
 	it('shows the problems of a broken draft in words and keeps it unpublishable', async () => {
-		await page.goto(`${product.url}/journeys`);
-		await page.getByLabel('Name').fill('Half built');
+		await gotoHydrated(page, `${suite.product.url}/journeys`);
+		await page.getByRole('button', { name: 'New journey' }).click();
+		await page.getByLabel('Name', { exact: true }).fill('Half built');
 		await page.getByRole('button', { name: 'Create journey' }).click();
 		await page.getByRole('heading', { level: 1, name: 'Half built' }).waitFor();
 		// Let the page hydrate first: a click before that posts the form natively and reloads with the editor closed.
-		await page.waitForLoadState('networkidle');
+		await waitForHydration(page);
 
 		await page.getByText('Advanced: edit the draft as JSON').click();
 		const draft = JSON.parse(await page.getByLabel('Draft JSON').inputValue()) as { edges: unknown[] };

@@ -1,24 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollments } from '../../core/db/schema/journeys';
 import { messages } from '../../core/db/schema/messages';
 import { adToStoreJourney } from '../../core/graph/examples';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { browserSuite } from '../helpers/browser';
 import { insertCustomer, publishTestJourney } from '../helpers/journeys';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
 
 /** The Outbox page: what journeys sent (or kept, without credentials), newest first, filtered and paged on the server. */
 describe('outbox page', () => {
-	let product: TestProduct;
-	let browser: Browser;
+	const suite = browserSuite();
 	let page: Page;
 
 	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
-		const { db } = product.db;
-		const live = await publishTestJourney(product.db, adToStoreJourney, 'Spring retargeting');
-		const customerId = await insertCustomer(product.db, { traits: { name: 'Chloé Dubois' } });
+		const { db } = suite.product.db;
+		const live = await publishTestJourney(suite.product.db, adToStoreJourney, 'Spring retargeting');
+		const customerId = await insertCustomer(suite.product.db, { traits: { name: 'Chloé Dubois' } });
 		const enrollmentId = `journey:${live.journeyId}:${customerId}:1`;
 		await db.insert(enrollments).values({ id: enrollmentId, journeyId: live.journeyId, version: 1, customerId, n: 1 });
 		const journey = { customerId, journeyId: live.journeyId, enrollmentId };
@@ -41,13 +37,7 @@ describe('outbox page', () => {
 				subject: 'Sent for real', body: 'Hello', status: 'delivered', createdAt: new Date(t0 + 120_000)
 			}
 		]);
-		const user = await createTestUser(product.db, 'marketer');
-		page = await browser.newPage();
-		await signIn(page, product.url, user, '/outbox');
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
+		page = await suite.signedIn('marketer', '/outbox');
 	});
 
 	it('lists the outbox newest first with the text of HTML e-mails, the journey step and the customer; pages and filters', async () => {

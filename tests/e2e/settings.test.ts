@@ -1,28 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from '../helpers/browser';
 
 describe('settings: keys and people', () => {
-	let product: TestProduct;
-	let browser: Browser;
+	const suite = browserSuite();
 
-	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
-	});
-
-	async function signInAs(role: 'admin' | 'store'): Promise<Page> {
-		const user = await createTestUser(product.db, role);
-		const page = await browser.newPage();
-		// For a store associate the app lands on the 403 page at that URL: signed in all the same.
-		await signIn(page, product.url, user, '/settings');
-		return page;
-	}
+	// For a store associate the app lands on the 403 page at that URL: signed in all the same.
+	const signInAs = (role: 'admin' | 'store'): Promise<Page> => suite.signedIn(role, '/settings');
 
 	it('lets an admin create a write key that ingest then accepts, shown once', async () => {
 		const page = await signInAs('admin');
@@ -31,7 +15,7 @@ describe('settings: keys and people', () => {
 		const key = (await page.getByTestId('new-key').textContent())!.trim();
 		expect(key).toMatch(/^oc_write_/);
 
-		const res = await fetch(`${product.url}/api/v1/track`, {
+		const res = await fetch(`${suite.product.url}/api/v1/track`, {
 			method: 'POST',
 			headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'content-type': 'application/json' },
 			body: JSON.stringify({ userId: 'u-settings', event: 'product_viewed', properties: { sku: 'A1' } })
@@ -45,7 +29,7 @@ describe('settings: keys and people', () => {
 
 	it('keeps store associates out', async () => {
 		const page = await signInAs('store');
-		const res = await page.goto(`${product.url}/settings`);
+		const res = await page.goto(`${suite.product.url}/settings`);
 		expect(res?.status()).toBe(403);
 	});
 });

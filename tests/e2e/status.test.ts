@@ -1,24 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, gotoHydrated } from '../helpers/browser';
+import { createTestUser } from '../helpers/product';
 
 describe('status page and sign-in', () => {
-	let product: TestProduct;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
-	});
+	const suite = browserSuite();
 
 	it('shows the database, Temporal and the worker healthy', async () => {
-		const page = await browser.newPage();
-		await page.goto(`${product.url}/status`);
+		const page = await suite.browser.newPage();
+		await gotoHydrated(page, `${suite.product.url}/status`);
 		// The worker registers its poller asynchronously; the page refreshes itself every 5 s.
 		await page.getByTestId('overall').filter({ hasText: 'All systems operational' }).waitFor({ timeout: 30_000 });
 		const states = await page.getByTestId('component').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.getAttribute('data-ok')]));
@@ -26,9 +15,9 @@ describe('status page and sign-in', () => {
 	});
 
 	it('sends a visitor to sign in, rejects a wrong password inline, and lets the right one in', async () => {
-		const user = await createTestUser(product.db, 'marketer');
-		const page = await browser.newPage();
-		await page.goto(`${product.url}/journeys`);
+		const user = await createTestUser(suite.product.db, 'marketer');
+		const page = await suite.browser.newPage();
+		await gotoHydrated(page, `${suite.product.url}/journeys`);
 		expect(new URL(page.url()).pathname).toBe('/login');
 
 		await page.getByLabel('E-mail').fill(user.email);
@@ -38,7 +27,7 @@ describe('status page and sign-in', () => {
 
 		await page.getByLabel('Password').fill(user.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${product.url}/journeys`);
+		await page.waitForURL(`${suite.product.url}/journeys`);
 		await expect(page.getByRole('navigation', { name: 'Main' }).textContent()).resolves.toContain('Customers');
 	});
 });

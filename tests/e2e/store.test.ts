@@ -1,41 +1,37 @@
 import { and, eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createStoreTask } from '../../core/channels/store-tasks';
 import { events } from '../../core/db/schema/events';
 import { offers, redemptions, storeTasks } from '../../core/db/schema/offers';
 import { ingestMessages } from '../../core/ingest/index';
 import { grantOffer } from '../../core/offers/index';
-import { launchBrowser, signIn } from '../helpers/browser';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import { browserSuite, gotoHydrated } from '../helpers/browser';
 
 /**
  * The associate's till: find a customer by phone (typed the way people say it in France), see their offer with
  * its QR code, redeem it once; a second till that still shows it gets "already redeemed" inline; store tasks.
  */
 describe('store page', () => {
-	let product: TestProduct;
-	let browser: Browser;
+	const suite = browserSuite();
 	let context: BrowserContext;
 	let customerId: string;
 	let code: string;
 
 	async function grant(key: string): Promise<string> {
-		const offer = await grantOffer(product.db.db, { grantKey: key, customerId, title: '15% off your next order', kind: 'percent', value: 15, validForMs: 14 * 86_400_000, codePrefix: 'AD15', now: new Date() });
+		const offer = await grantOffer(suite.product.db.db, { grantKey: key, customerId, title: '15% off your next order', kind: 'percent', value: 15, validForMs: 14 * 86_400_000, codePrefix: 'AD15', now: new Date() });
 		return offer.code;
 	}
 
 	async function findByPhone(page: Page, phone: string): Promise<void> {
-		await page.goto(`${product.url}/store`);
+		await gotoHydrated(page, `${suite.product.url}/store`);
 		await page.getByLabel('Find a customer').fill(phone);
 		await page.getByRole('button', { name: 'Find' }).click();
 		await page.getByTestId('store-customer').waitFor();
 	}
 
 	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
-		const result = await ingestMessages(product.db.db, [
+		const result = await ingestMessages(suite.product.db.db, [
 			{
 				type: 'identify',
 				messageId: 'store-test-chloe',
@@ -46,19 +42,12 @@ describe('store page', () => {
 		]);
 		customerId = result.accepted[0]!.customerId;
 		code = await grant('store-test:1');
-		await createStoreTask(product.db.db, {
+		await createStoreTask(suite.product.db.db, {
 			taskKey: 'store-test:task', customerId, storeId: 'paris-01', title: 'Welcome back with 15% off',
 			instructions: 'This customer has an unused 15% offer.'
 		});
-		const user = await createTestUser(product.db, 'store');
-		context = await browser.newContext();
-		const page = await context.newPage();
-		await signIn(page, product.url, user, '/store');
-		await page.close();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
+		context = await suite.browser.newContext();
+		await (await suite.signedIn('store', '/store', context)).close();
 	});
 
 	it('finds the customer by phone, shows the offer and redeems it once; a stale till is told inline', async () => {
@@ -83,16 +72,16 @@ describe('store page', () => {
 		await expect(redeemed.getByTestId('offer-why').textContent()).resolves.toContain('Redeemed in store Paris Marais');
 		await expect(redeemed.getByRole('button', { name: 'Redeem' }).count()).resolves.toBe(0);
 
-		const [row] = await product.db.db.select().from(offers).where(eq(offers.code, code));
+		const [row] = await suite.product.db.db.select().from(offers).where(eq(offers.code, code));
 		expect(row).toMatchObject({ status: 'redeemed', redeemedChannel: 'store', redeemedStoreId: 'paris-01' });
-		const converted = await product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)));
+		const converted = await suite.product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)));
 		expect(converted).toHaveLength(1);
 
 		// The other till still shows the offer as usable: its Redeem is refused, inline, in words.
 		const stale = otherTill.getByTestId('offer').filter({ hasText: code });
 		await stale.getByRole('button', { name: 'Redeem' }).click();
 		await expect(stale.getByRole('alert').textContent()).resolves.toContain('Already redeemed');
-		expect(await product.db.db.select().from(offers).where(and(eq(offers.code, code), eq(offers.status, 'redeemed')))).toHaveLength(1);
+		expect(await suite.product.db.db.select().from(offers).where(and(eq(offers.code, code), eq(offers.status, 'redeemed')))).toHaveLength(1);
 		await till.close();
 		await otherTill.close();
 	});
@@ -108,14 +97,14 @@ describe('store page', () => {
 			return Promise.all([send(), send()]);
 		});
 		expect(answers.map((a) => a.type)).toEqual(['success', 'success']);
-		expect(await product.db.db.select().from(redemptions).where(eq(redemptions.offerCode, second))).toHaveLength(1);
-		expect(await product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)))).toHaveLength(2);
+		expect(await suite.product.db.db.select().from(redemptions).where(eq(redemptions.offerCode, second))).toHaveLength(1);
+		expect(await suite.product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)))).toHaveLength(2);
 		await till.close();
 	});
 
 	it('finds the customer from a scanned or typed offer code, and says so when nobody matches', async () => {
 		const till = await context.newPage();
-		await till.goto(`${product.url}/store`);
+		await gotoHydrated(till, `${suite.product.url}/store`);
 		await till.getByLabel('Find a customer').fill(` ${code.toLowerCase()} `);
 		await till.getByRole('button', { name: 'Find' }).click();
 		await expect(till.getByTestId('customer-name').textContent()).resolves.toBe('Chloé Martin');
@@ -133,14 +122,14 @@ describe('store page', () => {
 
 	it('lists the store’s open tasks and marks one done', async () => {
 		const till = await context.newPage();
-		await till.goto(`${product.url}/store`);
+		await gotoHydrated(till, `${suite.product.url}/store`);
 		const aside = till.getByRole('complementary');
 		const task = aside.getByTestId('task').filter({ hasText: 'Welcome back with 15% off' });
 		await expect(task.textContent()).resolves.toContain('Chloé Martin');
 		await task.getByRole('button', { name: 'Mark “Welcome back with 15% off” done' }).click();
 		await aside.getByRole('status').filter({ hasText: 'Done: Welcome back with 15% off' }).waitFor();
 		await expect(aside.getByTestId('task').count()).resolves.toBe(0);
-		const [row] = await product.db.db.select().from(storeTasks).where(eq(storeTasks.taskKey, 'store-test:task'));
+		const [row] = await suite.product.db.db.select().from(storeTasks).where(eq(storeTasks.taskKey, 'store-test:task'));
 		expect(row).toMatchObject({ status: 'done', doneBy: 'Test store' });
 		await till.close();
 	});

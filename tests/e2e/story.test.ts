@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../core/auth/accounts';
 import { enrollments } from '../../core/db/schema/journeys';
 import { offers, type Offer } from '../../core/db/schema/offers';
 import { customerByIdentity } from '../../core/identity/index';
 import { createJourney, publish } from '../../core/journeys/index';
 import { adToStoreJourney } from '../../core/graph/examples';
-import { launchBrowser, signIn } from '../helpers/browser';
-import { createTestUser, startTestProduct, type TestProduct } from '../helpers/product';
+import { browserSuite, gotoHydrated } from '../helpers/browser';
 
 /**
  * THE story, "one promotion, every channel", over the product's real HTTP, browser and Temporal paths: a customer
@@ -19,34 +18,24 @@ import { createTestUser, startTestProduct, type TestProduct } from '../helpers/p
  * not slow the story down: the redemption converts the enrollment while it waits.
  */
 describe('the story: one promotion, every channel', () => {
-	let product: TestProduct;
-	let browser: Browser;
+	const suite = browserSuite();
 	let storeContext: BrowserContext;
 	let writeKey: string;
 
 	beforeAll(async () => {
-		product = await startTestProduct();
-		browser = await launchBrowser();
 		// The conversion the story ends on: a redemption on any channel is the journey's goal.
 		expect(adToStoreJourney.settings.goal?.events.map((g) => g.event)).toContain('offer_redeemed');
-		const { journey } = await createJourney(product.db.db, { name: 'Spring retargeting', template: 'adToStore' });
-		await publish(product.db.db, journey.id, { publishedBy: 'story test' });
-		({ key: writeKey } = await createApiKey(product.db.db, { name: 'shop tracking', kind: 'write', role: 'marketer' }));
+		const { journey } = await createJourney(suite.product.db.db, { name: 'Spring retargeting', template: 'adToStore' });
+		await publish(suite.product.db.db, journey.id, { publishedBy: 'story test' });
+		({ key: writeKey } = await createApiKey(suite.product.db.db, { name: 'shop tracking', kind: 'write', role: 'marketer' }));
 
-		const associate = await createTestUser(product.db, 'store');
-		storeContext = await browser.newContext();
-		const page = await storeContext.newPage();
-		await signIn(page, product.url, associate, '/store');
-		await page.close();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await product?.stop();
+		storeContext = await suite.browser.newContext();
+		await (await suite.signedIn('store', '/store', storeContext)).close();
 	});
 
 	/** The ad platform's click, sent like any tracking library would: Segment `track` with the write key. */
 	async function clickAd(who: { anonymousId: string; email: string; fbclid: string }): Promise<void> {
-		const response = await fetch(`${product.url}/api/v1/track`, {
+		const response = await fetch(`${suite.product.url}/api/v1/track`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
 			body: JSON.stringify({
@@ -65,8 +54,8 @@ describe('the story: one promotion, every channel', () => {
 		await expect
 			.poll(
 				async () => {
-					const customerId = await customerByIdentity(product.db.db, 'anonymousId', anonymousId);
-					const [offer] = customerId ? await product.db.db.select().from(offers).where(eq(offers.customerId, customerId)) : [];
+					const customerId = await customerByIdentity(suite.product.db.db, 'anonymousId', anonymousId);
+					const [offer] = customerId ? await suite.product.db.db.select().from(offers).where(eq(offers.customerId, customerId)) : [];
 					found = customerId && offer ? { customerId, offer } : undefined;
 					return found !== undefined;
 				},
@@ -77,14 +66,14 @@ describe('the story: one promotion, every channel', () => {
 	}
 
 	async function enrollmentStatus(customerId: string): Promise<string | undefined> {
-		const [row] = await product.db.db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.customerId, customerId));
+		const [row] = await suite.product.db.db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.customerId, customerId));
 		return row?.status;
 	}
 
 	async function addToCart(shop: Page, productId: string): Promise<void> {
-		await shop.goto(`${product.url}/shop/products/${productId}`);
+		await gotoHydrated(shop, `${suite.product.url}/shop/products/${productId}`);
 		await shop.getByRole('button', { name: 'Add to cart' }).click();
-		await shop.waitForURL(`${product.url}/shop/cart`);
+		await shop.waitForURL(`${suite.product.url}/shop/cart`);
 	}
 
 	it('ad click → offer → same code in the web cart → redeemed at the store → converted → gone from the cart', async () => {
@@ -95,20 +84,20 @@ describe('the story: one promotion, every channel', () => {
 		expect(await enrollmentStatus(customerId)).toBe('active');
 
 		// The ad's landing link, opened on another device (a fresh browser: no cookies from the phone).
-		const laptop = await browser.newContext();
+		const laptop = await suite.browser.newContext();
 		const shop = await laptop.newPage();
-		await shop.goto(`${product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&offer=${offer.code}&fbclid=${encodeURIComponent(who.fbclid)}`);
+		await gotoHydrated(shop, `${suite.product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&offer=${offer.code}&fbclid=${encodeURIComponent(who.fbclid)}`);
 		await expect(shop.getByTestId('promo-banner').textContent()).resolves.toContain('15% off your next order');
 		await addToCart(shop, 'linen-shirt');
 		await expect(shop.getByTestId('cart-offer-code').textContent()).resolves.toBe(offer.code);
 		await expect(shop.getByTestId('offer-applied').textContent()).resolves.toContain('€8.85'); // 15% of €59.00
 		await expect(shop.getByTestId('total').textContent()).resolves.toBe('€50.15');
-		const [held] = await product.db.db.select().from(offers).where(eq(offers.id, offer.id));
+		const [held] = await suite.product.db.db.select().from(offers).where(eq(offers.id, offer.id));
 		expect(held!.reservedBy).not.toBeNull(); // the cart holds it against other carts
 
 		// At the store the associate finds her by the e-mail from the ad click and redeems the same code.
 		const till = await storeContext.newPage();
-		await till.goto(`${product.url}/store`);
+		await gotoHydrated(till, `${suite.product.url}/store`);
 		await till.getByLabel('Find a customer').fill(who.email);
 		await till.getByRole('button', { name: 'Find' }).click();
 		const card = till.getByTestId('offer').filter({ hasText: offer.code });
@@ -118,7 +107,7 @@ describe('the story: one promotion, every channel', () => {
 
 		// offer_redeemed is routed to her enrollment, which was waiting a day before the e-mail: converted.
 		await expect.poll(() => enrollmentStatus(customerId), { timeout: 30_000, interval: 250 }).toBe('converted');
-		const [redeemed] = await product.db.db.select().from(offers).where(eq(offers.id, offer.id));
+		const [redeemed] = await suite.product.db.db.select().from(offers).where(eq(offers.id, offer.id));
 		expect(redeemed).toMatchObject({ status: 'redeemed', redeemedChannel: 'store', reservedBy: null });
 
 		// Back in the shop: the promotion is no longer offered, the cart says where it went, full price again.
@@ -141,9 +130,9 @@ describe('the story: one promotion, every channel', () => {
 		const { customerId, offer } = await grantedOffer(who.anonymousId);
 
 		// No code in the link this time: the cart finds her offer from who she is.
-		const phone = await browser.newContext();
+		const phone = await suite.browser.newContext();
 		const shop = await phone.newPage();
-		await shop.goto(`${product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&fbclid=${encodeURIComponent(who.fbclid)}`);
+		await gotoHydrated(shop, `${suite.product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&fbclid=${encodeURIComponent(who.fbclid)}`);
 		await addToCart(shop, 'denim-jacket');
 		await expect(shop.getByTestId('cart-offer-code').textContent()).resolves.toBe(offer.code);
 		await shop.getByLabel('E-mail').fill(who.email);
@@ -153,12 +142,12 @@ describe('the story: one promotion, every channel', () => {
 		await expect(confirmation.textContent()).resolves.toContain(offer.code);
 
 		await expect.poll(() => enrollmentStatus(customerId), { timeout: 30_000, interval: 250 }).toBe('converted');
-		const [row] = await product.db.db.select().from(offers).where(and(eq(offers.id, offer.id), eq(offers.status, 'redeemed')));
+		const [row] = await suite.product.db.db.select().from(offers).where(and(eq(offers.id, offer.id), eq(offers.status, 'redeemed')));
 		expect(row).toMatchObject({ redeemedChannel: 'web' });
 		expect(row!.redeemedOrderId).toMatch(/^order-/);
 
 		const till = await storeContext.newPage();
-		await till.goto(`${product.url}/store?q=${encodeURIComponent(offer.code)}`);
+		await gotoHydrated(till, `${suite.product.url}/store?q=${encodeURIComponent(offer.code)}`);
 		const card = till.getByTestId('offer').filter({ hasText: offer.code });
 		await expect(card.getByTestId('offer-why').textContent()).resolves.toContain('Redeemed online');
 		await expect(card.getByRole('button', { name: 'Redeem' }).count()).resolves.toBe(0);

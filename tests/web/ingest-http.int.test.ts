@@ -6,8 +6,8 @@ import { notes } from '../../core/db/schema/customers';
 import { events } from '../../core/db/schema/events';
 import { customerLookup } from '../../core/identity/index';
 import { ingestMessages } from '../../core/ingest/index';
-import { startApp, type TestApp } from '../helpers/app';
 import { dbKinds } from '../helpers/db';
+import { startTestProduct, type TestProduct } from '../helpers/product';
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
@@ -23,12 +23,12 @@ async function until<T>(probe: () => Promise<T | undefined | false>, ms = 15_000
 
 for (const kind of dbKinds()) {
 	describe(`the built app over HTTP (${kind})`, () => {
-		let app: TestApp;
+		let app: TestProduct;
 		beforeAll(async () => {
-			app = await startApp(kind);
+			app = await startTestProduct(kind);
 		});
 		afterAll(async () => {
-			await app?.close();
+			await app?.stop();
 		});
 
 		it("Segment's analytics-node client delivers every call to one profile, and the router gets the events", async () => {
