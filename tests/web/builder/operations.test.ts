@@ -68,3 +68,16 @@ describe('builder operations', () => {
 		expect(ops.freeOutputs(ops.remove(doc, { edges: ['e-order-sms'] }), 'wait-order')).toEqual([{ source: 'wait-order', sourceHandle: 'timeout' }]);
 	});
 });
+
+describe('making room', () => {
+	it('moves the steps after an insertion down when the new step would cover them', () => {
+		const doc: ops.Doc = {
+			draft: readDraft({ nodes: [{ id: 't', type: 'trigger', entry: { kind: 'manual' } }, { id: 'x', type: 'exit' }], edges: [{ id: 'e', source: 't', target: 'x' }] }),
+			layout: { nodes: { t: { x: 0, y: 0 }, x: { x: 0, y: 168 } } }
+		};
+		const { doc: next, id } = ops.addNode(doc, 'wait', ops.positionAfter(doc, { source: 't' }), { onEdge: 'e' });
+		expect(next.layout.nodes[id]).toEqual({ x: 0, y: 168 });
+		expect(next.layout.nodes.x!.y).toBeGreaterThanOrEqual(168 + 96);
+		expect(next.layout.nodes.t).toEqual({ x: 0, y: 0 });
+	});
+});

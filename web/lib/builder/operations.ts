@@ -83,8 +83,26 @@ export function addNode(
 	} else if (place.after) {
 		edges = withEdge(edges, { ...place.after, target: id }, taken);
 	}
-	const nodes = { ...doc.layout.nodes, [id]: position };
+	let nodes = { ...doc.layout.nodes, [id]: position };
+	// Inserted between two steps: when it would cover the next one, everything downstream moves down a row.
+	const next = split ? nodes[split.target] : undefined;
+	if (split && next && Math.abs(next.x - position.x) < NODE_WIDTH && next.y < position.y + NODE_HEIGHT + 24 && next.y + NODE_HEIGHT > position.y) {
+		const dy = Math.round(position.y + NODE_HEIGHT + 72 - next.y);
+		for (const down of downstream(doc, split.target)) if (nodes[down]) nodes = { ...nodes, [down]: { x: nodes[down]!.x, y: nodes[down]!.y + dy } };
+	}
 	return { doc: { draft: { ...doc.draft, nodes: [...doc.draft.nodes, node], edges }, layout: { ...doc.layout, nodes } }, id };
+}
+
+/** `from` and every step after it. */
+function downstream(doc: Doc, from: string): Set<string> {
+	const seen = new Set<string>();
+	const stack = [from];
+	for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+		if (seen.has(id)) continue;
+		seen.add(id);
+		for (const e of doc.draft.edges) if (e.source === id) stack.push(e.target);
+	}
+	return seen;
 }
 
 /** Where a node added after `nodeId` goes: below it, shifted right per output already used. */
