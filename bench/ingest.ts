@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
+import { customers } from '../core/db/schema/customers';
 import { events } from '../core/db/schema/events';
 import { eventRow, type EventInsert } from '../core/ingest/event';
 import { ingestMessages } from '../core/ingest/ingest';
@@ -101,14 +102,16 @@ function rawRows(stream: readonly WorkloadMessage[], customerIds: readonly strin
 
 /** The stream cut into the preload and one slice per case (each case ingests fresh messages). */
 type Slice = { bodies: Record<string, unknown>[]; rows: EventInsert[] };
-type Workload = { preload: Slice; cases: Slice[] };
+/** `customerIds`: the people the raw rows name, inserted first on the raw side (events reference their customer). */
+type Workload = { preload: Slice; cases: Slice[]; customerIds: string[] };
 
 function makeWorkload(): { workload: Workload; total: number; identifyShare: number } {
 	const people = makePeople(defaultWorkload);
 	const sizes = CASES.map((c) => (c.shape === 'single' ? PLAN.single.warmup + PLAN.single.calls : (PLAN.batch.warmup + PLAN.batch.calls) * PLAN.batchSize));
 	const total = PLAN.preload + sizes.reduce((a, b) => a + b, 0);
 	const stream = makeStream(defaultWorkload, people, total);
-	const rows = rawRows(stream, people.map((p) => p.customerId), new Date());
+	const customerIds = people.map((p) => p.customerId);
+	const rows = rawRows(stream, customerIds, new Date());
 	const bodies = stream.map((m) => m.body);
 	let at = PLAN.preload;
 	const cases = sizes.map((n) => {
@@ -117,7 +120,7 @@ function makeWorkload(): { workload: Workload; total: number; identifyShare: num
 		return slice;
 	});
 	const identifyShare = stream.filter((m) => m.body.type === 'identify').length / total;
-	return { workload: { preload: { bodies: bodies.slice(0, PLAN.preload), rows: rows.slice(0, PLAN.preload) }, cases }, total, identifyShare };
+	return { workload: { preload: { bodies: bodies.slice(0, PLAN.preload), rows: rows.slice(0, PLAN.preload) }, cases, customerIds }, total, identifyShare };
 }
 
 /** Our side of a case: ingestMessages directly, or HTTP requests to the app (write keys round-robin). */
@@ -159,6 +162,7 @@ async function benchDatabase(ours: BenchDb, raw: BenchDb, w: Workload, app: Benc
 	const http = app ? { app, keys: await app.use(ours.handle) } : undefined;
 	const insert = (rows: EventInsert[]): Call => () => raw.handle.db.insert(events).values(rows);
 	for (const msgs of chunks(w.preload.bodies, PLAN.batchSize)) await ingestMessages(ours.handle.db, msgs);
+	for (const ids of chunks(w.customerIds, 1000)) await raw.handle.db.insert(customers).values(ids.map((id) => ({ id })));
 	for (const rows of chunks(w.preload.rows, PLAN.batchSize)) await insert(rows)();
 	log(`  preloaded ${w.preload.bodies.length} messages: ${await storeSummary(ours.handle.db)}`);
 
