@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { JourneyNode, JourneySettings, type Problem } from '$core/graph/index';
-import { phraseIssue } from '$core/graph/validate/issues';
-import { nodeName, stubOf } from '$core/graph/validate/problems';
+// Relative rather than `$core`: this module is pure and unit-tested outside SvelteKit's aliases.
+import { JourneyNode, JourneySettings, type Problem } from '../../../../core/graph/index';
+import { phraseIssue } from '../../../../core/graph/validate/issues';
+import { nodeName, stubOf } from '../../../../core/graph/validate/problems';
 
 /**
  * Inline errors for the side panel, keyed by dotted field path (`branches.0.conditions.1.path`;

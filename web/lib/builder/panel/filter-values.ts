@@ -1,4 +1,4 @@
-import type { FilterOp, Scalar } from '$core/graph/nodes/index';
+import type { FilterOp, Scalar } from '../../../../core/graph/nodes/index';
 
 /**
  * Filter values as typed in one text box, and back. Comparisons need numbers to be numbers (`lt`/`gt`), lists
