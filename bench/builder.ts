@@ -39,7 +39,15 @@ function generate(size: number) {
 	for (let i = 1; nodes.length < size - 1; i++) {
 		const id = `n${i}`;
 		if (i % 5 === 0 && nodes.length < size - 2) {
-			nodes.push({ id, type: 'randomSplit', label: `Split ${i}`, variants: [{ id: 'a', label: 'A', weight: 50 }, { id: 'b', label: 'B', weight: 50 }] });
+			nodes.push({
+				id,
+				type: 'randomSplit',
+				label: `Split ${i}`,
+				variants: [
+					{ id: 'a', label: 'A', weight: 50 },
+					{ id: 'b', label: 'B', weight: 50 }
+				]
+			});
 			link(id);
 			nodes.push({ id: `${id}-end`, type: 'exit', label: 'End B' });
 			edges.push({ id: `e${edges.length}`, source: id, target: `${id}-end`, sourceHandle: 'b' });
@@ -48,7 +56,9 @@ function generate(size: number) {
 			continue;
 		}
 		nodes.push(
-			i % 2 ? { id, type: 'sendEmail', label: `Email ${i}`, subject: `Hello ${i}`, html: '<p>Hi</p>', text: 'Hi' } : { id, type: 'wait', label: `Wait ${i}`, mode: 'duration', duration: { amount: 1, unit: 'days' } }
+			i % 2
+				? { id, type: 'sendEmail', label: `Email ${i}`, subject: `Hello ${i}`, html: '<p>Hi</p>', text: 'Hi' }
+				: { id, type: 'wait', label: `Wait ${i}`, mode: 'duration', duration: { amount: 1, unit: 'days' } }
 		);
 		link(id);
 		prev = id;
@@ -63,7 +73,14 @@ function generate(size: number) {
 /** Builds the bare canvas page once and serves it with the flow as JSON. */
 async function startBare(flowJson: string): Promise<{ url: string; close(): Promise<void> }> {
 	const outDir = tempDir(tmpdir(), 'omnicanal-bench-bare-');
-	await build({ root: join(root, 'bench/bare'), base: './', logLevel: 'warn', configFile: false, plugins: [svelte()], build: { outDir, emptyOutDir: true, target: 'es2022' } });
+	await build({
+		root: join(root, 'bench/bare'),
+		base: './',
+		logLevel: 'warn',
+		configFile: false,
+		plugins: [svelte()],
+		build: { outDir, emptyOutDir: true, target: 'es2022' }
+	});
 	const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 	const server: Server = createServer((req, res) => {
 		const path = (req.url ?? '/').split('?')[0]!;
@@ -90,7 +107,10 @@ async function timeOpen(page: Page, url: string, ready: string): Promise<number>
 	await page.goto('about:blank');
 	await page.goto(url, { waitUntil: 'commit' });
 	await page.waitForFunction(
-		(sel) => document.querySelector(sel) !== null && document.querySelectorAll('.svelte-flow__node').length > 0 && document.querySelector('.svelte-flow__viewport') !== null,
+		(sel) =>
+			document.querySelector(sel) !== null &&
+			document.querySelectorAll('.svelte-flow__node').length > 0 &&
+			document.querySelector('.svelte-flow__viewport') !== null,
 		ready,
 		{ polling: 'raf', timeout: 60_000 }
 	);
@@ -173,10 +193,18 @@ async function main() {
 		}
 		const o = { builder: median(open.builder), bare: median(open.bare) };
 		const f = { builder: median(fps.builder), bare: median(fps.bare) };
-		console.log(`\nBuilder benchmark: ${definition.nodes.length} steps, ${definition.edges.length} connections, ${RUNS} runs (medians), headless Chromium 1440×900`);
-		console.log(`  open until interactive  builder ${o.builder.toFixed(0)} ms   bare ${o.bare.toFixed(0)} ms   ratio ${(o.builder / o.bare).toFixed(2)}×   target < 1500 ms: ${o.builder < 1500 ? 'met' : 'NOT met'}`);
-		console.log(`  fps while dragging      builder ${f.builder.toFixed(1)}   bare ${f.bare.toFixed(1)}   ratio ${(f.builder / f.bare).toFixed(2)}   target ≥ 0.8: ${f.builder / f.bare >= 0.8 ? 'met' : 'NOT met'}`);
-		console.log(`  runs: open builder [${open.builder.map((x) => x.toFixed(0)).join(', ')}] bare [${open.bare.map((x) => x.toFixed(0)).join(', ')}]; fps builder [${fps.builder.map((x) => x.toFixed(1)).join(', ')}] bare [${fps.bare.map((x) => x.toFixed(1)).join(', ')}]`);
+		console.log(
+			`\nBuilder benchmark: ${definition.nodes.length} steps, ${definition.edges.length} connections, ${RUNS} runs (medians), headless Chromium 1440×900`
+		);
+		console.log(
+			`  open until interactive  builder ${o.builder.toFixed(0)} ms   bare ${o.bare.toFixed(0)} ms   ratio ${(o.builder / o.bare).toFixed(2)}×   target < 1500 ms: ${o.builder < 1500 ? 'met' : 'NOT met'}`
+		);
+		console.log(
+			`  fps while dragging      builder ${f.builder.toFixed(1)}   bare ${f.bare.toFixed(1)}   ratio ${(f.builder / f.bare).toFixed(2)}   target ≥ 0.8: ${f.builder / f.bare >= 0.8 ? 'met' : 'NOT met'}`
+		);
+		console.log(
+			`  runs: open builder [${open.builder.map((x) => x.toFixed(0)).join(', ')}] bare [${open.bare.map((x) => x.toFixed(0)).join(', ')}]; fps builder [${fps.builder.map((x) => x.toFixed(1)).join(', ')}] bare [${fps.bare.map((x) => x.toFixed(1)).join(', ')}]`
+		);
 	} finally {
 		await browser.close();
 		await app.close();

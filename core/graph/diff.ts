@@ -75,6 +75,10 @@ export function summarizeDiff(d: JourneyDiff): string {
 		const n = x.added.length + x.removed.length + x.changed.length;
 		return bits.length ? `${n === 1 ? one : many}: ${bits.join(', ')}` : '';
 	};
-	const parts = [part(d.nodes, 'Step', 'Steps'), part(d.edges, 'Connection', 'Connections'), d.settings.length ? `Settings: ${d.settings.length} changed` : ''].filter(Boolean);
+	const parts = [
+		part(d.nodes, 'Step', 'Steps'),
+		part(d.edges, 'Connection', 'Connections'),
+		d.settings.length ? `Settings: ${d.settings.length} changed` : ''
+	].filter(Boolean);
 	return parts.length ? parts.join(' · ') : 'No changes';
 }

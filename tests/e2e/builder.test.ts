@@ -57,7 +57,10 @@ async function tidyUp(page: Page) {
 }
 
 async function saved(page: Page) {
-	await page.getByTestId('save-state').filter({ hasText: /^\s*Saved\s*$/ }).waitFor();
+	await page
+		.getByTestId('save-state')
+		.filter({ hasText: /^\s*Saved\s*$/ })
+		.waitFor();
 }
 
 async function selectNode(page: Page, id: string) {
@@ -79,8 +82,12 @@ describe('the visual journey builder', () => {
 	beforeAll(async () => {
 		page = await suite.signedIn('marketer', '/journeys');
 		await page.setViewportSize({ width: 1280, height: 900 });
-		({ journey: { id: journeyId } } = await createJourney(suite.product.db.db, { name: 'Built on the canvas', definition: EMPTY }));
-		({ journey: { id: otherId } } = await createJourney(suite.product.db.db, { name: 'Second journey' }));
+		({
+			journey: { id: journeyId }
+		} = await createJourney(suite.product.db.db, { name: 'Built on the canvas', definition: EMPTY }));
+		({
+			journey: { id: otherId }
+		} = await createJourney(suite.product.db.db, { name: 'Second journey' }));
 	});
 
 	it('builds trigger → email → SMS → offer → exit by dragging from the palette and dropping onto edges', async () => {
@@ -94,7 +101,11 @@ describe('the visual journey builder', () => {
 		await node(page, 'trigger').waitFor();
 		await dragKind(page, 'exit', { x: cx, y: canvas.y + 520 });
 		await node(page, 'exit').waitFor();
-		await drag(page, await center(node(page, 'trigger').locator('.svelte-flow__handle.source')), await center(node(page, 'exit').locator('.svelte-flow__handle.target')));
+		await drag(
+			page,
+			await center(node(page, 'trigger').locator('.svelte-flow__handle.source')),
+			await center(node(page, 'exit').locator('.svelte-flow__handle.target'))
+		);
 		await page.locator('.svelte-flow__edge[data-id="e-trigger-exit"] path').first().waitFor({ state: 'attached' });
 
 		// Each message and the offer dropped onto the connection above the exit: inserted between the two steps.

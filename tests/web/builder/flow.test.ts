@@ -41,7 +41,12 @@ describe('definition ⇄ flow', () => {
 		expect(timeout.sourceHandle).toBe('timeout');
 		expect(timeout.data?.label).toBe('Timed out');
 		// Single-output nodes have no handle at all, not `undefined` written as a key.
-		expect(Object.hasOwn(flow.edges.find((e) => e.id === 'e-trigger-offer')!, 'sourceHandle')).toBe(false);
+		expect(
+			Object.hasOwn(
+				flow.edges.find((e) => e.id === 'e-trigger-offer')!,
+				'sourceHandle'
+			)
+		).toBe(false);
 	});
 
 	it('drops xyflow’s null handles on the way back', () => {
@@ -72,10 +77,30 @@ describe('tidy', () => {
 		const draft: Pick<Draft, 'nodes' | 'edges'> = {
 			nodes: [
 				{ id: 't', type: 'trigger', entry: { kind: 'manual' } },
-				{ id: 'c', type: 'condition', branches: [{ id: 'vip', label: 'VIP', match: 'all', conditions: [] }, { id: 'yes', label: 'Yes', match: 'all', conditions: [] }] },
-				{ id: 's', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }, { id: 'c3', label: 'C', weight: 1 }] },
+				{
+					id: 'c',
+					type: 'condition',
+					branches: [
+						{ id: 'vip', label: 'VIP', match: 'all', conditions: [] },
+						{ id: 'yes', label: 'Yes', match: 'all', conditions: [] }
+					]
+				},
+				{
+					id: 's',
+					type: 'randomSplit',
+					variants: [
+						{ id: 'a', label: 'A', weight: 1 },
+						{ id: 'b', label: 'B', weight: 1 },
+						{ id: 'c3', label: 'C', weight: 1 }
+					]
+				},
 				{ id: 'w', type: 'waitForEvent', event: 'x', timeout: { amount: 1, unit: 'days' } },
-				{ id: 'x1', type: 'exit' }, { id: 'x2', type: 'exit' }, { id: 'x3', type: 'exit' }, { id: 'x4', type: 'exit' }, { id: 'x5', type: 'exit' }, { id: 'x6', type: 'exit' }
+				{ id: 'x1', type: 'exit' },
+				{ id: 'x2', type: 'exit' },
+				{ id: 'x3', type: 'exit' },
+				{ id: 'x4', type: 'exit' },
+				{ id: 'x5', type: 'exit' },
+				{ id: 'x6', type: 'exit' }
 			] as JourneyNode[],
 			edges: [
 				{ id: '1', source: 't', target: 'c' },
@@ -98,9 +123,7 @@ describe('tidy', () => {
 		// Top to bottom: each step below its parent, nothing overlapping.
 		expect(pos.c!.y).toBeGreaterThan(pos.t!.y);
 		const boxes = Object.values(pos);
-		for (const a of boxes)
-			for (const b of boxes)
-				if (a !== b) expect(Math.abs(a.x - b.x) >= NODE_WIDTH || Math.abs(a.y - b.y) >= NODE_HEIGHT).toBe(true);
+		for (const a of boxes) for (const b of boxes) if (a !== b) expect(Math.abs(a.x - b.x) >= NODE_WIDTH || Math.abs(a.y - b.y) >= NODE_HEIGHT).toBe(true);
 	});
 
 	it('lays out the headline example with the converted exit left of the SMS', () => {

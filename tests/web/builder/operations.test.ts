@@ -72,7 +72,13 @@ describe('builder operations', () => {
 describe('making room', () => {
 	it('moves the steps after an insertion down when the new step would cover them', () => {
 		const doc: ops.Doc = {
-			draft: readDraft({ nodes: [{ id: 't', type: 'trigger', entry: { kind: 'manual' } }, { id: 'x', type: 'exit' }], edges: [{ id: 'e', source: 't', target: 'x' }] }),
+			draft: readDraft({
+				nodes: [
+					{ id: 't', type: 'trigger', entry: { kind: 'manual' } },
+					{ id: 'x', type: 'exit' }
+				],
+				edges: [{ id: 'e', source: 't', target: 'x' }]
+			}),
 			layout: { nodes: { t: { x: 0, y: 0 }, x: { x: 0, y: 168 } } }
 		};
 		const { doc: next, id } = ops.addNode(doc, 'wait', ops.positionAfter(doc, { source: 't' }), { onEdge: 'e' });

@@ -1,7 +1,15 @@
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/svelte';
 // Relative rather than `$core`: this module is pure and unit-tested outside SvelteKit's aliases.
-import { outputsOf, type JourneyEdge, type JourneyLayout, type JourneyNode, type JourneySettings, type NodePosition, type NodeType } from '../../../core/graph/index';
+import {
+	outputsOf,
+	type JourneyEdge,
+	type JourneyLayout,
+	type JourneyNode,
+	type JourneySettings,
+	type NodePosition,
+	type NodeType
+} from '../../../core/graph/index';
 
 /**
  * The one conversion between a journey (definition + layout, stored apart) and the canvas's xyflow nodes and

@@ -21,7 +21,10 @@ const slug = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
 /** A fresh id for a node of `type` that `taken` does not hold ("send-email-2"). */
 export function mintId(base: string, taken: ReadonlySet<string>): string {
-	const stem = slug(base).replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
+	const stem =
+		slug(base)
+			.replace(/[^a-z0-9-]+/g, '-')
+			.replace(/^-+|-+$/g, '') || 'step';
 	if (!taken.has(stem)) return stem;
 	for (let i = 2; ; i++) if (!taken.has(`${stem}-${i}`)) return `${stem}-${i}`;
 }
@@ -64,12 +67,7 @@ export function newNode(type: NodeType, id: string): JourneyNode {
  * Adds a node of `type` at `position`. With `after`, it is wired from that output; with `onEdge`, it goes between
  * the edge's two ends (its first output continues to the old target) — the "drop onto an edge" gesture.
  */
-export function addNode(
-	doc: Doc,
-	type: NodeType,
-	position: NodePosition,
-	place: { after?: Port; onEdge?: string } = {}
-): { doc: Doc; id: string } {
+export function addNode(doc: Doc, type: NodeType, position: NodePosition, place: { after?: Port; onEdge?: string } = {}): { doc: Doc; id: string } {
 	const id = mintId(type, nodeIds(doc));
 	const node = newNode(type, id);
 	const taken = edgeIds(doc);
@@ -110,7 +108,10 @@ export function positionAfter(doc: Doc, port: Port): NodePosition {
 	const from = doc.layout.nodes[port.source] ?? { x: 0, y: 0 };
 	const node = doc.draft.nodes.find((n) => n.id === port.source);
 	const outputs = node ? outputsOf(node) : [];
-	const i = Math.max(0, outputs.findIndex((o) => o.handle === port.sourceHandle));
+	const i = Math.max(
+		0,
+		outputs.findIndex((o) => o.handle === port.sourceHandle)
+	);
 	const spread = outputs.length > 1 ? (i - (outputs.length - 1) / 2) * (NODE_WIDTH + 48) : 0;
 	return { x: Math.round(from.x + spread), y: Math.round(from.y + NODE_HEIGHT + 72) };
 }
@@ -229,7 +230,9 @@ export function pasteFragment(doc: Doc, fragment: Fragment, at?: NodePosition): 
 	// References between steps (a store task's `offerNodeId`, a condition's `nodeId`) follow the renamed ids.
 	const remap = (value: unknown, key = ''): unknown =>
 		typeof value === 'string'
-			? /(^n|N)odeId$/.test(key) ? (rename.get(value) ?? value) : value
+			? /(^n|N)odeId$/.test(key)
+				? (rename.get(value) ?? value)
+				: value
 			: Array.isArray(value)
 				? value.map((v) => remap(v, key))
 				: value && typeof value === 'object'

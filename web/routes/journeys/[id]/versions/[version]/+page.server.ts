@@ -15,7 +15,13 @@ export const load = (async ({ locals, params }) => {
 		const [journey, row, versions] = await Promise.all([getJourney(db, params.id), getVersion(db, params.id, version), listVersions(db, params.id)]);
 		return {
 			journey: { id: journey.id, name: journey.name, liveVersion: journey.liveVersion },
-			version: { version: row.version, publishedAt: row.publishedAt, publishedBy: row.publishedBy, definition: row.definition as unknown, layout: readLayout(row.layout) },
+			version: {
+				version: row.version,
+				publishedAt: row.publishedAt,
+				publishedBy: row.publishedBy,
+				definition: row.definition as unknown,
+				layout: readLayout(row.layout)
+			},
 			versions: versions.map((v) => v.version)
 		};
 	} catch (err) {
