@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Db } from '../db/client';
 import { events, type EventRow } from '../db/schema/events';
 import { enrollments } from '../db/schema/journeys';
 import { getPath, triggerMatches, type EntryInput } from '../graph/match';

@@ -40,7 +40,7 @@ const edgeIds = (doc: Doc) => new Set(doc.draft.edges.map((e) => e.id));
 export function freeOutputs(doc: Doc, nodeId: string): Port[] {
 	const node = doc.draft.nodes.find((n) => n.id === nodeId);
 	if (!node) return [];
-	let outputs: { handle?: string }[] = [];
+	let outputs: { handle?: string }[];
 	try {
 		outputs = outputsOf(node);
 	} catch {
