@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_KINDS, adToStoreJourney, emptyLayout, type JourneyDefinition, type JourneyNode, type NodeType } from '../../../core/graph/index';
+import { TEMPLATES } from '../../../core/graph/templates/index';
 import { NODE_HEIGHT, NODE_WIDTH, fromFlow, readDraft, tidy, toFlow, type Draft } from '../../../web/lib/builder/flow';
 
 /** Definition → flow → definition, layout included. */
@@ -47,6 +48,15 @@ describe('definition ⇄ flow', () => {
 				'sourceHandle'
 			)
 		).toBe(false);
+	});
+
+	it.each(TEMPLATES.map((t) => [t.id, t] as const))('round-trips the %s template, laid out on first open', (_id, template) => {
+		const def = template.build();
+		const { flow, back } = roundTrip(def);
+		expect(back.nodes).toEqual(def.nodes);
+		expect(back.edges).toEqual(def.edges);
+		// Templates carry no layout: every node gets its own place.
+		expect(new Set(flow.nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(def.nodes.length);
 	});
 
 	it('drops xyflow’s null handles on the way back', () => {
