@@ -66,12 +66,15 @@ function addTo(target: Record<string, number>, from: Record<string, number>): vo
  */
 export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigures[]): Promise<{ steps: EngagementRow[]; channels: EngagementRow[] }> {
 	const f = scope.filters;
+	const list = (stage: Stage) => sql.raw(STATUSES_OF[stage].map((st) => `'${st}'`).join(', '));
+	// Per message, whether it reached each stage (its own status or any event); then messages per stage.
 	const reached = ENGAGEMENT_STAGES.map(
-		(stage) => sql`count(*) filter (where ${sql.raw(stage === 'sent' ? 'was_sent or ' : '')}st && ${sql.raw(`array[${STATUSES_OF[stage].map((s) => `'${s}'`).join(',')}]`)}::text[])::text as ${sql.raw(stage)}`
+		(stage) => sql`bool_or(${sql.raw(stage === 'sent' ? 'm.was_sent or ' : '')}m.status in (${list(stage)}) or ev.status in (${list(stage)})) as ${sql.raw(stage)}`
 	);
+	const counted = ENGAGEMENT_STAGES.map((stage) => sql`count(*) filter (where ${sql.raw(stage)})::text as ${sql.raw(stage)}`);
 	const result = await db.execute<Record<string, string>>(sql`
 		with m as (
-			select m.id, m.node_id, m.channel, m.status, m.sent_at is not null as was_sent
+			select m.id, m.node_id, m.channel, m.status::text as status, m.sent_at is not null as was_sent
 			from messages m join enrollments e on e.id = m.enrollment_id
 			where m.journey_id = ${scope.journeyId} and coalesce(m.meta->>'test', 'false') <> 'true'
 			${f.version === 'all' ? sql`` : sql`and e.version = ${f.version}`}
@@ -80,11 +83,11 @@ export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigur
 			${f.from ? sql`and e.entered_at >= ${f.from}::date` : sql``}
 			${f.to ? sql`and e.entered_at < (${f.to}::date + 1)` : sql``}
 		), per_message as (
-			select m.node_id, m.channel, m.was_sent,
-				array_append(coalesce((select array_agg(ev.status) from message_events ev where ev.message_id = m.id), '{}'::text[]), m.status::text) as st
-			from m
+			select m.node_id, m.channel, ${sql.join(reached, sql`, `)}
+			from m left join message_events ev on ev.message_id = m.id
+			group by m.id, m.node_id, m.channel
 		)
-		select node_id, channel, ${sql.join(reached, sql`, `)} from per_message group by node_id, channel
+		select node_id, channel, ${sql.join(counted, sql`, `)} from per_message group by node_id, channel
 	`);
 	const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { node_id: string; channel: string; [stage: string]: string }[];
 	const labels = new Map(nodes.map((n) => [n.nodeId, n]));

@@ -16,7 +16,11 @@ export const AnalyticsFilters = z
 		variant: z.string().trim().min(1).max(200).optional(),
 		channel: z.enum(CHANNELS).optional(),
 		from: isoDay.optional(),
-		to: isoDay.optional()
+		to: isoDay.optional(),
+		/** A path funnel: step ids in order, comma-separated in a query string. */
+		steps: z
+			.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1).max(200)).max(12))
+			.optional()
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, { message: '`from` must not be after `to`', path: ['to'] });
 export type AnalyticsFilters = z.infer<typeof AnalyticsFilters>;
@@ -24,8 +28,9 @@ export type AnalyticsFilters = z.infer<typeof AnalyticsFilters>;
 /** Reads filters from URL search params (empty values mean "not set"). */
 export function filtersFromParams(params: URLSearchParams): ReturnType<typeof AnalyticsFilters.safeParse> {
 	const raw: Record<string, string> = {};
-	for (const key of ['version', 'variant', 'channel', 'from', 'to']) {
-		const value = params.get(key);
+	for (const key of ['version', 'variant', 'channel', 'from', 'to', 'steps']) {
+		// Steps may come as one comma-separated value or as repeated fields of a form.
+		const value = key === 'steps' ? params.getAll(key).filter((v) => v.trim() !== '').join(',') : params.get(key);
 		if (value !== null && value.trim() !== '') raw[key] = value;
 	}
 	return AnalyticsFilters.safeParse(raw);

@@ -3,12 +3,13 @@ import { buildAb, type AbResult } from './ab';
 import { engagement, type EngagementRow } from './engagement';
 import type { AnalyticsFilters } from './filters';
 import { buildFunnel, type EdgeFigures, type NodeFigures } from './funnel';
+import { pathCounts, pathFunnel, type PathFunnelStep, type PathRow } from './paths';
 import { loadScope, rollupSums, type Scope } from './scope';
 import { buildKpis, dailySeries, nodeDailySeries, type DayPoint, type Kpis } from './timeseries';
 
 export { AnalyticsFilters, filtersFromParams, CHANNELS } from './filters';
 export { AnalyticsNotFound } from './scope';
-export type { AbResult, DayPoint, EdgeFigures, EngagementRow, Kpis, NodeFigures };
+export type { AbResult, DayPoint, EdgeFigures, EngagementRow, Kpis, NodeFigures, PathFunnelStep, PathRow };
 
 export interface JourneyAnalytics {
 	journey: { id: string; name: string };
@@ -24,6 +25,8 @@ export interface JourneyAnalytics {
 	ab: AbResult | null;
 	/** The variants (and holdout) any version's split can assign, for the filter. */
 	variants: { id: string; label: string }[];
+	/** Paths of enrollments that have ended: the most travelled (top 100), and the funnel of `filters.steps`. */
+	paths: { top: PathRow[]; distinct: number; funnel: PathFunnelStep[] | null };
 	/** With `perNodeDaily`: each step's entered and converted customers per entry day. */
 	nodeDaily?: Record<string, { day: string; entered: number; converted: number }[]>;
 }
@@ -40,7 +43,7 @@ export async function journeyAnalytics(db: Db, journeyId: string, filters: Analy
 	const scope = await loadScope(db, journeyId, filters);
 	const sums = await rollupSums(db, scope);
 	const { nodes, edges } = buildFunnel(scope, sums);
-	const [daily, eng, nodeDaily] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes), options.perNodeDaily ? nodeDailySeries(db, scope) : undefined]);
+	const [daily, eng, nodeDaily, paths] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes), options.perNodeDaily ? nodeDailySeries(db, scope) : undefined, pathCounts(db, scope)]);
 	const variants = new Map<string, string>();
 	for (const v of scope.versions) {
 		for (const n of v.definition.nodes) {
@@ -61,6 +64,7 @@ export async function journeyAnalytics(db: Db, journeyId: string, filters: Analy
 		engagement: eng,
 		ab: buildAb(scope, sums),
 		variants: [...variants].map(([id, label]) => ({ id, label })),
+		paths: { top: paths.slice(0, 100), distinct: paths.length, funnel: filters.steps && filters.steps.length > 0 ? pathFunnel(paths, filters.steps) : null },
 		...(nodeDaily ? { nodeDaily } : {})
 	};
 }

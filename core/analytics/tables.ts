@@ -3,7 +3,7 @@ import type { Cell } from './csv';
 import type { JourneyAnalytics } from './index';
 
 /** Every table of the journey dashboard as CSV columns and rows: one definition for the exports and their tests. */
-export const JOURNEY_TABLES = ['nodes', 'edges', 'messages', 'variants', 'daily'] as const;
+export const JOURNEY_TABLES = ['nodes', 'edges', 'messages', 'variants', 'daily', 'paths'] as const;
 export type JourneyTable = (typeof JOURNEY_TABLES)[number];
 
 const round = (x: number | null | undefined, digits = 6): number | null => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
@@ -43,6 +43,11 @@ export function journeyTable(a: JourneyAnalytics, table: JourneyTable): { header
 						round(cmp?.difference?.estimate), round(cmp?.difference?.lo), round(cmp?.difference?.hi), cmp?.status ?? null
 					];
 				})
+			};
+		case 'paths':
+			return {
+				header: ['path', 'customers', 'converted', 'conversion_rate'],
+				rows: a.paths.top.map((p) => [p.steps.join(' > '), p.customers, p.converted, round(p.customers > 0 ? p.converted / p.customers : null)])
 			};
 		case 'daily':
 			return { header: ['day', 'entered', 'converted', 'revenue'], rows: a.daily.map((d) => [d.day, d.entered, d.converted, round(d.revenue, 2)]) };

@@ -113,3 +113,21 @@ export function expectedAttribution(sc: Scenario) {
 	}
 	return { conversions: conversions.length, untouched, credit };
 }
+
+/** Paths of ended enrollments (entered steps in order), and a chosen path's funnel, from the raw rows. */
+export function expectedPaths(sc: Scenario, slice: Slice, chosen: string[]) {
+	const ended = inSlice(sc, slice).filter((e) => e.status !== 'active');
+	const counts = new Map<string, { customers: number; converted: number }>();
+	const reached = chosen.map(() => 0);
+	for (const e of ended) {
+		const path = sc.steps.filter((s) => s.enrollmentId === e.id && s.kind === 'entered').sort((a, b) => a.at - b.at).map((s) => s.nodeId);
+		const key = path.join(' > ');
+		const c = counts.get(key) ?? { customers: 0, converted: 0 };
+		c.customers++;
+		if (e.status === 'converted') c.converted++;
+		counts.set(key, c);
+		let i = 0;
+		for (const step of path) if (i < chosen.length && step === chosen[i]) reached[i++]!++;
+	}
+	return { counts, reached };
+}

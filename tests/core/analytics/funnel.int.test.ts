@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsFilters, journeyAnalytics } from '../../../core/analytics/index';
 import { recordProgress } from '../../../worker/activities/progress';
 import { dbKinds, freshDb } from '../../helpers/db';
-import { expectedFigures, type Slice } from './expected';
+import { expectedFigures, expectedPaths, type Slice } from './expected';
 import { seedScenario, type Scenario } from './fixture';
 
 describe.each(dbKinds())('journey analytics on %s', (kind) => {
@@ -77,6 +77,16 @@ describe.each(dbKinds())('journey analytics on %s', (kind) => {
 		expect(ab.arms.map((a) => [a.id, a.customers, a.converted])).toEqual(['a', 'b', 'holdout'].map((id) => [id, want.arms[id]!.customers, want.arms[id]!.converted]));
 		expect(ab.arms.map((a) => a.expectedShare)).toEqual([0.4, 0.4, 0.2]);
 		expect(ab.srm?.df).toBe(2);
+	});
+
+	it.each([['everything', {}], ['variant a from a day', { variant: 'a', from: '2026-03-04' }]] as [string, Slice][])('top paths and a chosen path funnel match the raw rows: %s', async (_name, slice) => {
+		const chosen = ['trigger', 'email', 'sms', 'exit'];
+		const result = await journeyAnalytics(db.db, sc.journeyId, AnalyticsFilters.parse({ ...slice, steps: chosen.join(',') }));
+		const want = expectedPaths(sc, slice, chosen);
+		expect(result.paths.distinct).toBe(want.counts.size);
+		expect(Object.fromEntries(result.paths.top.map((p) => [p.steps.join(' > '), { customers: p.customers, converted: p.converted }]))).toEqual(Object.fromEntries(want.counts));
+		expect(result.paths.funnel!.map((s) => s.customers)).toEqual(want.reached);
+		expect(result.paths.funnel![1]!.dropOff).toBe(want.reached[0]! - want.reached[1]!);
 	});
 
 	it('a retried progress write changes no figure', async () => {
