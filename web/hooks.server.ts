@@ -2,6 +2,8 @@ import { redirect, type Handle } from '@sveltejs/kit';
 import { principalForKey, userForSession } from '$core/auth/accounts';
 import { database } from '$lib/server/context';
 import { SESSION_COOKIE } from '$lib/server/auth';
+import type { HandleServerError } from '@sveltejs/kit';
+import { finishFailedResponse, recordFailure, requestDeadlineMs, rootMessage, UNAVAILABLE_MESSAGES, unavailableDependency, unavailableResponse, withDeadline } from '$lib/server/unavailable';
 
 /** Pages anyone may open: sign-in, the status page, the demo shop (a storefront) and signed unsubscribe links. */
 const PUBLIC_PAGES = ['/login', '/status', '/shop', '/unsubscribe'];
@@ -40,7 +42,7 @@ function keyFromHeader(header: string | null): string | null {
 	return null;
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
+const handleRequest: Handle = async ({ event, resolve }) => {
 	if (isForbiddenCrossSiteForm(event.request, event.url)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
 	}
@@ -55,4 +57,30 @@ export const handle: Handle = async ({ event, resolve }) => {
 		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
 	}
 	return resolve(event);
+};
+
+/**
+ * Every request answers within a deadline, and a dependency outage (here, in the API-key/session lookup, or in any
+ * handler or load) answers 503 with Retry-After in our error shape instead of hanging or a bare "Internal Error".
+ */
+export const handle: Handle = async (input) => {
+	try {
+		return finishFailedResponse(input.event, await withDeadline(handleRequest(input), requestDeadlineMs(input.event.url.pathname)));
+	} catch (err) {
+		const dependency = unavailableDependency(err);
+		if (!dependency) throw err;
+		console.error(`${input.event.request.method} ${input.event.url.pathname}: ${dependency} unavailable: ${rootMessage(err)}`);
+		return unavailableResponse(input.event, dependency);
+	}
+};
+
+/** Remembers what failed (for `handle` to answer 503) and keeps dependency errors' internals out of the page. */
+export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
+	const dependency = recordFailure(event.locals, err);
+	if (dependency) {
+		console.error(`${event.request.method} ${event.url.pathname}: ${dependency} unavailable: ${rootMessage(err)}`);
+		return { message: UNAVAILABLE_MESSAGES[dependency] };
+	}
+	if (status !== 404) console.error(err);
+	return { message };
 };

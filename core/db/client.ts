@@ -19,10 +19,15 @@ export type DbTarget = { kind: 'postgres'; url: string; max?: number; statementT
  */
 export const POSTGRES_LIMITS = {
 	/** TCP connect + startup; the driver's default (30 s) is what made requests hang through a restart. */
-	connectTimeoutS: 3,
+	connectTimeoutS: 2,
 	/** Idle connections are closed, and every connection is replaced now and then (failovers, leaks). */
 	idleTimeoutS: 30,
 	maxLifetimeS: 30 * 60,
+	/**
+	 * Wait before reconnecting a closed connection, by the pool's count of failed attempts. The driver's default grows
+	 * to 20 s, so after an outage queries kept waiting long after the server was back; capped at 1 s here.
+	 */
+	reconnectBackoffS: (retries: number) => Math.min(0.1 * 2 ** retries, 1),
 	/** Generous for reports and migrations; an HTTP request has its own, shorter deadline (web/hooks.server.ts). */
 	statementTimeoutMs: 30_000,
 	lockTimeoutMs: 5_000,
@@ -52,6 +57,7 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
 			connect_timeout: POSTGRES_LIMITS.connectTimeoutS,
 			idle_timeout: POSTGRES_LIMITS.idleTimeoutS,
 			max_lifetime: POSTGRES_LIMITS.maxLifetimeS,
+			backoff: POSTGRES_LIMITS.reconnectBackoffS,
 			// Sent in the startup packet, so they hold on every connection, including re-established ones.
 			connection: {
 				application_name: 'omnicanal',
