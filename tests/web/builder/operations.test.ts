@@ -87,3 +87,14 @@ describe('making room', () => {
 		expect(next.layout.nodes.t).toEqual({ x: 0, y: 0 });
 	});
 });
+
+describe('pasting into a busy canvas', () => {
+	it('finds a spot clear of every step', () => {
+		const doc = start();
+		const at = doc.layout.nodes.email!;
+		const spot = ops.freeSpot(doc, at, { width: 256, height: 96 });
+		expect(spot.y).toBe(at.y);
+		expect(spot.x).toBeGreaterThan(at.x);
+		for (const p of Object.values(doc.layout.nodes)) expect(Math.abs(p.x - spot.x) >= 256 || Math.abs(p.y - spot.y) >= 96).toBe(true);
+	});
+});

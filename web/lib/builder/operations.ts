@@ -180,6 +180,25 @@ export function withPositions(doc: Doc): Doc {
 	return { ...doc, layout: { ...doc.layout, nodes: { ...tidy(doc.draft), ...doc.layout.nodes } } };
 }
 
+/**
+ * A place for a box of `size` at or right of `at` that covers no step (pasting into a busy canvas): moves right
+ * a column at a time.
+ */
+export function freeSpot(doc: Doc, at: NodePosition, size: { width: number; height: number }): NodePosition {
+	const boxes = Object.values(doc.layout.nodes);
+	const covers = (p: NodePosition) => boxes.some((b) => b.x < p.x + size.width && b.x + NODE_WIDTH > p.x && b.y < p.y + size.height && b.y + NODE_HEIGHT > p.y);
+	let spot = { x: Math.round(at.x), y: Math.round(at.y) };
+	for (let i = 0; i < 200 && covers(spot); i++) spot = { x: spot.x + NODE_WIDTH + 40, y: spot.y };
+	return spot;
+}
+
+/** Width and height the fragment's steps take on the canvas. */
+export function fragmentSize(fragment: Fragment): { width: number; height: number } {
+	const xs = fragment.nodes.map((n) => n.position?.x ?? 0);
+	const ys = fragment.nodes.map((n) => n.position?.y ?? 0);
+	return { width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH, height: Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT };
+}
+
 // ————— Copy, paste, duplicate —————
 
 /** What the clipboard carries: nodes with their positions and the edges between them. */
