@@ -1,6 +1,6 @@
-import { redirect, type Handle } from '@sveltejs/kit';
+import { error, redirect, type Handle } from '@sveltejs/kit';
 import { principalForKey, userForSession } from '$core/auth/accounts';
-import { database } from '$lib/server/context';
+import { appEnv, database } from '$lib/server/context';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import type { HandleServerError } from '@sveltejs/kit';
 import { finishFailedResponse, recordFailure, requestDeadlineMs, rootMessage, UNAVAILABLE_MESSAGES, unavailableDependency, unavailableResponse, withDeadline } from '$lib/server/unavailable';
@@ -46,6 +46,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (isForbiddenCrossSiteForm(event.request, event.url)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
 	}
+	// The demo shop is a demo: it exists only when DEMO is on (npm start's embedded default turns it on).
+	if ((event.url.pathname === '/shop' || event.url.pathname.startsWith('/shop/')) && !appEnv().DEMO) error(404, 'Not found');
 	const { db } = await database();
 	const key = keyFromHeader(event.request.headers.get('authorization'));
 	const session = event.cookies.get(SESSION_COOKIE);

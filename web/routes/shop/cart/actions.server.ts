@@ -4,7 +4,7 @@ import { findOffer, redeemOffer, releaseOffer, type OfferView } from '$core/offe
 import { database } from '$lib/server/context';
 import { CURRENCY, productById } from '../catalog';
 import { newCart, readCart, setQuantity, writeCart } from '../cart.server';
-import { cartOffer } from '../offer.server';
+import { cartOffer, isOwnOffer } from '../offer.server';
 import { priceCart } from '../pricing';
 import { shopVisitor } from '../session.server';
 import { sendShopEvents } from '../tracking.server';
@@ -53,9 +53,12 @@ async function checkout(event: RequestEvent) {
 		products: priced.lines.map((l) => ({ product_id: l.product.id, name: l.product.name, quantity: l.qty, price: l.product.priceCents / 100 }))
 	};
 	// messageId from the cart: a resent order is one order (ingest dedupes), counted once in the profile.
-	// The demo has no accounts: the e-mail given at checkout is the person's trait, as a guest checkout sends it.
-	const traits = { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) };
-	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties: order, messageId: `order_completed:${cart.id}` }], traits);
+	// The demo has no accounts, so the e-mail typed at checkout is unverified: anyone can type anyone's. It travels
+	// as a property of the order, never as `context.traits.email` — that would make it an identifier and merge
+	// this visitor into whoever owns the address (their profile, their offers). A real shop sends `identify` with
+	// the e-mail only once the person has proved it (signed in, clicked a confirmation link).
+	const buyer = { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) };
+	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties: { ...order, buyer }, messageId: `order_completed:${cart.id}` }]);
 	writeCart(event.cookies, newCart(), event.url);
 	return { action: 'checkout' as const, order: { id: orderId, totalCents: priced.totalCents, discountCents: priced.discountCents, code: redeemed?.code ?? null, title: redeemed?.title ?? null, email: parsed.data.email } };
 }
@@ -81,8 +84,12 @@ export const cartActions = {
 	applyCode: async (event) => {
 		const code = String((await event.request.formData()).get('code') ?? '').trim();
 		if (!code) return fail(400, { action: 'applyCode' as const, code, message: 'Enter a code.' });
-		const offer = await findOffer((await database()).db, code, new Date());
-		if (!offer) return fail(404, { action: 'applyCode' as const, code, message: 'We do not know this code. Check it and try again.' });
+		const { db } = await database();
+		const offer = await findOffer(db, code, new Date());
+		// Someone else's code answers like an unknown one: the cart neither applies it nor confirms it exists.
+		if (!offer || !(await isOwnOffer(db, await shopVisitor(event), offer))) {
+			return fail(404, { action: 'applyCode' as const, code, message: 'We do not know this code. Check it and try again.' });
+		}
 		if (offer.status !== 'active') return fail(409, { action: 'applyCode' as const, code, message: codeProblems[offer.status] ?? 'This code cannot be used.' });
 		writeCart(event.cookies, { ...readCart(event.cookies), code: offer.code }, event.url);
 		return { action: 'applyCode' as const, message: `${offer.title} is in your cart.` };
