@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** `GET /api/v1/customers?query=&page=&pageSize=&sort=&dir=`: live customers, searched by e-mail, phone, id or name. */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const denied = denyApi(locals.principal, 'customers:read');
+	const denied = denyApi(locals.principal, 'customers:list');
 	if (denied) return denied;
 	const query = parseQuery(url, CustomerListQuery);
 	if (!query.ok) return query.response;
