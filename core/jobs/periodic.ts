@@ -1,18 +1,24 @@
 /**
- * Runs `task` every `intervalMs`, one run at a time (a slow run delays the next instead of overlapping it), until
- * stopped; `stop` waits for a run in progress. Failures are the task's to report.
+ * Runs `task` every `intervalMs`, one run at a time, until stopped; `stop` waits for a run in progress. A tick that
+ * finds the previous run still going is skipped, not queued: after a slow run (a dependency was down) the next one
+ * starts on the next tick instead of a backlog of runs firing back to back. Failures are the task's to report.
  */
 export function runPeriodically(task: () => Promise<void>, intervalMs: number): { stop(): Promise<void> } {
 	let stopped = false;
-	let current: Promise<void> = Promise.resolve();
+	let running: Promise<void> | null = null;
 	const timer = setInterval(() => {
-		if (!stopped) current = current.then(task);
+		if (stopped || running) return;
+		running = task()
+			.catch(() => {})
+			.finally(() => {
+				running = null;
+			});
 	}, intervalMs);
 	return {
 		async stop() {
 			stopped = true;
 			clearInterval(timer);
-			await current;
+			await running;
 		}
 	};
 }

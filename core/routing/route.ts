@@ -6,6 +6,8 @@ import { getPath, triggerMatches, type EntryInput } from '../graph/match';
 import { triggerOf } from '../graph/graph';
 import { customerFamily, survivorOf } from '../identity/lookup';
 import { eventSignal, exitSignal, type JourneyEvent } from '../enrollment/contract';
+import { isDatabaseUnavailable } from '../db/client';
+import { isTemporalUnavailable, TEMPORAL_DEADLINES, withTemporalDeadline } from '../temporal/connection';
 import { enrol, type RoutingDeps } from './enrol';
 import type { TriggerCache } from './triggers';
 
@@ -85,31 +87,52 @@ export async function exitEnrollments(router: RoutingDeps, enrollmentIds: string
 	return ended;
 }
 
-/** Routes the given events (just committed by ingest), oldest first. Errors are recorded on the row. */
-export async function routeEvents(router: Router, eventIds: string[]): Promise<void> {
+/**
+ * Routes the given events (just committed by ingest), oldest first, each within `callMs` of Temporal time. Fails
+ * fast: at the first sign that Temporal or the database is unavailable it stops and leaves the rest to the sweep.
+ */
+export async function routeEvents(router: Router, eventIds: string[], callMs: number = TEMPORAL_DEADLINES.webCallMs): Promise<void> {
 	if (eventIds.length === 0) return;
 	const rows = await router.db.select().from(events).where(and(inArray(events.id, eventIds), isNull(events.routedAt))).orderBy(asc(events.timestamp));
-	for (const row of rows) await routeWithBookkeeping(router, row);
+	for (const row of rows) {
+		if ((await routeWithBookkeeping(router, row, callMs)) === 'unavailable') return;
+	}
 }
 
-async function routeWithBookkeeping(router: Router, row: EventRow): Promise<boolean> {
+type Outcome = 'routed' | 'failed' | 'unavailable';
+
+/**
+ * Routes one event and records a failure on its row. An outage (Temporal or the database unreachable) is not the
+ * event's fault: it does not count as an attempt, so no back-off builds up and the sweep routes the event as soon as
+ * the dependency is back; other failures count, and the event backs off (a poison event cannot starve the rest).
+ */
+async function routeWithBookkeeping(router: Router, row: EventRow, callMs: number): Promise<Outcome> {
 	try {
-		await routeEvent(router, row);
-		return true;
+		await withTemporalDeadline(router.temporal, callMs, () => routeEvent(router, row));
+		return 'routed';
 	} catch (err) {
+		const outage = isTemporalUnavailable(err) || isDatabaseUnavailable(err);
+		const message = err instanceof Error ? err.message.slice(0, 500) : String(err);
 		await router.db
 			.update(events)
-			.set({ routingAttempts: sql`${events.routingAttempts} + 1`, routingError: err instanceof Error ? err.message.slice(0, 500) : String(err) })
-			.where(eq(events.id, row.id));
-		return false;
+			.set(outage ? { routingError: message } : { routingAttempts: sql`${events.routingAttempts} + 1`, routingError: message })
+			.where(eq(events.id, row.id))
+			.catch(() => {}); // the database may be what is down; the row stays unrouted either way
+		return outage ? 'unavailable' : 'failed';
 	}
 }
 
 /**
  * The safety net: events left unrouted (Temporal was down, the process died after the commit) are picked up
- * again, oldest first, with a back-off per event so a poison event cannot starve the rest.
+ * again, oldest first, with a back-off per failed attempt so a poison event cannot starve the rest (outages do not
+ * count as attempts, see routeWithBookkeeping).
  */
-export async function routePending(router: Router, limit = 200, now = new Date()): Promise<{ routed: number; failed: number }> {
+export async function routePending(
+	router: Router,
+	limit = 200,
+	now = new Date(),
+	callMs: number = TEMPORAL_DEADLINES.sweepCallMs
+): Promise<{ routed: number; failed: number; unavailable: boolean }> {
 	const rows = await router.db
 		.select()
 		.from(events)
@@ -125,8 +148,11 @@ export async function routePending(router: Router, limit = 200, now = new Date()
 	let routed = 0;
 	let failed = 0;
 	for (const row of rows) {
-		if (await routeWithBookkeeping(router, row)) routed++;
+		const outcome = await routeWithBookkeeping(router, row, callMs);
+		// During an outage every event would fail the same way: stop, and try again on the next tick.
+		if (outcome === 'unavailable') return { routed, failed, unavailable: true };
+		if (outcome === 'routed') routed++;
 		else failed++;
 	}
-	return { routed, failed };
+	return { routed, failed, unavailable: false };
 }

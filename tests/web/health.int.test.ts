@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/temporal/dev-server';
 import { dbKinds } from '../helpers/db';
 import { startTestProduct, type TestProduct } from '../helpers/product';
 
@@ -19,6 +20,28 @@ describe.each(dbKinds())('GET /api/v1/health on %s', (kind) => {
 		}
 		expect(body).toMatchObject({ ok: true, database: { ok: true }, temporal: { ok: true }, worker: { ok: true } });
 		expect(body!.database.detail).toBe(kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL');
+	});
+
+	it('answers within 2 s, per component, when Temporal is unreachable', async () => {
+		// Point the web app at a port where nothing listens, with no client cached; restored afterwards.
+		const holder = globalThis as Record<symbol, unknown>;
+		const key = Symbol.for('omnicanal.temporal-client');
+		const [savedClient, savedAddress] = [holder[key], process.env.TEMPORAL_ADDRESS];
+		delete holder[key];
+		process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePort()}`;
+		try {
+			for (let i = 0; i < 2; i++) {
+				const t0 = performance.now();
+				const res = await fetch(`${product.url}/api/v1/health`);
+				const ms = performance.now() - t0;
+				expect(res.status).toBe(503);
+				expect(await res.json()).toMatchObject({ ok: false, database: { ok: true }, temporal: { ok: false }, worker: { ok: false } });
+				expect(ms).toBeLessThan(2_000);
+			}
+		} finally {
+			process.env.TEMPORAL_ADDRESS = savedAddress;
+			holder[key] = savedClient;
+		}
 	});
 
 	it('keeps APIs and pages behind authentication', async () => {
