@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { enrollments, journeys, type Journey, type JourneyStatus } from '../db/schema/journeys';
 import { splitLayout } from '../graph/layout';
@@ -106,20 +105,14 @@ export async function updateDraft(db: Db, id: string, raw: UpdateJourneyInput): 
 }
 
 /**
- * Counted per listed journey (a page, not every journey) in one pass over its rows of the (journey_id, status)
- * index: a lateral subquery with one filtered count per figure.
+ * Counted per listed journey (the page, after its limit) by index-only scans of the (journey_id, status) index,
+ * rather than over every enrollment: the journey's prefix for `entered`, one (journey, status) range each for the
+ * others. A lateral join with filtered counts measured slower (it counted every journey before the limit). Names
+ * are spelled out: drizzle leaves columns unqualified in a single-table select, which inside the subquery
+ * would compare enrollments with themselves.
  */
-const e = alias(enrollments, 'e');
-const enrollmentCounts = (db: Db) =>
-	db
-		.select({
-			entered: sql<number>`count(*)::int`.as('entered'),
-			active: sql<number>`(count(*) filter (where ${e.status} = 'active'))::int`.as('active'),
-			converted: sql<number>`(count(*) filter (where ${e.status} = 'converted'))::int`.as('converted')
-		})
-		.from(e)
-		.where(eq(e.journeyId, journeys.id))
-		.as('counts');
+const countEnrollments = (status?: 'active' | 'converted') =>
+	sql<number>`(select count(*)::int from ${enrollments} e where e.journey_id = "journeys"."id"${status ? sql` and e.status = ${status}` : sql``})`;
 
 const archivedFilter = { exclude: isNull(journeys.archivedAt), only: isNotNull(journeys.archivedAt), include: undefined } as const;
 
@@ -133,17 +126,15 @@ export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Pa
 	if (query.q) filters.push(ilike(journeys.name, `%${query.q.replace(/[\\%_]/g, '\\$&')}%`));
 	const where = filters.length ? and(...filters) : undefined;
 	const order = query.dir === 'asc' ? asc(sortColumns[query.sort]) : desc(sortColumns[query.sort]);
-	const counts = enrollmentCounts(db);
 	const [rows, [counted]] = await Promise.all([
 		db
 			.select({
 				id: journeys.id, name: journeys.name, description: journeys.description, status: journeys.status,
 				liveVersion: journeys.liveVersion, revision: journeys.revision, archivedAt: journeys.archivedAt,
 				createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
-				enteredCount: counts.entered, activeCount: counts.active, convertedCount: counts.converted
+				enteredCount: countEnrollments(), activeCount: countEnrollments('active'), convertedCount: countEnrollments('converted')
 			})
 			.from(journeys)
-			.leftJoinLateral(counts, sql`true`)
 			.where(where)
 			// The id breaks ties so that pages never repeat or skip a row.
 			.orderBy(order, asc(journeys.id))
