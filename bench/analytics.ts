@@ -24,7 +24,15 @@ const definition = {
 	nodes: [
 		{ id: 'trigger', type: 'trigger', entry: { kind: 'event', event: 'signed_up' } },
 		{ id: 'email', type: 'sendEmail', subject: 'Hi', text: 'Hello' },
-		{ id: 'split', type: 'randomSplit', variants: [{ id: 'a', label: 'SMS', weight: 1 }, { id: 'b', label: 'Wait', weight: 1 }], holdoutPercent: 20 },
+		{
+			id: 'split',
+			type: 'randomSplit',
+			variants: [
+				{ id: 'a', label: 'SMS', weight: 1 },
+				{ id: 'b', label: 'Wait', weight: 1 }
+			],
+			holdoutPercent: 20
+		},
 		{ id: 'sms', type: 'sendSms', body: 'Hi' },
 		{ id: 'wait', type: 'wait', mode: 'duration', duration: { amount: 1, unit: 'days' } },
 		{ id: 'exit', type: 'exit' }
@@ -47,11 +55,23 @@ const definition = {
  * by one aggregate over the seeded rows — what recordProgress maintains row by row (the integration tests hold
  * that equivalence for the real write path); their size, not their origin, is what the read cost depends on.
  */
-async function seed(db: Db, steps: number, log: (s: string) => void): Promise<void> {
+async function seed(db0: Db, steps: number, log: (s: string) => void): Promise<void> {
+	// Seeding statements run for minutes at 10 M rows: each in a transaction without the product's statement timeout.
+	const db = {
+		execute: (q: ReturnType<typeof sql>) =>
+			db0.transaction(async (tx) => {
+				await tx.execute(sql`set local statement_timeout = 0`);
+				return tx.execute(q);
+			})
+	};
 	const enrollments = Math.ceil(steps / STEPS_PER_ENROLLMENT);
 	const t0 = Date.now();
-	await db.execute(sql`insert into journeys (id, name, status, draft, live_version) values (${JOURNEY}, 'Bench journey', 'active', ${JSON.stringify(definition)}::jsonb, 2)`);
-	await db.execute(sql`insert into journey_versions (journey_id, version, definition) values (${JOURNEY}, 1, ${JSON.stringify(definition)}::jsonb), (${JOURNEY}, 2, ${JSON.stringify(definition)}::jsonb)`);
+	await db.execute(
+		sql`insert into journeys (id, name, status, draft, live_version) values (${JOURNEY}, 'Bench journey', 'active', ${JSON.stringify(definition)}::jsonb, 2)`
+	);
+	await db.execute(
+		sql`insert into journey_versions (journey_id, version, definition) values (${JOURNEY}, 1, ${JSON.stringify(definition)}::jsonb), (${JOURNEY}, 2, ${JSON.stringify(definition)}::jsonb)`
+	);
 	await db.execute(sql`insert into customers (id) select 'c' || g from generate_series(1, ${enrollments}) g`);
 	await db.execute(sql`
 		insert into enrollments (id, journey_id, version, customer_id, n, status, current_node_id, variant, entered_at)
@@ -134,11 +154,19 @@ async function measure(bench: BenchDb, rows: number, log: (s: string) => void): 
 	const filters = AnalyticsFilters.parse({});
 	const floor = await time(() => db.execute(sql`select count(*) from step_log`), 10, 2);
 	const canvas = await time(() => canvasAnalytics(db, JOURNEY, filters), 30);
-	const canvasRange = await time(() => canvasAnalytics(db, JOURNEY, AnalyticsFilters.parse({ version: 2, variant: 'a', from: '2026-02-01', to: '2026-03-31' })), 30);
+	const canvasRange = await time(
+		() => canvasAnalytics(db, JOURNEY, AnalyticsFilters.parse({ version: 2, variant: 'a', from: '2026-02-01', to: '2026-03-31' })),
+		30
+	);
 	const dashboard = await time(() => journeyAnalytics(db, JOURNEY, filters), 5, 1);
 	const f50 = percentile(floor, 50);
 	const line = (what: string, xs: number[]): Line => ({ database: bench.label, rows, what, p50: percentile(xs, 50), p95: percentile(xs, 95), floorP50: f50 });
-	return [line('SELECT count(*) FROM step_log (floor)', floor), line('canvas query, all versions', canvas), line('canvas query, v2 · variant a · 2 months', canvasRange), line('whole dashboard (incl. engagement)', dashboard)];
+	return [
+		line('SELECT count(*) FROM step_log (floor)', floor),
+		line('canvas query, all versions', canvas),
+		line('canvas query, v2 · variant a · 2 months', canvasRange),
+		line('whole dashboard (incl. engagement)', dashboard)
+	];
 }
 
 function table(lines: Line[]): string {
@@ -151,7 +179,10 @@ function table(lines: Line[]): string {
 
 async function main(): Promise<void> {
 	undoOnSignals();
-	const sizes = (process.env.BENCH_ANALYTICS_ROWS ?? '1000000,10000000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+	const sizes = (process.env.BENCH_ANALYTICS_ROWS ?? '1000000,10000000')
+		.split(',')
+		.map((s) => Number(s.trim()))
+		.filter((n) => n > 0);
 	const pgliteMax = Number(process.env.BENCH_ANALYTICS_PGLITE_MAX ?? 1_000_000);
 	const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 	const log = (s: string) => console.error(s);
@@ -162,7 +193,9 @@ async function main(): Promise<void> {
 			const bench = await openPostgresBench(pgUrl);
 			notes.push(await bench.describe());
 			try {
-				lines.push(...(await measure(bench, rows, log)));
+				const measured = await measure(bench, rows, log);
+				lines.push(...measured);
+				log(table(measured));
 			} finally {
 				await bench.close();
 			}
@@ -171,7 +204,9 @@ async function main(): Promise<void> {
 			const bench = await openPgliteBench();
 			notes.push(await bench.describe());
 			try {
-				lines.push(...(await measure(bench, rows, log)));
+				const measured = await measure(bench, rows, log);
+				lines.push(...measured);
+				log(table(measured));
 			} finally {
 				await bench.close();
 			}

@@ -49,11 +49,18 @@ export function buildAb(scope: Scope, sums: readonly RollupSum[]): AbResult | nu
 	const holdoutShare = (split.holdoutPercent ?? 0) / 100;
 	const weightSum = split.variants.reduce((s, v) => s + Math.max(v.weight, 0), 0) || 1;
 	const defs = [
-		...split.variants.map((v) => ({ id: v.id, label: v.label, share: ((1 - holdoutShare) * Math.max(v.weight, 0)) / weightSum, weight: Math.max(v.weight, 0) })),
+		...split.variants.map((v) => ({
+			id: v.id,
+			label: v.label,
+			share: ((1 - holdoutShare) * Math.max(v.weight, 0)) / weightSum,
+			weight: Math.max(v.weight, 0)
+		})),
 		...(holdoutShare > 0 ? [{ id: HOLDOUT_BRANCH, label: 'Holdout', share: holdoutShare, weight: 0 }] : [])
 	];
 	const arms: Arm[] = defs.map((d, i) => {
-		let customers = 0, converted = 0, revenue = 0;
+		let customers = 0,
+			converted = 0,
+			revenue = 0;
 		for (const s of sums) {
 			if (s.nodeId === split.id && s.metric === 'left' && s.key === d.id) customers += s.customers;
 			if (s.variant === d.id && s.metric === 'converted') {
@@ -61,7 +68,18 @@ export function buildAb(scope: Scope, sums: readonly RollupSum[]): AbResult | nu
 				revenue += s.amount;
 			}
 		}
-		return { id: d.id, label: d.label, expectedShare: d.share, customers, converted, revenue, rate: customers > 0 ? converted / customers : null, interval: wilson(converted, customers), control: i === 0, vsControl: null };
+		return {
+			id: d.id,
+			label: d.label,
+			expectedShare: d.share,
+			customers,
+			converted,
+			revenue,
+			rate: customers > 0 ? converted / customers : null,
+			interval: wilson(converted, customers),
+			control: i === 0,
+			vsControl: null
+		};
 	});
 
 	const variants = arms.filter((a) => a.id !== HOLDOUT_BRANCH);
@@ -75,7 +93,10 @@ export function buildAb(scope: Scope, sums: readonly RollupSum[]): AbResult | nu
 	}
 
 	const considered = arms.filter((a) => a.expectedShare > 0);
-	const chi = chiSquare(considered.map((a) => a.customers), considered.map((a) => a.expectedShare));
+	const chi = chiSquare(
+		considered.map((a) => a.customers),
+		considered.map((a) => a.expectedShare)
+	);
 	const srm = chi ? { ...chi, mismatch: chi.p < SRM_P } : null;
 
 	const holdout = arms.find((a) => a.id === HOLDOUT_BRANCH);

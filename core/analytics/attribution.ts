@@ -49,7 +49,15 @@ type Touch = { channel: string; journeyId: string | null; journeyName: string | 
  * linear credit per channel and per journey. One order that met the goal of two journeys counts once.
  */
 export async function attribution(db: Db, query: AttributionQuery): Promise<Attribution> {
-	const result = await db.execute<{ conversion: string; revenue: string; converted_at: string; channel: string | null; journey_id: string | null; journey_name: string | null; sent_ms: number | null }>(sql`
+	const result = await db.execute<{
+		conversion: string;
+		revenue: string;
+		converted_at: string;
+		channel: string | null;
+		journey_id: string | null;
+		journey_name: string | null;
+		sent_ms: number | null;
+	}>(sql`
 		with c as (
 			select distinct on (coalesce(event_id, enrollment_id)) coalesce(event_id, enrollment_id) as conversion, customer_id, revenue, converted_at
 			from analytics_conversions
@@ -67,7 +75,12 @@ export async function attribution(db: Db, query: AttributionQuery): Promise<Attr
 		left join journeys j on j.id = m.journey_id
 	`);
 	const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
-		conversion: string; revenue: string; channel: string | null; journey_id: string | null; journey_name: string | null; sent_ms: number | string | null;
+		conversion: string;
+		revenue: string;
+		channel: string | null;
+		journey_id: string | null;
+		journey_name: string | null;
+		sent_ms: number | string | null;
 	}[];
 	const conversions = new Map<string, { revenue: number; touches: Touch[] }>();
 	for (const r of rows) {
@@ -115,5 +128,12 @@ export async function attribution(db: Db, query: AttributionQuery): Promise<Attr
 		}
 	}
 	const sorted = (m: Map<string, Credit>) => [...m.values()].sort((a, b) => b.linear - a.linear || a.key.localeCompare(b.key));
-	return { query, conversions: conversions.size, revenue: Math.round(revenue * 100) / 100, untouched, byChannel: sorted(channels), byJourney: sorted(journeysCredit) };
+	return {
+		query,
+		conversions: conversions.size,
+		revenue: Math.round(revenue * 100) / 100,
+		untouched,
+		byChannel: sorted(channels),
+		byJourney: sorted(journeysCredit)
+	};
 }

@@ -48,8 +48,13 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 export function ratesOf(c: Record<Stage, number>): Rates {
 	return {
-		delivery: ratio(c.delivered, c.sent), open: ratio(c.opened, c.delivered), click: ratio(c.clicked, c.delivered), clickToOpen: ratio(c.clicked, c.opened),
-		bounce: ratio(c.bounced, c.sent), complaint: ratio(c.complained, c.delivered), unsubscribe: ratio(c.unsubscribed, c.delivered)
+		delivery: ratio(c.delivered, c.sent),
+		open: ratio(c.opened, c.delivered),
+		click: ratio(c.clicked, c.delivered),
+		clickToOpen: ratio(c.clicked, c.opened),
+		bounce: ratio(c.bounced, c.sent),
+		complaint: ratio(c.complained, c.delivered),
+		unsubscribe: ratio(c.unsubscribed, c.delivered)
 	};
 }
 
@@ -69,14 +74,17 @@ export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigur
 	const list = (stage: Stage) => sql.raw(STATUSES_OF[stage].map((st) => `'${st}'`).join(', '));
 	// Per message, whether it reached each stage (its own status or any event); then messages per stage.
 	const reached = ENGAGEMENT_STAGES.map(
-		(stage) => sql`bool_or(${sql.raw(stage === 'sent' ? 'm.was_sent or ' : '')}m.status in (${list(stage)}) or ev.status in (${list(stage)})) as ${sql.raw(stage)}`
+		(stage) =>
+			sql`bool_or(${sql.raw(stage === 'sent' ? 'm.was_sent or ' : '')}m.status in (${list(stage)}) or ev.status in (${list(stage)})) as ${sql.raw(stage)}`
 	);
 	const counted = ENGAGEMENT_STAGES.map((stage) => sql`count(*) filter (where ${sql.raw(stage)})::text as ${sql.raw(stage)}`);
+	// The enrollment is read only when a filter needs it (version, variant, entry days).
+	const byEnrollment = f.version !== 'all' || !!f.variant || !!f.from || !!f.to;
 	const result = await db.execute<Record<string, string>>(sql`
 		with m as (
 			select m.id, m.node_id, m.channel, m.status::text as status, m.sent_at is not null as was_sent
-			from messages m join enrollments e on e.id = m.enrollment_id
-			where m.journey_id = ${scope.journeyId} and coalesce(m.meta->>'test', 'false') <> 'true'
+			from messages m ${byEnrollment ? sql`join enrollments e on e.id = m.enrollment_id` : sql``}
+			where m.journey_id = ${scope.journeyId} and m.enrollment_id is not null and coalesce(m.meta->>'test', 'false') <> 'true'
 			${f.version === 'all' ? sql`` : sql`and e.version = ${f.version}`}
 			${f.variant ? sql`and coalesce(e.variant, '') = ${f.variant}` : sql``}
 			${f.channel ? sql`and m.channel = ${f.channel}` : sql``}
@@ -89,7 +97,11 @@ export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigur
 		)
 		select node_id, channel, ${sql.join(counted, sql`, `)} from per_message group by node_id, channel
 	`);
-	const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { node_id: string; channel: string; [stage: string]: string }[];
+	const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
+		node_id: string;
+		channel: string;
+		[stage: string]: string;
+	}[];
 	const labels = new Map(nodes.map((n) => [n.nodeId, n]));
 	const steps: EngagementRow[] = [];
 	const seen = new Set<string>();
@@ -98,20 +110,44 @@ export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigur
 		const counts = zero();
 		for (const stage of ENGAGEMENT_STAGES) counts[stage] = Number(r[stage]);
 		seen.add(r.node_id);
-		steps.push({ nodeId: r.node_id, label: node?.label ?? r.node_id, channel: r.channel, counts, skippedBy: { ...(node?.skippedBy ?? {}) }, heldBy: { ...(node?.heldBy ?? {}) }, rates: ratesOf(counts) });
+		steps.push({
+			nodeId: r.node_id,
+			label: node?.label ?? r.node_id,
+			channel: r.channel,
+			counts,
+			skippedBy: { ...(node?.skippedBy ?? {}) },
+			heldBy: { ...(node?.heldBy ?? {}) },
+			rates: ratesOf(counts)
+		});
 	}
 	// Message steps whose every pass was skipped or held still show, with their reasons.
 	for (const node of nodes) {
 		if (!node.channel || seen.has(node.nodeId) || (f.channel && node.channel !== f.channel)) continue;
 		if (Object.keys(node.skippedBy).length === 0 && Object.keys(node.heldBy).length === 0 && node.entered.visits === 0) continue;
-		steps.push({ nodeId: node.nodeId, label: node.label, channel: node.channel, counts: zero(), skippedBy: { ...node.skippedBy }, heldBy: { ...node.heldBy }, rates: ratesOf(zero()) });
+		steps.push({
+			nodeId: node.nodeId,
+			label: node.label,
+			channel: node.channel,
+			counts: zero(),
+			skippedBy: { ...node.skippedBy },
+			heldBy: { ...node.heldBy },
+			rates: ratesOf(zero())
+		});
 	}
 	const order = new Map(nodes.map((n, i) => [n.nodeId, i]));
 	steps.sort((a, b) => (order.get(a.nodeId ?? '') ?? 1e9) - (order.get(b.nodeId ?? '') ?? 1e9) || a.channel.localeCompare(b.channel));
 
 	const byChannel = new Map<string, EngagementRow>();
 	for (const s of steps) {
-		const c = byChannel.get(s.channel) ?? { nodeId: null, label: s.channel, channel: s.channel, counts: zero(), skippedBy: {}, heldBy: {}, rates: ratesOf(zero()) };
+		const c = byChannel.get(s.channel) ?? {
+			nodeId: null,
+			label: s.channel,
+			channel: s.channel,
+			counts: zero(),
+			skippedBy: {},
+			heldBy: {},
+			rates: ratesOf(zero())
+		};
 		for (const stage of ENGAGEMENT_STAGES) c.counts[stage] += s.counts[stage];
 		addTo(c.skippedBy, s.skippedBy);
 		addTo(c.heldBy, s.heldBy);

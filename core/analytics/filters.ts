@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const CHANNELS = ['email', 'sms', 'ads', 'webhook', 'store'] as const;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+const isoDay = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
 
 /**
  * How every analytics figure can be sliced. The date range is the day customers ENTERED the journey (UTC),
@@ -19,7 +22,16 @@ export const AnalyticsFilters = z
 		to: isoDay.optional(),
 		/** A path funnel: step ids in order, comma-separated in a query string. */
 		steps: z
-			.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(z.string().min(1).max(200)).max(12))
+			.preprocess(
+				(v) =>
+					typeof v === 'string'
+						? v
+								.split(',')
+								.map((x) => x.trim())
+								.filter(Boolean)
+						: v,
+				z.array(z.string().min(1).max(200)).max(12)
+			)
 			.optional()
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, { message: '`from` must not be after `to`', path: ['to'] });
@@ -30,7 +42,13 @@ export function filtersFromParams(params: URLSearchParams): ReturnType<typeof An
 	const raw: Record<string, string> = {};
 	for (const key of ['version', 'variant', 'channel', 'from', 'to', 'steps']) {
 		// Steps may come as one comma-separated value or as repeated fields of a form.
-		const value = key === 'steps' ? params.getAll(key).filter((v) => v.trim() !== '').join(',') : params.get(key);
+		const value =
+			key === 'steps'
+				? params
+						.getAll(key)
+						.filter((v) => v.trim() !== '')
+						.join(',')
+				: params.get(key);
 		if (value !== null && value.trim() !== '') raw[key] = value;
 	}
 	return AnalyticsFilters.safeParse(raw);

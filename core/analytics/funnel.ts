@@ -51,10 +51,25 @@ export interface EdgeFigures {
 
 function empty(node: Pick<JourneyNode, 'id' | 'type' | 'label'>): NodeFigures {
 	return {
-		nodeId: node.id, type: node.type, label: node.label?.trim() || kindName(node.type), channel: CHANNEL_OF_NODE[node.type] ?? null,
-		entered: { customers: 0, visits: 0 }, here: 0, movedOn: {}, movedOnTotal: { customers: 0, visits: 0 }, dropped: 0, endedBy: {},
-		convertedHere: 0, reachedConverted: 0, conversionRate: null, revenueHere: 0, medianTimeMs: null, medianTimeRange: null,
-		skippedBy: {}, heldBy: {}, failed: 0
+		nodeId: node.id,
+		type: node.type,
+		label: node.label?.trim() || kindName(node.type),
+		channel: CHANNEL_OF_NODE[node.type] ?? null,
+		entered: { customers: 0, visits: 0 },
+		here: 0,
+		movedOn: {},
+		movedOnTotal: { customers: 0, visits: 0 },
+		dropped: 0,
+		endedBy: {},
+		convertedHere: 0,
+		reachedConverted: 0,
+		conversionRate: null,
+		revenueHere: 0,
+		medianTimeMs: null,
+		medianTimeRange: null,
+		skippedBy: {},
+		heldBy: {},
+		failed: 0
 	};
 }
 
@@ -146,7 +161,15 @@ export function buildFunnel(scope: Scope, sums: readonly RollupSum[]): { nodes: 
 		const source = byId.get(e.source);
 		const count = source?.movedOn[e.sourceHandle ?? ''] ?? { customers: 0, visits: 0 };
 		const left = source?.movedOnTotal.customers ?? 0;
-		return { edgeId: e.id, source: e.source, target: e.target, branch: e.sourceHandle ?? '', customers: count.customers, visits: count.visits, share: left > 0 ? count.customers / left : null };
+		return {
+			edgeId: e.id,
+			source: e.source,
+			target: e.target,
+			branch: e.sourceHandle ?? '',
+			customers: count.customers,
+			visits: count.visits,
+			share: left > 0 ? count.customers / left : null
+		};
 	});
 	return { nodes: order.map((id) => byId.get(id)!), edges };
 }

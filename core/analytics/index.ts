@@ -32,18 +32,32 @@ export interface JourneyAnalytics {
 }
 
 /** The canvas figures only: one grouped read of the rollups (what the canvas polls). */
-export async function canvasAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters): Promise<{ scope: Scope; nodes: NodeFigures[]; edges: EdgeFigures[] }> {
+export async function canvasAnalytics(
+	db: Db,
+	journeyId: string,
+	filters: AnalyticsFilters
+): Promise<{ scope: Scope; nodes: NodeFigures[]; edges: EdgeFigures[] }> {
 	const scope = await loadScope(db, journeyId, filters);
 	const { nodes, edges } = buildFunnel(scope, await rollupSums(db, scope));
 	return { scope, nodes, edges };
 }
 
 /** Everything the dashboard shows for one journey under the filters. */
-export async function journeyAnalytics(db: Db, journeyId: string, filters: AnalyticsFilters, options: { perNodeDaily?: boolean } = {}): Promise<JourneyAnalytics> {
+export async function journeyAnalytics(
+	db: Db,
+	journeyId: string,
+	filters: AnalyticsFilters,
+	options: { perNodeDaily?: boolean } = {}
+): Promise<JourneyAnalytics> {
 	const scope = await loadScope(db, journeyId, filters);
 	const sums = await rollupSums(db, scope);
 	const { nodes, edges } = buildFunnel(scope, sums);
-	const [daily, eng, nodeDaily, paths] = await Promise.all([dailySeries(db, scope), engagement(db, scope, nodes), options.perNodeDaily ? nodeDailySeries(db, scope) : undefined, pathCounts(db, scope)]);
+	const [daily, eng, nodeDaily, paths] = await Promise.all([
+		dailySeries(db, scope),
+		engagement(db, scope, nodes),
+		options.perNodeDaily ? nodeDailySeries(db, scope) : undefined,
+		pathCounts(db, scope)
+	]);
 	const variants = new Map<string, string>();
 	for (const v of scope.versions) {
 		for (const n of v.definition.nodes) {

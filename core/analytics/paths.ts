@@ -60,6 +60,11 @@ export function pathFunnel(paths: readonly PathRow[], chosen: readonly string[])
 	}
 	return chosen.map((nodeId, i) => {
 		const prev = i === 0 ? null : reached[i - 1]!;
-		return { nodeId, customers: reached[i]!, fromPrevious: prev === null ? null : prev > 0 ? reached[i]! / prev : null, dropOff: prev === null ? 0 : prev - reached[i]! };
+		return {
+			nodeId,
+			customers: reached[i]!,
+			fromPrevious: prev === null ? null : prev > 0 ? reached[i]! / prev : null,
+			dropOff: prev === null ? 0 : prev - reached[i]!
+		};
 	});
 }

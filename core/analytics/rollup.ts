@@ -51,7 +51,7 @@ async function nodeTypes(db: Db, journeyId: string, version: number): Promise<Ma
 		.select({ definition: journeyVersions.definition })
 		.from(journeyVersions)
 		.where(and(eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)));
-	const nodes = ((row?.definition as { nodes?: { id: string; type: string }[] } | undefined)?.nodes ?? []);
+	const nodes = (row?.definition as { nodes?: { id: string; type: string }[] } | undefined)?.nodes ?? [];
 	const types = new Map(nodes.map((n) => [n.id, n.type]));
 	if (row) {
 		if (definitionCache.size > 500) definitionCache.clear();
@@ -121,9 +121,30 @@ async function apply(db: Db, journeyId: string, version: number, day: string, de
 	if (rows.length === 0) return;
 	await db
 		.insert(analyticsStepDaily)
-		.values(rows.map((r) => ({ journeyId, version, day, variant: r.variant, nodeId: r.nodeId, metric: r.metric, key: r.key, visits: r.visits, customers: r.customers, amount: r.amount.toFixed(2) })))
+		.values(
+			rows.map((r) => ({
+				journeyId,
+				version,
+				day,
+				variant: r.variant,
+				nodeId: r.nodeId,
+				metric: r.metric,
+				key: r.key,
+				visits: r.visits,
+				customers: r.customers,
+				amount: r.amount.toFixed(2)
+			}))
+		)
 		.onConflictDoUpdate({
-			target: [analyticsStepDaily.journeyId, analyticsStepDaily.version, analyticsStepDaily.variant, analyticsStepDaily.day, analyticsStepDaily.nodeId, analyticsStepDaily.metric, analyticsStepDaily.key],
+			target: [
+				analyticsStepDaily.journeyId,
+				analyticsStepDaily.version,
+				analyticsStepDaily.variant,
+				analyticsStepDaily.day,
+				analyticsStepDaily.nodeId,
+				analyticsStepDaily.metric,
+				analyticsStepDaily.key
+			],
 			set: {
 				visits: sql`${analyticsStepDaily.visits} + excluded.visits`,
 				customers: sql`${analyticsStepDaily.customers} + excluded.customers`,
@@ -167,9 +188,28 @@ export async function maintainRollups(
 	// Everything counted so far moves with the enrollment when its variant changes.
 	if (after.variant !== before.variant) {
 		const earlier = await tx
-			.select({ id: stepLog.id, nodeId: stepLog.nodeId, visit: stepLog.visit, kind: stepLog.kind, branch: stepLog.branch, reason: stepLog.reason, detail: stepLog.detail, at: stepLog.at })
+			.select({
+				id: stepLog.id,
+				nodeId: stepLog.nodeId,
+				visit: stepLog.visit,
+				kind: stepLog.kind,
+				branch: stepLog.branch,
+				reason: stepLog.reason,
+				detail: stepLog.detail,
+				at: stepLog.at
+			})
 			.from(stepLog)
-			.where(and(eq(stepLog.enrollmentId, ref.enrollmentId), inserted.length > 0 ? notInArray(stepLog.id, inserted.map((r) => r.id)) : undefined))
+			.where(
+				and(
+					eq(stepLog.enrollmentId, ref.enrollmentId),
+					inserted.length > 0
+						? notInArray(
+								stepLog.id,
+								inserted.map((r) => r.id)
+							)
+						: undefined
+				)
+			)
 			.orderBy(asc(stepLog.id));
 		const lookup = await enteredLookup(tx, ref.enrollmentId, [], earlier);
 		const passed = [...new Set(earlier.filter((r) => r.kind === 'entered').map((r) => r.nodeId))];
@@ -195,19 +235,30 @@ export async function maintainRollups(
 			await tx
 				.insert(analyticsConversions)
 				.values({
-					enrollmentId: ref.enrollmentId, journeyId: ref.journeyId, version: ref.version, variant: after.variant, customerId: ref.customerId,
-					nodeId: conversion.nodeId, eventId: typeof conversion.detail?.eventId === 'string' ? conversion.detail.eventId : null,
-					eventName: name ?? conversion.reason, revenue: revenue.toFixed(2), enteredAt: row.enteredAt, convertedAt: conversion.at
+					enrollmentId: ref.enrollmentId,
+					journeyId: ref.journeyId,
+					version: ref.version,
+					variant: after.variant,
+					customerId: ref.customerId,
+					nodeId: conversion.nodeId,
+					eventId: typeof conversion.detail?.eventId === 'string' ? conversion.detail.eventId : null,
+					eventName: name ?? conversion.reason,
+					revenue: revenue.toFixed(2),
+					enteredAt: row.enteredAt,
+					convertedAt: conversion.at
 				})
 				.onConflictDoNothing();
 		}
 	}
 
 	// Where active enrollments are now, and where ended ones ended.
-	if (before.status === 'active' && before.currentNodeId) out.add({ variant: before.variant, nodeId: before.currentNodeId, metric: 'here', key: '' }, { visits: 1, customers: 1 }, -1);
-	if (after.status === 'active' && after.currentNodeId) out.add({ variant: after.variant, nodeId: after.currentNodeId, metric: 'here', key: '' }, { visits: 1, customers: 1 }, 1);
+	if (before.status === 'active' && before.currentNodeId)
+		out.add({ variant: before.variant, nodeId: before.currentNodeId, metric: 'here', key: '' }, { visits: 1, customers: 1 }, -1);
+	if (after.status === 'active' && after.currentNodeId)
+		out.add({ variant: after.variant, nodeId: after.currentNodeId, metric: 'here', key: '' }, { visits: 1, customers: 1 }, 1);
 	if (before.status === 'active' && after.status !== 'active') {
-		if (after.currentNodeId) out.add({ variant: after.variant, nodeId: after.currentNodeId, metric: 'ended', key: after.status }, { visits: 1, customers: 1 }, 1);
+		if (after.currentNodeId)
+			out.add({ variant: after.variant, nodeId: after.currentNodeId, metric: 'ended', key: after.status }, { visits: 1, customers: 1 }, 1);
 		await recordPath(tx, ref, after, day);
 	}
 
@@ -229,7 +280,15 @@ async function recordPath(tx: Db, ref: EnrollmentRef, state: EnrollmentState, da
 	const path = JSON.stringify(ids.length > MAX_PATH_STEPS ? [...ids.slice(0, MAX_PATH_STEPS), '…'] : ids);
 	await tx
 		.insert(analyticsPaths)
-		.values({ journeyId: ref.journeyId, version: ref.version, variant: state.variant, day, path, customers: 1, converted: state.status === 'converted' ? 1 : 0 })
+		.values({
+			journeyId: ref.journeyId,
+			version: ref.version,
+			variant: state.variant,
+			day,
+			path,
+			customers: 1,
+			converted: state.status === 'converted' ? 1 : 0
+		})
 		.onConflictDoUpdate({
 			target: [analyticsPaths.journeyId, analyticsPaths.version, analyticsPaths.variant, analyticsPaths.day, analyticsPaths.path],
 			set: { customers: sql`${analyticsPaths.customers} + 1`, converted: sql`${analyticsPaths.converted} + excluded.converted` }

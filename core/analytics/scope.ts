@@ -19,10 +19,18 @@ export interface Scope {
 export class AnalyticsNotFound extends Error {}
 
 export async function loadScope(db: Db, journeyId: string, filters: AnalyticsFilters): Promise<Scope> {
-	const [journey] = await db.select({ id: journeys.id, name: journeys.name, liveVersion: journeys.liveVersion }).from(journeys).where(eq(journeys.id, journeyId));
+	const [journey] = await db
+		.select({ id: journeys.id, name: journeys.name, liveVersion: journeys.liveVersion })
+		.from(journeys)
+		.where(eq(journeys.id, journeyId));
 	if (!journey) throw new AnalyticsNotFound(`journey ${journeyId} not found`);
 	const rows = await db
-		.select({ version: journeyVersions.version, definition: journeyVersions.definition, layout: journeyVersions.layout, publishedAt: journeyVersions.publishedAt })
+		.select({
+			version: journeyVersions.version,
+			definition: journeyVersions.definition,
+			layout: journeyVersions.layout,
+			publishedAt: journeyVersions.publishedAt
+		})
 		.from(journeyVersions)
 		.where(eq(journeyVersions.journeyId, journeyId))
 		.orderBy(asc(journeyVersions.version));
@@ -65,8 +73,14 @@ export async function rollupSums(db: Db, scope: Scope): Promise<RollupSum[]> {
 	const t = analyticsStepDaily;
 	const rows = await db
 		.select({
-			version: t.version, variant: t.variant, nodeId: t.nodeId, metric: t.metric, key: t.key,
-			visits: sql<string>`sum(${t.visits})`, customers: sql<string>`sum(${t.customers})`, amount: sql<string>`sum(${t.amount})`
+			version: t.version,
+			variant: t.variant,
+			nodeId: t.nodeId,
+			metric: t.metric,
+			key: t.key,
+			visits: sql<string>`sum(${t.visits})`,
+			customers: sql<string>`sum(${t.customers})`,
+			amount: sql<string>`sum(${t.amount})`
 		})
 		.from(t)
 		.where(rollupWhere(scope))

@@ -36,7 +36,12 @@ export function wilson(x: number, n: number, z = Z): Interval | null {
  * Thm 2.2) for a mean is  μ̂ ± √( (nσ̂²ρ²+1)/(n²ρ²) · ln((nσ̂²ρ²+1)/α²) ),  with ρ fixed in advance to be
  * tightest near CS_TUNED_FOR_N. Valid at every n simultaneously, so peeking does not inflate errors.
  */
-export function differenceSequence(a: { n: number; x: number }, b: { n: number; x: number }, pi: number, alpha = ALPHA): (Interval & { estimate: number }) | null {
+export function differenceSequence(
+	a: { n: number; x: number },
+	b: { n: number; x: number },
+	pi: number,
+	alpha = ALPHA
+): (Interval & { estimate: number }) | null {
 	const n = a.n + b.n;
 	if (a.n <= 0 || b.n <= 0 || !(pi > 0 && pi < 1)) return null;
 	const mean = (b.x / pi - a.x / (1 - pi)) / n;

@@ -27,7 +27,10 @@ function triggerKeys(scope: Scope): Set<string> {
 /** Headline figures: entered = first visits of the trigger, active = enrollments in a step now, conversions with revenue. */
 export function buildKpis(scope: Scope, sums: readonly RollupSum[]): Kpis {
 	const triggers = triggerKeys(scope);
-	let entered = 0, active = 0, converted = 0, revenue = 0;
+	let entered = 0,
+		active = 0,
+		converted = 0,
+		revenue = 0;
 	for (const s of sums) {
 		if (s.metric === 'entered' && triggers.has(`${s.version}\n${s.nodeId}`)) entered += s.customers;
 		if (s.metric === 'here') active += s.customers;
@@ -43,7 +46,14 @@ export function buildKpis(scope: Scope, sums: readonly RollupSum[]): Kpis {
 export async function dailySeries(db: Db, scope: Scope): Promise<DayPoint[]> {
 	const t = analyticsStepDaily;
 	const rows = await db
-		.select({ day: t.day, version: t.version, nodeId: t.nodeId, metric: t.metric, customers: sql<string>`sum(${t.customers})`, amount: sql<string>`sum(${t.amount})` })
+		.select({
+			day: t.day,
+			version: t.version,
+			nodeId: t.nodeId,
+			metric: t.metric,
+			customers: sql<string>`sum(${t.customers})`,
+			amount: sql<string>`sum(${t.amount})`
+		})
 		.from(t)
 		.where(and(rollupWhere(scope), inArray(t.metric, ['entered', 'converted'])))
 		.groupBy(t.day, t.version, t.nodeId, t.metric)

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite } from '../helpers/browser';
-import { expectedFigures } from '../core/analytics/expected';
+import { expectedAttribution, expectedFigures } from '../core/analytics/expected';
 import { seedScenario, type Scenario } from '../core/analytics/fixture';
 
 /** The journey dashboard and its canvas mode show the figures computed independently from the seeded rows. */
@@ -41,6 +41,18 @@ describe('journey analytics page', () => {
 		await page.getByRole('button', { name: 'Percent' }).click();
 		const edge = page.locator('[data-testid="analytics-canvas"]').getByText('%').first();
 		await edge.waitFor();
+	});
+
+	it('reaches the attribution page from the navigation: conversions and first/last touch per channel', async () => {
+		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' }).click();
+		await page.waitForURL(`${suite.product.url}/analytics`);
+		const want = expectedAttribution(sc);
+		await expect(page.getByTestId('attr-conversions').textContent()).resolves.toBe(String(want.conversions));
+		await expect(page.getByTestId('attr-untouched').textContent()).resolves.toBe(String(want.untouched));
+		for (const [channel, c] of Object.entries(want.credit)) {
+			await expect(page.getByTestId(`credit-channel-${channel}-first`).textContent()).resolves.toBe(String(c.first));
+			await expect(page.getByTestId(`credit-channel-${channel}-last`).textContent()).resolves.toBe(String(c.last));
+		}
 	});
 
 	it('filters through the URL and explains an empty result', async () => {

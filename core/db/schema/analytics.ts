@@ -48,10 +48,7 @@ export const analyticsConversions = pgTable(
 		enteredAt: timestamp('entered_at', { withTimezone: true }).notNull(),
 		convertedAt: timestamp('converted_at', { withTimezone: true }).notNull()
 	},
-	(t) => [
-		index('analytics_conversions_journey_idx').on(t.journeyId, t.convertedAt),
-		index('analytics_conversions_at_idx').on(t.convertedAt)
-	]
+	(t) => [index('analytics_conversions_journey_idx').on(t.journeyId, t.convertedAt), index('analytics_conversions_at_idx').on(t.convertedAt)]
 );
 
 /** The path each ended enrollment took (node ids in order), counted per entry day: top paths and path funnels. */

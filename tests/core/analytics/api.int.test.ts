@@ -8,7 +8,9 @@ import { seedScenario, type Scenario } from './fixture';
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of strings. */
 function parseCsv(text: string): string[][] {
 	const rows: string[][] = [];
-	let row: string[] = [], cell = '', quoted = false;
+	let row: string[] = [],
+		cell = '',
+		quoted = false;
 	for (let i = 0; i < text.length; i++) {
 		const ch = text[i]!;
 		if (quoted) {
@@ -71,11 +73,17 @@ describe.each(dbKinds())('analytics API and CSV on %s', (kind) => {
 	it('answers the independently computed KPIs, nodes and A/B arms as JSON', async () => {
 		const res = await get(`/journeys/${sc.journeyId}/analytics?version=2`);
 		expect(res.status).toBe(200);
-		const a = (await res.json()) as { kpis: Record<string, number>; nodes: { nodeId: string; entered: { customers: number } }[]; ab: { arms: { id: string; customers: number; converted: number }[]; method: string } };
+		const a = (await res.json()) as {
+			kpis: Record<string, number>;
+			nodes: { nodeId: string; entered: { customers: number } }[];
+			ab: { arms: { id: string; customers: number; converted: number }[]; method: string };
+		};
 		const want = expectedFigures(sc, { version: 2 });
 		expect(a.kpis).toMatchObject(want.kpis);
 		for (const n of a.nodes) expect(n.entered.customers, n.nodeId).toBe(want.nodes[n.nodeId]?.enteredCustomers ?? 0);
-		expect(a.ab.arms.map((x) => [x.id, x.customers, x.converted])).toEqual(['a', 'b', 'holdout'].map((id) => [id, want.arms[id]!.customers, want.arms[id]!.converted]));
+		expect(a.ab.arms.map((x) => [x.id, x.customers, x.converted])).toEqual(
+			['a', 'b', 'holdout'].map((id) => [id, want.arms[id]!.customers, want.arms[id]!.converted])
+		);
 		expect(a.ab.method).toMatch(/anytime-valid/);
 	});
 
@@ -86,26 +94,44 @@ describe.each(dbKinds())('analytics API and CSV on %s', (kind) => {
 		const nodes = records(await nodesRes.text());
 		for (const n of nodes) {
 			const w = want.nodes[n.node_id!]!;
-			expect([n.node_id, Number(n.entered_customers), Number(n.in_step_now), Number(n.dropped), Number(n.converted_after)]).toEqual([n.node_id, w.enteredCustomers, w.here, w.dropped, w.reachedConverted]);
+			expect([n.node_id, Number(n.entered_customers), Number(n.in_step_now), Number(n.dropped), Number(n.converted_after)]).toEqual([
+				n.node_id,
+				w.enteredCustomers,
+				w.here,
+				w.dropped,
+				w.reachedConverted
+			]);
 		}
 		const messages = records(await (await get(`/journeys/${sc.journeyId}/analytics/messages.csv`)).text()).filter((m) => m.node_id !== '(all steps)');
 		for (const m of messages) {
 			const w = want.engagement[m.node_id!];
 			if (!w) continue;
-			expect(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed'].map((s) => Number(m[s]))).toEqual(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed'].map((s) => w[s]));
+			expect(['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed'].map((s) => Number(m[s]))).toEqual(
+				['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed'].map((s) => w[s])
+			);
 		}
 		const variants = records(await (await get(`/journeys/${sc.journeyId}/analytics/variants.csv?version=2`)).text());
 		const wantV2 = expectedFigures(sc, { version: 2 });
-		expect(variants.map((v) => [v.variant, Number(v.customers), Number(v.converted)])).toEqual(['a', 'b', 'holdout'].map((id) => [id, wantV2.arms[id]!.customers, wantV2.arms[id]!.converted]));
+		expect(variants.map((v) => [v.variant, Number(v.customers), Number(v.converted)])).toEqual(
+			['a', 'b', 'holdout'].map((id) => [id, wantV2.arms[id]!.customers, wantV2.arms[id]!.converted])
+		);
 		const edges = records(await (await get(`/journeys/${sc.journeyId}/analytics/edges.csv`)).text());
 		expect(edges.find((e) => e.edge_id === 'e-split-a')?.customers).toBe(String(want.nodes.split!.movedOn.a ?? 0));
 		const daily = records(await (await get(`/journeys/${sc.journeyId}/analytics/daily.csv`)).text());
-		expect(daily.filter((d) => d.entered !== '0').map((d) => [d.day, Number(d.entered)])).toEqual(Object.entries(want.daily).sort(([a], [b]) => a.localeCompare(b)).map(([day, d]) => [day, d.entered]));
+		expect(daily.filter((d) => d.entered !== '0').map((d) => [d.day, Number(d.entered)])).toEqual(
+			Object.entries(want.daily)
+				.sort(([a], [b]) => a.localeCompare(b))
+				.map(([day, d]) => [day, d.entered])
+		);
 	});
 
 	it('attributes conversions across journeys by first, last and linear touch per channel (JSON and CSV agree)', async () => {
 		const want = expectedAttribution(sc);
-		const a = (await (await get('/analytics/attribution')).json()) as { conversions: number; untouched: number; byChannel: { key: string; firstTouch: number; lastTouch: number; linear: number }[] };
+		const a = (await (await get('/analytics/attribution')).json()) as {
+			conversions: number;
+			untouched: number;
+			byChannel: { key: string; firstTouch: number; lastTouch: number; linear: number }[];
+		};
 		expect(a.conversions).toBe(want.conversions);
 		expect(a.untouched).toBe(want.untouched);
 		const got = Object.fromEntries(a.byChannel.map((c) => [c.key, { first: c.firstTouch, last: c.lastTouch, linear: c.linear }]));

@@ -4,14 +4,25 @@ import type { Scenario, RawEnrollment } from './fixture';
  * The figures computed on their own from the scenario's raw rows, in plain JS (no code from core/analytics),
  * for comparison with the rollup-backed results.
  */
-export interface Slice { version?: number; variant?: string; channel?: string; from?: string; to?: string }
+export interface Slice {
+	version?: number;
+	variant?: string;
+	channel?: string;
+	from?: string;
+	to?: string;
+}
 
 const LEAVE = ['completed', 'branch', 'skipped', 'failed'];
 
 export function inSlice(sc: Scenario, slice: Slice): RawEnrollment[] {
 	return sc.enrollments.filter((e) => {
 		const day = e.enteredAt.toISOString().slice(0, 10);
-		return (slice.version === undefined || e.version === slice.version) && (slice.variant === undefined || e.variant === slice.variant) && (!slice.from || day >= slice.from) && (!slice.to || day <= slice.to);
+		return (
+			(slice.version === undefined || e.version === slice.version) &&
+			(slice.variant === undefined || e.variant === slice.variant) &&
+			(!slice.from || day >= slice.from) &&
+			(!slice.to || day <= slice.to)
+		);
 	});
 }
 
@@ -21,7 +32,22 @@ export function expectedFigures(sc: Scenario, slice: Slice) {
 	const steps = sc.steps.filter((s) => ids.has(s.enrollmentId));
 	const converted = new Set(steps.filter((s) => s.kind === 'converted').map((s) => s.enrollmentId));
 	const nodeIds = [...new Set(sc.steps.map((s) => s.nodeId))];
-	const nodes: Record<string, { enteredCustomers: number; enteredVisits: number; here: number; movedOn: Record<string, number>; dropped: number; reachedConverted: number; convertedHere: number; revenueHere: number; skippedBy: Record<string, number>; heldBy: Record<string, number>; durations: number[] }> = {};
+	const nodes: Record<
+		string,
+		{
+			enteredCustomers: number;
+			enteredVisits: number;
+			here: number;
+			movedOn: Record<string, number>;
+			dropped: number;
+			reachedConverted: number;
+			convertedHere: number;
+			revenueHere: number;
+			skippedBy: Record<string, number>;
+			heldBy: Record<string, number>;
+			durations: number[];
+		}
+	> = {};
 	for (const nodeId of nodeIds) {
 		const at = steps.filter((s) => s.nodeId === nodeId);
 		const entered = at.filter((s) => s.kind === 'entered');
@@ -29,7 +55,8 @@ export function expectedFigures(sc: Scenario, slice: Slice) {
 		for (const s of at.filter((s) => LEAVE.includes(s.kind) && s.visit === 1)) movedOn[s.branch ?? ''] = (movedOn[s.branch ?? ''] ?? 0) + 1;
 		const here = scope.filter((e) => e.status === 'active' && e.currentNodeId === nodeId).length;
 		const dropped = scope.filter((e) => ['exited', 'completed', 'failed'].includes(e.status) && e.currentNodeId === nodeId).length;
-		if (nodeId === 'trigger') movedOn[''] = new Set(entered.map((s) => s.enrollmentId)).size - here - scope.filter((e) => e.status !== 'active' && e.currentNodeId === nodeId).length;
+		if (nodeId === 'trigger')
+			movedOn[''] = new Set(entered.map((s) => s.enrollmentId)).size - here - scope.filter((e) => e.status !== 'active' && e.currentNodeId === nodeId).length;
 		const conv = at.filter((s) => s.kind === 'converted');
 		const skippedBy: Record<string, number> = {};
 		for (const s of at.filter((s) => s.kind === 'skipped')) skippedBy[s.reason!] = (skippedBy[s.reason!] ?? 0) + 1;
@@ -101,7 +128,9 @@ export function expectedAttribution(sc: Scenario) {
 	const conversions = sc.steps.filter((s) => s.kind === 'converted');
 	for (const c of conversions) {
 		const customerId = byEnrollment.get(c.enrollmentId)!.customerId;
-		const touches = sc.messages.filter((m) => !m.test && m.customerId === customerId && m.sentAt !== null && m.sentAt <= c.at).sort((a, b) => a.sentAt! - b.sentAt!);
+		const touches = sc.messages
+			.filter((m) => !m.test && m.customerId === customerId && m.sentAt !== null && m.sentAt <= c.at)
+			.sort((a, b) => a.sentAt! - b.sentAt!);
 		if (touches.length === 0) {
 			untouched++;
 			continue;
@@ -120,7 +149,10 @@ export function expectedPaths(sc: Scenario, slice: Slice, chosen: string[]) {
 	const counts = new Map<string, { customers: number; converted: number }>();
 	const reached = chosen.map(() => 0);
 	for (const e of ended) {
-		const path = sc.steps.filter((s) => s.enrollmentId === e.id && s.kind === 'entered').sort((a, b) => a.at - b.at).map((s) => s.nodeId);
+		const path = sc.steps
+			.filter((s) => s.enrollmentId === e.id && s.kind === 'entered')
+			.sort((a, b) => a.at - b.at)
+			.map((s) => s.nodeId);
 		const key = path.join(' > ');
 		const c = counts.get(key) ?? { customers: 0, converted: 0 };
 		c.customers++;

@@ -17,7 +17,11 @@ import { recordProgress } from '../../../worker/activities/progress';
  * It keeps every raw row it wrote, so tests compute the expected figures on their own from these arrays.
  */
 
-const settings = { reentry: { mode: 'always' as const }, exitCriteria: [], goal: { events: [{ event: 'order_completed' }], attributionWindow: { amount: 7, unit: 'days' as const } } };
+const settings = {
+	reentry: { mode: 'always' as const },
+	exitCriteria: [],
+	goal: { events: [{ event: 'order_completed' }], attributionWindow: { amount: 7, unit: 'days' as const } }
+};
 
 const v1: JourneyDefinition = {
 	schemaVersion: 1,
@@ -33,7 +37,13 @@ const v1: JourneyDefinition = {
 	settings
 };
 
-export const SPLIT = { variants: [{ id: 'a', label: 'SMS', weight: 1 }, { id: 'b', label: 'Wait', weight: 1 }], holdoutPercent: 20 };
+export const SPLIT = {
+	variants: [
+		{ id: 'a', label: 'SMS', weight: 1 },
+		{ id: 'b', label: 'Wait', weight: 1 }
+	],
+	holdoutPercent: 20
+};
 
 const v2: JourneyDefinition = {
 	schemaVersion: 1,
@@ -56,10 +66,42 @@ const v2: JourneyDefinition = {
 	settings
 };
 
-export interface RawStep { enrollmentId: string; version: number; nodeId: string; visit: number; kind: StepKind; branch?: string; reason?: string; at: number; eventId?: string }
-export interface RawEnrollment { id: string; customerId: string; version: number; enteredAt: Date; status: EnrollmentStatus; currentNodeId: string; variant: string }
-export interface RawMessage { id: string; enrollmentId: string | null; nodeId: string; channel: Channel; status: MessageStatus; sent: boolean; sentAt: number | null; customerId: string; events: MessageStatus[]; test: boolean }
-export interface RawOrder { eventId: string; total: number }
+export interface RawStep {
+	enrollmentId: string;
+	version: number;
+	nodeId: string;
+	visit: number;
+	kind: StepKind;
+	branch?: string;
+	reason?: string;
+	at: number;
+	eventId?: string;
+}
+export interface RawEnrollment {
+	id: string;
+	customerId: string;
+	version: number;
+	enteredAt: Date;
+	status: EnrollmentStatus;
+	currentNodeId: string;
+	variant: string;
+}
+export interface RawMessage {
+	id: string;
+	enrollmentId: string | null;
+	nodeId: string;
+	channel: Channel;
+	status: MessageStatus;
+	sent: boolean;
+	sentAt: number | null;
+	customerId: string;
+	events: MessageStatus[];
+	test: boolean;
+}
+export interface RawOrder {
+	eventId: string;
+	total: number;
+}
 
 export interface Scenario {
 	journeyId: string;
@@ -74,7 +116,7 @@ export interface Scenario {
 /** Small deterministic generator (LCG), so the scenario is the same on every run and database. */
 function rng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+	return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const HOUR = 3_600_000;
@@ -126,7 +168,15 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 		};
 		const flush = async (patch: Omit<ProgressUpdate, 'steps'> = {}) => {
 			const update: ProgressUpdate = {
-				steps: pending.map((s) => ({ nodeId: s.nodeId, visit: s.visit, kind: s.kind, at: s.at, ...(s.branch ? { branch: s.branch } : {}), ...(s.reason ? { reason: s.reason } : {}), ...(s.eventId ? { detail: { eventId: s.eventId } } : {}) })),
+				steps: pending.map((s) => ({
+					nodeId: s.nodeId,
+					visit: s.visit,
+					kind: s.kind,
+					at: s.at,
+					...(s.branch ? { branch: s.branch } : {}),
+					...(s.reason ? { reason: s.reason } : {}),
+					...(s.eventId ? { detail: { eventId: s.eventId } } : {})
+				})),
 				...patch
 			};
 			await recordProgress(db.db, ref, update);
@@ -144,7 +194,17 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 		const convert = async (nodeId: string) => {
 			const eventId = randomUUID();
 			const total = Math.round(random() * 20000) / 100;
-			await db.db.insert(events).values({ id: eventId, messageId: randomUUID(), type: 'track', name: 'order_completed', customerId, properties: { total }, timestamp: new Date(clock) });
+			await db.db
+				.insert(events)
+				.values({
+					id: eventId,
+					messageId: randomUUID(),
+					type: 'track',
+					name: 'order_completed',
+					customerId,
+					properties: { total },
+					timestamp: new Date(clock)
+				});
 			sc.orders.set(eventId, { eventId, total });
 			note(nodeId, 'converted', { reason: 'order_completed', eventId });
 		};
@@ -152,9 +212,38 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 			const outcome = EMAIL_OUTCOMES[Math.floor(random() * EMAIL_OUTCOMES.length)]!;
 			const sent = outcome.status !== 'failed' || random() < 0.5;
 			const mid = randomUUID();
-			await db.db.insert(messages).values({ id: mid, idempotencyKey: `${id}:${nodeId}:1`, channel, provider: 'outbox', customerId, journeyId, enrollmentId: id, nodeId, to: 'x', body: 'b', status: outcome.status, sentAt: sent ? new Date(clock) : null });
-			if (outcome.events.length > 0) await db.db.insert(messageEvents).values(outcome.events.map((status, k) => ({ messageId: mid, status, providerEventId: `${mid}:${k}`, at: new Date(clock + k * 1000) })));
-			sc.messages.push({ id: mid, enrollmentId: id, nodeId, channel, status: outcome.status, sent, sentAt: sent ? clock : null, customerId, events: outcome.events, test: false });
+			await db.db
+				.insert(messages)
+				.values({
+					id: mid,
+					idempotencyKey: `${id}:${nodeId}:1`,
+					channel,
+					provider: 'outbox',
+					customerId,
+					journeyId,
+					enrollmentId: id,
+					nodeId,
+					to: 'x',
+					body: 'b',
+					status: outcome.status,
+					sentAt: sent ? new Date(clock) : null
+				});
+			if (outcome.events.length > 0)
+				await db.db
+					.insert(messageEvents)
+					.values(outcome.events.map((status, k) => ({ messageId: mid, status, providerEventId: `${mid}:${k}`, at: new Date(clock + k * 1000) })));
+			sc.messages.push({
+				id: mid,
+				enrollmentId: id,
+				nodeId,
+				channel,
+				status: outcome.status,
+				sent,
+				sentAt: sent ? clock : null,
+				customerId,
+				events: outcome.events,
+				test: false
+			});
 		};
 		/** An action step: held for quiet hours sometimes, then sent, skipped (with a reason) or failed. */
 		const action = async (nodeId: string, channel: Channel) => {
@@ -228,7 +317,34 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 
 	// A builder test send: no enrollment, meta.test — never counted.
 	const testId = randomUUID();
-	await db.db.insert(messages).values({ id: testId, idempotencyKey: `test:${testId}`, channel: 'email', provider: 'outbox', customerId: customerIds[0]!, journeyId, enrollmentId: null, nodeId: 'email', to: 'x', body: 'b', status: 'clicked', sentAt: new Date(BASE), meta: { test: true } });
-	sc.messages.push({ id: testId, enrollmentId: null, nodeId: 'email', channel: 'email', status: 'clicked', sent: true, sentAt: BASE, customerId: customerIds[0]!, events: [], test: true });
+	await db.db
+		.insert(messages)
+		.values({
+			id: testId,
+			idempotencyKey: `test:${testId}`,
+			channel: 'email',
+			provider: 'outbox',
+			customerId: customerIds[0]!,
+			journeyId,
+			enrollmentId: null,
+			nodeId: 'email',
+			to: 'x',
+			body: 'b',
+			status: 'clicked',
+			sentAt: new Date(BASE),
+			meta: { test: true }
+		});
+	sc.messages.push({
+		id: testId,
+		enrollmentId: null,
+		nodeId: 'email',
+		channel: 'email',
+		status: 'clicked',
+		sent: true,
+		sentAt: BASE,
+		customerId: customerIds[0]!,
+		events: [],
+		test: true
+	});
 	return sc;
 }

@@ -31,11 +31,33 @@ describe.each(dbKinds())('journey analytics on %s', (kind) => {
 		expect(result.kpis).toMatchObject(want.kpis);
 		for (const node of result.nodes) {
 			const w = want.nodes[node.nodeId]!;
-			expect({ id: node.nodeId, customers: node.entered.customers, visits: node.entered.visits, here: node.here, dropped: node.dropped, reached: node.reachedConverted, convertedHere: node.convertedHere, skippedBy: node.skippedBy, heldBy: node.heldBy }).toEqual({
-				id: node.nodeId, customers: w.enteredCustomers, visits: w.enteredVisits, here: w.here, dropped: w.dropped, reached: w.reachedConverted, convertedHere: w.convertedHere, skippedBy: w.skippedBy, heldBy: w.heldBy
+			expect({
+				id: node.nodeId,
+				customers: node.entered.customers,
+				visits: node.entered.visits,
+				here: node.here,
+				dropped: node.dropped,
+				reached: node.reachedConverted,
+				convertedHere: node.convertedHere,
+				skippedBy: node.skippedBy,
+				heldBy: node.heldBy
+			}).toEqual({
+				id: node.nodeId,
+				customers: w.enteredCustomers,
+				visits: w.enteredVisits,
+				here: w.here,
+				dropped: w.dropped,
+				reached: w.reachedConverted,
+				convertedHere: w.convertedHere,
+				skippedBy: w.skippedBy,
+				heldBy: w.heldBy
 			});
 			expect(node.revenueHere).toBeCloseTo(w.revenueHere, 2);
-			const movedOn = Object.fromEntries(Object.entries(node.movedOn).map(([k, c]) => [k, c.customers]).filter(([, n]) => n !== 0));
+			const movedOn = Object.fromEntries(
+				Object.entries(node.movedOn)
+					.map(([k, c]) => [k, c.customers])
+					.filter(([, n]) => n !== 0)
+			);
 			expect(movedOn, node.nodeId).toEqual(Object.fromEntries(Object.entries(w.movedOn).filter(([, n]) => n !== 0)));
 			// The true (lower) median of the raw durations lies in the reported bucket.
 			const d = [...w.durations].sort((a, b) => a - b);
@@ -52,11 +74,17 @@ describe.each(dbKinds())('journey analytics on %s', (kind) => {
 			expect(edge.customers, edge.edgeId).toBe(count);
 			expect(edge.share).toBe(left(edge.source) > 0 ? count / left(edge.source) : null);
 		}
-		const days = Object.fromEntries(result.daily.filter((p) => p.entered > 0 || p.converted > 0).map((p) => [p.day, { entered: p.entered, converted: p.converted }]));
+		const days = Object.fromEntries(
+			result.daily.filter((p) => p.entered > 0 || p.converted > 0).map((p) => [p.day, { entered: p.entered, converted: p.converted }])
+		);
 		expect(days).toEqual(want.daily);
 	});
 
-	it.each([['everything', {}], ['sms only', { channel: 'sms' }], ['version 2, variant a', { version: 2, variant: 'a' }]] as [string, Slice][])('engagement per step matches the raw messages (test sends excluded): %s', async (_name, slice) => {
+	it.each([
+		['everything', {}],
+		['sms only', { channel: 'sms' }],
+		['version 2, variant a', { version: 2, variant: 'a' }]
+	] as [string, Slice][])('engagement per step matches the raw messages (test sends excluded): %s', async (_name, slice) => {
 		const result = await journeyAnalytics(db.db, sc.journeyId, AnalyticsFilters.parse(slice));
 		const want = expectedFigures(sc, slice);
 		const got = Object.fromEntries(result.engagement.steps.filter((s) => Object.values(s.counts).some((n) => n > 0)).map((s) => [s.nodeId, s.counts]));
@@ -74,17 +102,24 @@ describe.each(dbKinds())('journey analytics on %s', (kind) => {
 		const result = await journeyAnalytics(db.db, sc.journeyId, AnalyticsFilters.parse({ version: 2 }));
 		const want = expectedFigures(sc, { version: 2 });
 		const ab = result.ab!;
-		expect(ab.arms.map((a) => [a.id, a.customers, a.converted])).toEqual(['a', 'b', 'holdout'].map((id) => [id, want.arms[id]!.customers, want.arms[id]!.converted]));
+		expect(ab.arms.map((a) => [a.id, a.customers, a.converted])).toEqual(
+			['a', 'b', 'holdout'].map((id) => [id, want.arms[id]!.customers, want.arms[id]!.converted])
+		);
 		expect(ab.arms.map((a) => a.expectedShare)).toEqual([0.4, 0.4, 0.2]);
 		expect(ab.srm?.df).toBe(2);
 	});
 
-	it.each([['everything', {}], ['variant a from a day', { variant: 'a', from: '2026-03-04' }]] as [string, Slice][])('top paths and a chosen path funnel match the raw rows: %s', async (_name, slice) => {
+	it.each([
+		['everything', {}],
+		['variant a from a day', { variant: 'a', from: '2026-03-04' }]
+	] as [string, Slice][])('top paths and a chosen path funnel match the raw rows: %s', async (_name, slice) => {
 		const chosen = ['trigger', 'email', 'sms', 'exit'];
 		const result = await journeyAnalytics(db.db, sc.journeyId, AnalyticsFilters.parse({ ...slice, steps: chosen.join(',') }));
 		const want = expectedPaths(sc, slice, chosen);
 		expect(result.paths.distinct).toBe(want.counts.size);
-		expect(Object.fromEntries(result.paths.top.map((p) => [p.steps.join(' > '), { customers: p.customers, converted: p.converted }]))).toEqual(Object.fromEntries(want.counts));
+		expect(Object.fromEntries(result.paths.top.map((p) => [p.steps.join(' > '), { customers: p.customers, converted: p.converted }]))).toEqual(
+			Object.fromEntries(want.counts)
+		);
 		expect(result.paths.funnel!.map((s) => s.customers)).toEqual(want.reached);
 		expect(result.paths.funnel![1]!.dropOff).toBe(want.reached[0]! - want.reached[1]!);
 	});

@@ -6,12 +6,22 @@ import { denyApi } from '$lib/server/auth';
 import { apiError } from '$lib/server/http';
 
 /** Permission, then the query's filters (400 with the issues), then the handler; an unknown journey is a 404. */
-export async function analyticsApi(principal: Principal | null, url: URL, run: (filters: AnalyticsFilters) => Promise<Response>, permission: Permission = 'analytics:read'): Promise<Response> {
+export async function analyticsApi(
+	principal: Principal | null,
+	url: URL,
+	run: (filters: AnalyticsFilters) => Promise<Response>,
+	permission: Permission = 'analytics:read'
+): Promise<Response> {
 	const denied = denyApi(principal, permission);
 	if (denied) return denied;
 	const parsed = filtersFromParams(url.searchParams);
 	if (!parsed.success) {
-		return apiError(400, 'invalid_request', 'The query string is not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+		return apiError(
+			400,
+			'invalid_request',
+			'The query string is not valid.',
+			parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+		);
 	}
 	try {
 		return await run(parsed.data);

@@ -18,9 +18,29 @@ export function attributionRows(a: Attribution): (string | number)[][] {
 	const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 	return (['channel', 'journey'] as const).flatMap((dimension) =>
 		(dimension === 'channel' ? a.byChannel : a.byJourney).map((c) => [
-			dimension, c.key, c.label, c.touched, c.firstTouch, c.lastTouch, round(c.linear), round(c.firstTouchRevenue, 2), round(c.lastTouchRevenue, 2), round(c.linearRevenue, 2)
+			dimension,
+			c.key,
+			c.label,
+			c.touched,
+			c.firstTouch,
+			c.lastTouch,
+			round(c.linear),
+			round(c.firstTouchRevenue, 2),
+			round(c.lastTouchRevenue, 2),
+			round(c.linearRevenue, 2)
 		])
 	);
 }
 
-export const ATTRIBUTION_HEADER = ['dimension', 'key', 'label', 'conversions_touched', 'first_touch', 'last_touch', 'linear', 'first_touch_revenue', 'last_touch_revenue', 'linear_revenue'];
+export const ATTRIBUTION_HEADER = [
+	'dimension',
+	'key',
+	'label',
+	'conversions_touched',
+	'first_touch',
+	'last_touch',
+	'linear',
+	'first_touch_revenue',
+	'last_touch_revenue',
+	'linear_revenue'
+];
