@@ -32,6 +32,15 @@ export function verifySendGridSignature(input: { publicKey: string | KeyObject; 
 	}
 }
 
+/** How old a signed batch may be: a captured request replayed later is refused (SendGrid retries within minutes). */
+export const SENDGRID_REPLAY_WINDOW_SEC = 300;
+
+/** The timestamp header (unix seconds) is within the replay window of `now`, in either direction. */
+export function isFreshSendGridTimestamp(timestamp: string, now: Date, windowSec = SENDGRID_REPLAY_WINDOW_SEC): boolean {
+	if (!/^\d{1,12}$/.test(timestamp)) return false;
+	return Math.abs(now.getTime() / 1000 - Number(timestamp)) <= windowSec;
+}
+
 const SendGridEvent = z.looseObject({
 	event: z.string(),
 	email: z.string().optional(),
