@@ -65,7 +65,9 @@ describe('field errors', () => {
 		expect(errorsAt(errors, 'variants.1.label')).toEqual(['Has no variant name.']);
 		expect(errorsUnder(errors, 'variants.1')).toHaveLength(2);
 		// Graph problems have no field: they belong to the step as a whole.
-		expect(errorsAt(errors, '').join(' ')).toMatch(/output/);
+		const lonely = { id: 'w', type: 'wait', mode: 'duration', duration: { amount: 1, unit: 'days' } };
+		const graph = validateJourney({ ...def, nodes: [def.nodes[0], lonely], edges: [] });
+		expect(errorsAt(nodeFieldErrors(lonely, graph.problems), '')).toEqual(["Doesn't lead anywhere. Connect it to the next step or to an exit.", "Can't be reached from the trigger."]);
 		// The schema alone (before the canvas revalidates) gives the same field errors.
 		expect(errorsAt(nodeFieldErrors(node, []), 'variants.0.weight')).toEqual(errorsAt(errors, 'variants.0.weight'));
 	});
