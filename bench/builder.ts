@@ -85,9 +85,10 @@ async function startBare(flowJson: string): Promise<{ url: string; close(): Prom
 	const server: Server = createServer((req, res) => {
 		const path = (req.url ?? '/').split('?')[0]!;
 		if (path === '/flow.json') return void res.writeHead(200, { 'content-type': types['.json']! }).end(flowJson);
+		const file = path === '/' ? '/index.html' : path;
 		try {
-			const body = readFileSync(join(outDir, path === '/' ? 'index.html' : path));
-			res.writeHead(200, { 'content-type': types[extname(path || '.html')] ?? 'application/octet-stream' }).end(body);
+			const body = readFileSync(join(outDir, file));
+			res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
 		} catch {
 			res.writeHead(404).end();
 		}
@@ -123,17 +124,13 @@ async function dragFps(page: Page): Promise<number> {
 	const handle = page.locator('.svelte-flow__node').nth(2);
 	const box = (await handle.boundingBox())!;
 	const start = { x: box.x + box.width / 2, y: box.y + Math.min(20, box.height / 2) };
-	await page.evaluate(() => {
-		const w = window as unknown as { __frames: number; __counting: boolean };
-		w.__frames = 0;
-		w.__counting = true;
-		const tick = () => {
-			if (!w.__counting) return;
-			w.__frames++;
-			requestAnimationFrame(tick);
-		};
+	// A string, not a function: tsx's name-keeping helper does not exist in the page.
+	await page.evaluate(`(() => {
+		window.__frames = 0;
+		window.__counting = true;
+		const tick = () => { if (!window.__counting) return; window.__frames++; requestAnimationFrame(tick); };
 		requestAnimationFrame(tick);
-	});
+	})()`);
 	await page.mouse.move(start.x, start.y);
 	await page.mouse.down();
 	const t0 = Date.now();
@@ -144,11 +141,7 @@ async function dragFps(page: Page): Promise<number> {
 	}
 	await page.mouse.up();
 	const seconds = (Date.now() - t0) / 1000;
-	const frames = await page.evaluate(() => {
-		const w = window as unknown as { __frames: number; __counting: boolean };
-		w.__counting = false;
-		return w.__frames;
-	});
+	const frames = await page.evaluate<number>(`(() => { window.__counting = false; return window.__frames; })()`);
 	return frames / seconds;
 }
 
