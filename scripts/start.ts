@@ -51,6 +51,9 @@ async function run(): Promise<void> {
 		}
 		const writeKey = env.DEMO ? `oc_write_${persistentSecret(dataDir, 'demo-write-key', undefined, 18)}` : undefined;
 		process.env.APP_SECRET = persistentSecret(dataDir, 'app-secret', env.APP_SECRET);
+		// The webhook step's HMAC key is handed to every receiver a marketer configures: its own secret, never
+		// APP_SECRET (which signs unsubscribe links and would let a receiver forge them).
+		process.env.WEBHOOK_SIGNING_SECRET = persistentSecret(dataDir, 'webhook-signing-secret', env.WEBHOOK_SIGNING_SECRET);
 		const seeded = await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, demo: env.DEMO, writeKey });
 
 		let temporalUi = env.TEMPORAL_UI_URL;
@@ -72,7 +75,7 @@ async function run(): Promise<void> {
 		}
 		if (temporalUi) process.env.TEMPORAL_UI_URL = temporalUi;
 
-		const product = await startProduct({ root, env, db: handle, temporalAddress: address, port: env.PORT, log });
+		const product = await startProduct({ root, env: { ...env, WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET }, db: handle, temporalAddress: address, port: env.PORT, log });
 		stops.push(product.stop);
 
 		log(`web app:      ${product.url}`);
