@@ -29,3 +29,6 @@ export function duration(ms: number | null | undefined): string {
 }
 
 export const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+const CHANNEL_NAMES: Record<string, string> = { email: 'E-mail', sms: 'SMS', ads: 'Ad audiences', webhook: 'Webhook', store: 'Store' };
+export const channelName = (c: string): string => CHANNEL_NAMES[c] ?? c;
