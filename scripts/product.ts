@@ -57,8 +57,10 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	return {
 		url,
 		async stop() {
+			// Stop accepting; requests in flight get a few seconds to finish, then their connections are cut.
+			const cut = setTimeout(() => http.closeAllConnections(), 5_000);
 			await new Promise((ok) => http.close(ok));
-			http.closeAllConnections();
+			clearTimeout(cut);
 			await routing.stop();
 			await segmentRefresh.stop();
 			await temporalClient.connection.close();

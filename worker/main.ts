@@ -4,7 +4,7 @@ import { createRouter, startRoutingLoop } from '../core/routing/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from './activities/index';
-import { createWorker } from './worker';
+import { createWorker, WORKER_SHUTDOWN } from './worker';
 
 /**
  * Standalone worker process for production (`tsx worker/main.ts`), against TEMPORAL_ADDRESS and DATABASE_URL.
@@ -12,11 +12,25 @@ import { createWorker } from './worker';
  */
 async function run(): Promise<void> {
 	const env = loadEnv();
+	// The SDK's runtime turns SIGINT/SIGTERM into Worker.shutdown (activities get WORKER_SHUTDOWN.graceMs to finish);
+	// the loops and pools below close after it. Should anything still hang, the process exits anyway.
+	let workerStarted = false;
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			console.log(`worker: ${signal}, shutting down`);
+			if (!workerStarted) process.exit(0); // still starting: nothing in flight to finish
+			setTimeout(() => {
+				console.error('worker: shutdown did not finish in time; exiting');
+				process.exit(1);
+			}, WORKER_SHUTDOWN.forceMs + 10_000).unref();
+		});
+	}
 	if (!env.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is required for a standalone worker (npm start embeds one).');
 	const handle = await sharedDb(targetFromEnv(env));
 	try {
 		await migrate(handle);
 		const { worker, connection } = await createWorker({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, activityDepsFromEnv(env, handle.db));
+		workerStarted = true;
 		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
 		const segmentRefresh = startSegmentRefreshLoop(handle.db);
 		const routing = startRoutingLoop(createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }));

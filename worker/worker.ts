@@ -4,6 +4,9 @@ import type { AppEnv } from '../core/config/env';
 import { connectionOptions } from '../core/temporal/connection';
 import { createActivities, type ActivityDeps } from './activities/index';
 
+/** Bounds of a worker's graceful shutdown: in-flight activities (a send, a webhook) finish within the grace time. */
+export const WORKER_SHUTDOWN = { graceMs: 10_000, forceMs: 20_000 } as const;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export type WorkerSettings = Pick<AppEnv, 'LOG_LEVEL' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'> & {
@@ -28,7 +31,11 @@ export async function createWorker(
 		taskQueue: settings.TEMPORAL_TASK_QUEUE,
 		activities: createActivities(deps),
 		...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath }),
-		maxConcurrentActivityTaskExecutions: extra.maxConcurrentActivityTaskExecutions ?? 50
+		maxConcurrentActivityTaskExecutions: extra.maxConcurrentActivityTaskExecutions ?? 50,
+		// On shutdown (the SDK's runtime calls it on SIGINT/SIGTERM) activities in flight get this long to finish
+		// before they are cancelled; then the worker gives up at once rather than hang the process.
+		shutdownGraceTime: WORKER_SHUTDOWN.graceMs,
+		shutdownForceTime: WORKER_SHUTDOWN.forceMs
 	});
 	return { worker, connection };
 }
