@@ -19,14 +19,14 @@ describe('journeys pages', () => {
 		await page.locator('input[name="template"][value="adToStore"]').check();
 		await page.getByRole('button', { name: 'Create journey' }).click();
 
-		// The new journey's page: a valid draft, its steps outlined, not yet live.
+		// The new journey's page: a valid draft, its steps on the canvas, not yet live.
 		await page.getByRole('heading', { level: 1, name: 'Spring retargeting' }).waitFor();
 		await expect(page.getByTestId('status').first().textContent()).resolves.toBe('Draft');
-		await expect(page.getByTestId('validation').textContent()).resolves.toContain('The draft is ready to publish.');
-		const steps = await page.getByTestId('outline-step').allTextContents();
+		await page.getByTestId('problems-toggle').filter({ hasText: 'Ready to publish' }).waitFor();
+		const steps = await page.getByTestId('step-label').allTextContents();
 		expect(steps).toHaveLength(9);
-		expect(steps[0]).toContain('Clicked a retargeting ad');
-		expect(steps.some((s) => s.includes('Timed out: Reminder'))).toBe(true);
+		expect(steps).toContain('Clicked a retargeting ad');
+		expect(await page.getByTestId('edge-label').allTextContents()).toContain('Timed out');
 
 		// Listed with its status.
 		await page.getByRole('link', { name: 'Journeys', exact: true }).first().click();
@@ -36,12 +36,13 @@ describe('journeys pages', () => {
 
 		// Published: active, version 1 live.
 		await row.getByRole('link', { name: 'Spring retargeting' }).click();
-		await page.getByRole('button', { name: 'Publish' }).click();
+		await page.getByRole('button', { name: 'Publish', exact: true }).click();
+		await page.getByTestId('publish-confirm').click();
 		await page.getByRole('status').filter({ hasText: 'Published version 1' }).waitFor();
 		await expect(page.getByTestId('status').first().textContent()).resolves.toBe('Active');
 		await expect(page.getByTestId('live-version').textContent()).resolves.toBe('Live: version 1');
 		await expect(page.getByTestId('versions').textContent()).resolves.toContain('live');
-		await page.getByText('No unpublished changes').waitFor();
+		await page.getByTestId('change-summary').filter({ hasText: 'No changes' }).waitFor();
 
 		// A customer entered by hand shows up in the enrollments table.
 		await page.getByLabel('Enter a customer by hand').fill('ann@example.test');
@@ -79,9 +80,10 @@ describe('journeys pages', () => {
 		await page.getByLabel('Draft JSON').fill(JSON.stringify(draft));
 		await page.getByRole('button', { name: 'Save draft' }).click();
 		await page.getByRole('status').filter({ hasText: 'Draft saved with' }).waitFor();
+		await page.getByTestId('problems-toggle').click();
 		const problems = await page.getByTestId('problem').allTextContents();
 		expect(problems.some((p) => p.includes('End') && p.includes('reach'))).toBe(true);
-		await expect(page.getByRole('button', { name: 'Publish' }).isDisabled()).resolves.toBe(true);
+		await expect(page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).resolves.toBe(true);
 
 		await page.getByLabel('Draft JSON').fill('{ not json');
 		await page.getByRole('button', { name: 'Save draft' }).click();

@@ -34,7 +34,6 @@ export const load = (async ({ locals, params, url }) => {
 			journey,
 			validation,
 			unpublishedChanges: await hasUnpublishedChanges(db, journey),
-			draftJson: JSON.stringify(journey.draft, null, 2),
 			layout: readLayout(journey.layout),
 			/** Segments that exist, so the builder's in-browser validation matches the server's. */
 			validationContext: context,
