@@ -32,6 +32,7 @@ export const routePermissions: Record<string, Partial<Record<RouteMethod, RouteA
 	'/customers': { GET: 'customers:list' },
 	'/customers/[id]': { GET: 'customers:read' },
 	'/outbox': { GET: 'outbox:read' },
+	'/analytics': { GET: 'analytics:read' },
 	'/store': { GET: 'store:work' },
 	'/settings': { GET: 'settings:manage' },
 	'/shop': { GET: 'demo' },
