@@ -46,6 +46,7 @@ describe('journeys list', () => {
 		await page.keyboard.press('ArrowDown');
 		await page.keyboard.press('ArrowDown');
 		await expect(dialog.locator('input[name="template"]:checked').getAttribute('value')).resolves.toBe('abandonedCart');
+		await expect(dialog.locator('[data-selected="true"]').getAttribute('data-template')).resolves.toBe('abandonedCart');
 		await page.screenshot({ path: `${shots}/journeys-list-new-dialog.png` });
 		await tabTo(page, '[data-testid="create-journey"]');
 		await page.keyboard.press('Enter');
