@@ -31,6 +31,9 @@ export type RunningProduct = { url: string; stop(): Promise<void> };
 export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	const { worker, connection } = await createWorker({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress }, activityDepsFromEnv(o.env, o.db.db));
 	const running = worker.run();
+	// A worker that dies (its server gone for good, a fatal SDK error) must be said loudly, not crash the web app
+	// with an unhandled rejection; `stop` still awaits it.
+	running.catch((err: unknown) => o.log(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
 	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
 	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });
 	const segmentRefresh = startSegmentRefreshLoop(o.db.db);
