@@ -34,8 +34,8 @@ describe('builder side panel', () => {
 
 	const panel = () => page.getByTestId('side-panel');
 	const select = (id: string) => page.locator(`.svelte-flow__node[data-id="${id}"]`).click();
+	/** The stored draft; poll it (`expect.poll`) since autosave is debounced. */
 	async function savedDraft(): Promise<{ nodes: Record<string, unknown>[]; settings: Record<string, unknown> }> {
-		await page.getByTestId('save-state').filter({ hasText: 'Saved' }).waitFor();
 		const [row] = await suite.product.db.db.select({ draft: journeys.draft }).from(journeys).where(eq(journeys.id, journeyId));
 		return row!.draft as { nodes: Record<string, unknown>[]; settings: Record<string, unknown> };
 	}
@@ -75,8 +75,7 @@ describe('builder side panel', () => {
 		const [sent] = await suite.product.db.db.select().from(messages).where(eq(messages.to, '+33612345678'));
 		expect(sent).toMatchObject({ body: '[Test] Hi Ann, your cart is waiting', enrollmentId: null, journeyId: null });
 
-		const draft = await savedDraft();
-		expect(draft.nodes.find((n) => n.id === 'text')).toEqual({ id: 'text', type: 'sendSms', label: 'Reminder', body: 'Hi {{ customer.first_name }}, your cart is waiting' });
+		await expect.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'text'), { timeout: 15_000 }).toEqual({ id: 'text', type: 'sendSms', label: 'Reminder', body: 'Hi {{ customer.first_name }}, your cart is waiting' });
 	});
 
 	it('edits the trigger and the journey settings with the keyboard-reachable forms', async () => {
@@ -89,8 +88,7 @@ describe('builder side panel', () => {
 		await panel().getByLabel('Property of filter 1').fill('total');
 		await panel().getByLabel('Comparison of filter 1').selectOption('gt');
 		await panel().getByLabel('Value of filter 1').fill('100');
-		let draft = await savedDraft();
-		expect(draft.nodes.find((n) => n.id === 'start')).toMatchObject({ entry: { kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'gt', value: 100 }] } });
+		await expect.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'start'), { timeout: 15_000 }).toMatchObject({ entry: { kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'gt', value: 100 }] } });
 
 		// Nothing selected: the journey's settings.
 		await page.keyboard.press('Escape');
@@ -100,10 +98,9 @@ describe('builder side panel', () => {
 		await settings.getByLabel('Hold messages at night').check();
 		await settings.getByLabel('Default time zone').fill('Europe/Paris');
 		await settings.getByRole('button', { name: 'Add exit event' }).click();
-		await settings.getByRole('group', { name: 'Event 1' }).getByRole('textbox').first().fill('unsubscribed');
+		await settings.getByLabel('Exit event 1', { exact: true }).fill('unsubscribed');
 		await page.screenshot({ path: `${ARTIFACTS}/settings.png` });
-		draft = await savedDraft();
-		expect(draft.settings).toEqual({
+		await expect.poll(async () => (await savedDraft()).settings, { timeout: 15_000 }).toEqual({
 			reentry: { mode: 'never' },
 			exitCriteria: [{ event: 'unsubscribed' }],
 			quietHours: { start: '21:00', end: '08:00' },
