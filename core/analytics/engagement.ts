@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { analyticsEngagementDaily } from '../db/schema/analytics';
 import type { NodeFigures } from './funnel';
 import type { Scope } from './scope';
 
@@ -9,7 +10,8 @@ export type Stage = (typeof ENGAGEMENT_STAGES)[number];
 /**
  * The statuses that prove a message reached each stage. Statuses only move forward (core/channels/status.ts)
  * and a later one can hide an earlier one (a spam report after a click), so every event of a message counts,
- * and a message counts once per stage.
+ * and a message counts once per stage. The database applies the same table (analytics_stage_bits, migration
+ * 0009): a test holds the two equal.
  */
 export const STATUSES_OF: Record<Stage, readonly string[]> = {
 	sent: ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'dropped', 'undelivered', 'spam', 'unsubscribed'],
@@ -65,55 +67,46 @@ function addTo(target: Record<string, number>, from: Record<string, number>): vo
 }
 
 /**
- * Per message step and per channel. Reads the journey's messages through messages(journey_id, node_id) and
- * their events; builder test sends (no enrollment, meta.test) never count. Version, variant and entry days
- * apply through the enrollment; the channel filter to the message.
+ * Per message step and per channel, from analytics_engagement_daily (kept by triggers on messages, their events and
+ * enrollments: see the migration 0009_analytics_engagement and core/analytics/README.md): a range of its primary key
+ * summed per (node, channel, stage), never the messages themselves. Version, variant and entry days are columns of
+ * it, as in the step rollups; the channel filter applies to the message's channel.
  */
 export async function engagement(db: Db, scope: Scope, nodes: readonly NodeFigures[]): Promise<{ steps: EngagementRow[]; channels: EngagementRow[] }> {
 	const f = scope.filters;
-	const list = (stage: Stage) => sql.raw(STATUSES_OF[stage].map((st) => `'${st}'`).join(', '));
-	// Per message, whether it reached each stage (its own status or any event); then messages per stage.
-	const reached = ENGAGEMENT_STAGES.map(
-		(stage) =>
-			sql`bool_or(${sql.raw(stage === 'sent' ? 'm.was_sent or ' : '')}m.status in (${list(stage)}) or ev.status in (${list(stage)})) as ${sql.raw(stage)}`
-	);
-	const counted = ENGAGEMENT_STAGES.map((stage) => sql`count(*) filter (where ${sql.raw(stage)})::text as ${sql.raw(stage)}`);
-	// The enrollment is read only when a filter needs it (version, variant, entry days).
-	const byEnrollment = f.version !== 'all' || !!f.variant || !!f.from || !!f.to;
-	const result = await db.execute<Record<string, string>>(sql`
-		with m as (
-			select m.id, m.node_id, m.channel, m.status::text as status, m.sent_at is not null as was_sent
-			from messages m ${byEnrollment ? sql`join enrollments e on e.id = m.enrollment_id` : sql``}
-			where m.journey_id = ${scope.journeyId} and m.enrollment_id is not null and coalesce(m.meta->>'test', 'false') <> 'true'
-			${f.version === 'all' ? sql`` : sql`and e.version = ${f.version}`}
-			${f.variant ? sql`and coalesce(e.variant, '') = ${f.variant}` : sql``}
-			${f.channel ? sql`and m.channel = ${f.channel}` : sql``}
-			${f.from ? sql`and e.entered_at >= ${f.from}::date` : sql``}
-			${f.to ? sql`and e.entered_at < (${f.to}::date + 1)` : sql``}
-		), per_message as (
-			select m.node_id, m.channel, ${sql.join(reached, sql`, `)}
-			from m left join message_events ev on ev.message_id = m.id
-			group by m.id, m.node_id, m.channel
+	const t = analyticsEngagementDaily;
+	const sums = await db
+		.select({ nodeId: t.nodeId, channel: t.channel, stage: t.stage, messages: sql<string>`sum(${t.messages})` })
+		.from(t)
+		.where(
+			and(
+				eq(t.journeyId, scope.journeyId),
+				f.version === 'all' ? undefined : eq(t.version, f.version),
+				f.variant ? eq(t.variant, f.variant) : undefined,
+				f.from ? gte(t.day, f.from) : undefined,
+				f.to ? lte(t.day, f.to) : undefined,
+				f.channel ? eq(t.channel, f.channel) : undefined
+			)
 		)
-		select node_id, channel, ${sql.join(counted, sql`, `)} from per_message group by node_id, channel
-	`);
-	const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
-		node_id: string;
-		channel: string;
-		[stage: string]: string;
-	}[];
+		.groupBy(t.nodeId, t.channel, t.stage)
+		.having(sql`sum(${t.messages}) <> 0`);
+	const rows = new Map<string, { nodeId: string; channel: string; counts: Record<Stage, number> }>();
+	for (const r of sums) {
+		const id = JSON.stringify([r.nodeId, r.channel]);
+		const row = rows.get(id) ?? { nodeId: r.nodeId, channel: r.channel, counts: zero() };
+		if ((ENGAGEMENT_STAGES as readonly string[]).includes(r.stage)) row.counts[r.stage as Stage] = Number(r.messages);
+		rows.set(id, row);
+	}
 	const labels = new Map(nodes.map((n) => [n.nodeId, n]));
 	const steps: EngagementRow[] = [];
 	const seen = new Set<string>();
-	for (const r of rows) {
-		const node = labels.get(r.node_id);
-		const counts = zero();
-		for (const stage of ENGAGEMENT_STAGES) counts[stage] = Number(r[stage]);
-		seen.add(r.node_id);
+	for (const { nodeId, channel, counts } of rows.values()) {
+		const node = labels.get(nodeId);
+		seen.add(nodeId);
 		steps.push({
-			nodeId: r.node_id,
-			label: node?.label ?? r.node_id,
-			channel: r.channel,
+			nodeId,
+			label: node?.label ?? nodeId,
+			channel,
 			counts,
 			skippedBy: { ...(node?.skippedBy ?? {}) },
 			heldBy: { ...(node?.heldBy ?? {}) },

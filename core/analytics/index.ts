@@ -9,6 +9,7 @@ import { buildKpis, dailySeries, nodeDailySeries, type DayPoint, type Kpis } fro
 
 export { AnalyticsFilters, filtersFromParams, CHANNELS } from './filters';
 export { AnalyticsNotFound } from './scope';
+export { rebuildRollups } from './rebuild';
 export type { AbResult, DayPoint, EdgeFigures, EngagementRow, Kpis, NodeFigures, PathFunnelStep, PathRow };
 
 export interface JourneyAnalytics {

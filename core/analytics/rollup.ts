@@ -16,7 +16,7 @@ import { dwellBucket } from './dwell';
  * "id > watermark" can skip a row committed late by a slower transaction; on write there is no such gap.
  */
 
-type StepRow = Pick<StepLogRow, 'id' | 'nodeId' | 'visit' | 'kind' | 'branch' | 'reason' | 'detail' | 'at'>;
+export type StepRow = Pick<StepLogRow, 'id' | 'nodeId' | 'visit' | 'kind' | 'branch' | 'reason' | 'detail' | 'at'>;
 
 export interface EnrollmentState {
 	status: EnrollmentStatus;
@@ -27,7 +27,7 @@ export interface EnrollmentState {
 type Delta = { visits: number; customers: number; amount: number };
 type Key = { variant: string; nodeId: string; metric: string; key: string };
 
-class Deltas {
+export class Deltas {
 	readonly map = new Map<string, Key & Delta>();
 	add(k: Key, d: Partial<Delta>, sign = 1): void {
 		const id = JSON.stringify([k.variant, k.nodeId, k.metric, k.key]);
@@ -39,7 +39,7 @@ class Deltas {
 	}
 }
 
-const LEAVING = new Set(['completed', 'branch', 'skipped', 'failed']);
+export const LEAVING = new Set(['completed', 'branch', 'skipped', 'failed']);
 const definitionCache = new Map<string, Map<string, string>>();
 
 /** Node id → node type of a published version (immutable, so cached for the process). */
@@ -65,7 +65,7 @@ export function utcDay(d: Date): string {
 }
 
 /** What one step row adds: `enteredAt(node, visit)` gives when that visit began, for the time in step. */
-function rowContribution(out: Deltas, variant: string, row: StepRow, enteredAt: (nodeId: string, visit: number) => Date | undefined, sign: number): void {
+export function rowContribution(out: Deltas, variant: string, row: StepRow, enteredAt: (nodeId: string, visit: number) => Date | undefined, sign: number): void {
 	const first = row.visit === 1 ? 1 : 0;
 	const at = (metric: string, key = '') => ({ variant, nodeId: row.nodeId, metric, key });
 	if (row.kind === 'entered') out.add(at('entered'), { visits: 1, customers: first }, sign);
@@ -80,12 +80,12 @@ function rowContribution(out: Deltas, variant: string, row: StepRow, enteredAt: 
 }
 
 /** A conversion: counted at the node it happened on, with its revenue, and on every node the enrollment passed. */
-function conversionContribution(out: Deltas, variant: string, row: StepRow, revenue: number, passed: Iterable<string>, sign: number): void {
+export function conversionContribution(out: Deltas, variant: string, row: StepRow, revenue: number, passed: Iterable<string>, sign: number): void {
 	out.add({ variant, nodeId: row.nodeId, metric: 'converted', key: '' }, { visits: 1, customers: 1, amount: revenue }, sign);
 	for (const nodeId of passed) out.add({ variant, nodeId, metric: 'reached_converted', key: '' }, { visits: 1, customers: 1 }, sign);
 }
 
-async function revenueOf(db: Db, eventId: unknown): Promise<{ revenue: number; name: string | null }> {
+export async function revenueOf(db: Db, eventId: unknown): Promise<{ revenue: number; name: string | null }> {
 	if (typeof eventId !== 'string') return { revenue: 0, name: null };
 	const [ev] = await db.select({ name: events.name, properties: events.properties }).from(events).where(eq(events.id, eventId));
 	return ev ? { revenue: orderTotal(ev.properties), name: ev.name } : { revenue: 0, name: null };
@@ -113,7 +113,7 @@ async function enteredNodes(db: Db, enrollmentId: string): Promise<string[]> {
 	return rows.map((r) => r.nodeId);
 }
 
-async function apply(db: Db, journeyId: string, version: number, day: string, deltas: Deltas): Promise<void> {
+export async function apply(db: Db, journeyId: string, version: number, day: string, deltas: Deltas): Promise<void> {
 	const rows = [...deltas.map.values()]
 		.filter((d) => d.visits !== 0 || d.customers !== 0 || d.amount !== 0)
 		// One order for every writer, so two transactions touching the same rows never deadlock.
@@ -275,22 +275,26 @@ async function recordPath(tx: Db, ref: EnrollmentRef, state: EnrollmentState, da
 		.from(stepLog)
 		.where(and(eq(stepLog.enrollmentId, ref.enrollmentId), eq(stepLog.kind, 'entered')))
 		.orderBy(asc(stepLog.at), asc(stepLog.id));
-	const ids = entered.map((r) => r.nodeId);
-	// A JSON array: node ids may contain any character.
-	const path = JSON.stringify(ids.length > MAX_PATH_STEPS ? [...ids.slice(0, MAX_PATH_STEPS), '…'] : ids);
+	await addPaths(tx, ref.journeyId, ref.version, [{ variant: state.variant, day, path: pathOf(entered.map((r) => r.nodeId)), customers: 1, converted: state.status === 'converted' ? 1 : 0 }]);
+}
+
+/** The path's key: the node ids entered, in order of time (then id), as a JSON array (node ids may contain any character). */
+export function pathOf(ids: string[]): string {
+	return JSON.stringify(ids.length > MAX_PATH_STEPS ? [...ids.slice(0, MAX_PATH_STEPS), '…'] : ids);
+}
+
+export async function addPaths(
+	tx: Db,
+	journeyId: string,
+	version: number,
+	rows: { variant: string; day: string; path: string; customers: number; converted: number }[]
+): Promise<void> {
+	if (rows.length === 0) return;
 	await tx
 		.insert(analyticsPaths)
-		.values({
-			journeyId: ref.journeyId,
-			version: ref.version,
-			variant: state.variant,
-			day,
-			path,
-			customers: 1,
-			converted: state.status === 'converted' ? 1 : 0
-		})
+		.values(rows.map((r) => ({ journeyId, version, ...r })))
 		.onConflictDoUpdate({
 			target: [analyticsPaths.journeyId, analyticsPaths.version, analyticsPaths.variant, analyticsPaths.day, analyticsPaths.path],
-			set: { customers: sql`${analyticsPaths.customers} + 1`, converted: sql`${analyticsPaths.converted} + excluded.converted` }
+			set: { customers: sql`${analyticsPaths.customers} + excluded.customers`, converted: sql`${analyticsPaths.converted} + excluded.converted` }
 		});
 }

@@ -1,4 +1,5 @@
-import { bigint, date, index, integer, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, foreignKey, index, integer, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { messages } from './messages';
 
 /**
  * Analytics rollups, maintained in the same transaction as the step log they summarise (core/analytics/rollup.ts,
@@ -64,6 +65,50 @@ export const analyticsPaths = pgTable(
 		converted: bigint('converted', { mode: 'number' }).notNull().default(0)
 	},
 	(t) => [primaryKey({ name: 'analytics_paths_pk', columns: [t.journeyId, t.version, t.variant, t.day, t.path] })]
+);
+
+/**
+ * Channel engagement per (journey, version, variant, entry day, node, channel, stage): messages that reached the
+ * stage (sent, delivered, opened, clicked, bounced, complained, unsubscribed, failed), each counted once.
+ * Maintained by database triggers on messages, message_events and enrollments (migration 0009), so every writer
+ * (send, status updates, webhooks, imports) keeps it exact; `variant` moves with the enrollment's like the step rollups.
+ */
+export const analyticsEngagementDaily = pgTable(
+	'analytics_engagement_daily',
+	{
+		journeyId: text('journey_id').notNull(),
+		version: integer('version').notNull(),
+		variant: text('variant').notNull().default(''),
+		day: date('day', { mode: 'string' }).notNull(),
+		nodeId: text('node_id').notNull(),
+		channel: text('channel').notNull(),
+		stage: text('stage').notNull(),
+		messages: bigint('messages', { mode: 'number' }).notNull().default(0)
+	},
+	(t) => [
+		primaryKey({ name: 'analytics_engagement_daily_pk', columns: [t.journeyId, t.version, t.variant, t.day, t.nodeId, t.channel, t.stage] })
+	]
+);
+
+/**
+ * The stages each counted message has reached, as bits (sent = 1, delivered = 2, opened = 4, clicked = 8,
+ * bounced = 16, complained = 32, unsubscribed = 64, failed = 128): a status or event repeated later adds nothing.
+ */
+export const analyticsMessageReached = pgTable(
+	'analytics_message_reached',
+	{
+		messageId: text('message_id').primaryKey(),
+		enrollmentId: text('enrollment_id').notNull(),
+		journeyId: text('journey_id').notNull(),
+		nodeId: text('node_id').notNull(),
+		channel: text('channel').notNull(),
+		stages: integer('stages').notNull().default(0)
+	},
+	(t) => [
+		index('analytics_message_reached_enrollment_idx').on(t.enrollmentId),
+		index('analytics_message_reached_journey_idx').on(t.journeyId),
+		foreignKey({ name: 'analytics_message_reached_message_fk', columns: [t.messageId], foreignColumns: [messages.id] }).onDelete('cascade')
+	]
 );
 
 export type AnalyticsStepDailyRow = typeof analyticsStepDaily.$inferSelect;
