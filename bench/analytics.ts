@@ -1,7 +1,7 @@
 /**
  * Analytics benchmark (`npm run bench:analytics`): the canvas query (`canvasAnalytics`: the journey's versions
  * and one grouped read of the rollups, turned into per-node and per-edge figures) and the whole dashboard
- * (`journeyAnalytics`, adding engagement over messages and their events), p50/p95, beside `SELECT count(*)`
+ * (`journeyAnalytics`, adding engagement from its trigger-kept rollup), p50/p95, beside `SELECT count(*)`
  * of the step log in the same run as the floor, on PGlite and on PostgreSQL (`BENCH_DATABASE_URL`, else
  * `TEST_DATABASE_URL`). Sizes: `BENCH_ANALYTICS_ROWS` (default 1000000,10000000; PGlite runs the sizes up to
  * `BENCH_ANALYTICS_PGLITE_MAX`, default 1000000). See bench/README.md.
