@@ -78,14 +78,17 @@ for (const kind of dbKinds()) {
 			expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
 		});
 
-		it('serves the customers API to secret keys that may read customers, not to write keys', async () => {
+		it('serves the customers API to secret keys that may list customers, one customer to those that may read one, nothing to write keys', async () => {
 			await ingestMessages(app.db.db, [
 				{ type: 'identify', messageId: 'api-1', userId: 'api-u', traits: { email: 'api@example.com', phone: '+1 415 555 0142' }, timestamp: '2025-03-01T10:00:00Z' },
 				{ type: 'track', messageId: 'api-2', userId: 'api-u', event: 'product_viewed', timestamp: '2025-03-01T10:05:00Z' }
 			]);
-			const secret = await createApiKey(app.db.db, { name: 'analyst', kind: 'secret', role: 'analyst' });
+			const secret = await createApiKey(app.db.db, { name: 'crm sync', kind: 'secret', role: 'marketer' });
+			const analyst = await createApiKey(app.db.db, { name: 'analyst', kind: 'secret', role: 'analyst' });
 			const get = (path: string, key: string) => fetch(`${app.url}/api/v1/${path}`, { headers: { authorization: `Bearer ${key}` } });
 			expect((await get('customers', app.writeKey)).status).toBe(403);
+			// Least privilege: an analyst may open one customer but not list or search everyone.
+			expect((await get('customers?query=555-0142', analyst.key)).status).toBe(403);
 			expect((await fetch(`${app.url}/api/v1/customers`)).status).toBe(401);
 
 			const list = (await (await get('customers?query=555-0142', secret.key)).json()) as { customers: { id: string; email: string }[]; total: number };
@@ -93,6 +96,7 @@ for (const kind of dbKinds()) {
 			expect(list.customers[0]!.email).toBe('api@example.com');
 			const detail = (await (await get(`customers/${list.customers[0]!.id}`, secret.key)).json()) as { identities: unknown[]; timeline: { kind: string; title: string }[] };
 			expect(detail.identities).toHaveLength(3);
+			expect((await get(`customers/${list.customers[0]!.id}`, analyst.key)).status).toBe(200);
 			expect(detail.timeline.map((t) => t.title)).toEqual(['product_viewed', 'Identified (email, phone)']);
 			expect((await get('customers/nobody', secret.key)).status).toBe(404);
 			expect((await get('customers?page=0', secret.key)).status).toBe(400);
@@ -101,10 +105,12 @@ for (const kind of dbKinds()) {
 		it('renders the customer pages; the note form refuses an empty note inline and saves a real one', async () => {
 			const r = await ingestMessages(app.db.db, [{ type: 'identify', messageId: 'ui-1', userId: 'ui-u', traits: { email: 'ui@example.com', name: 'Grace' } }]);
 			const id = r.accepted[0]!.customerId;
-			const cookie = await app.sessionCookie('store');
-			const list = await fetch(`${app.url}/customers?query=ui@example.com`, { headers: { cookie } });
+			const list = await fetch(`${app.url}/customers?query=ui@example.com`, { headers: { cookie: await app.sessionCookie('marketer') } });
 			expect(list.status).toBe(200);
 			expect(await list.text()).toContain('Grace');
+			// A store associate opens the customer in front of them, but may not browse everyone.
+			const cookie = await app.sessionCookie('store');
+			expect((await fetch(`${app.url}/customers?query=ui@example.com`, { headers: { cookie } })).status).toBe(403);
 			const page = await fetch(`${app.url}/customers/${id}`, { headers: { cookie } });
 			expect(page.status).toBe(200);
 			const html = await page.text();

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Db } from '../../core/db/client';
 import type { JourneyActivities } from '../../core/enrollment/activities';
 import { loadConditionContext } from './condition-context';
@@ -13,13 +14,21 @@ import { customerTimeZone, recordProgress } from './progress';
 export interface ActivityDeps {
 	db: Db;
 	providers: Providers;
-	/** Signs the webhook step's requests (WEBHOOK_SIGNING_SECRET, else APP_SECRET). */
+	/** Signs the webhook step's requests (WEBHOOK_SIGNING_SECRET, else a key derived from APP_SECRET). */
 	webhookSecret?: string;
 }
 
 /** Production wiring: providers from the environment (the outbox where credentials are absent). */
 export function activityDepsFromEnv(env: ProviderEnv & Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'>, db: Db): ActivityDeps {
-	return { db, providers: createProviders(env), webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? env.APP_SECRET ?? process.env.APP_SECRET };
+	return { db, providers: createProviders(env), webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? derivedWebhookSecret(env.APP_SECRET ?? process.env.APP_SECRET) };
+}
+
+/**
+ * Receivers of the webhook step hold its signing key, so it must never be APP_SECRET itself (which signs
+ * unsubscribe links): without WEBHOOK_SIGNING_SECRET a one-way derivation of APP_SECRET is used instead.
+ */
+export function derivedWebhookSecret(appSecret: string | undefined): string | undefined {
+	return appSecret === undefined ? undefined : createHmac('sha256', appSecret).update('omnicanal webhook step signing key').digest('base64url');
 }
 
 /**
