@@ -22,11 +22,17 @@ const builtinRegex = `^(${builtinNames})$`;
 const layering = {
 	core: [
 		{ group: webImports, message: webMessage },
-		{ group: ['**/workflows', '**/workflows/**', '**/worker', '**/worker/**', '**/scripts/**', '**/bench/**'], message: 'core/ is the bottom layer: it imports no workflows/, worker/, scripts or benchmarks.' }
+		{
+			group: ['**/workflows', '**/workflows/**', '**/worker', '**/worker/**', '**/scripts/**', '**/bench/**'],
+			message: 'core/ is the bottom layer: it imports no workflows/, worker/, scripts or benchmarks.'
+		}
 	],
 	workflows: [
 		{ regex: builtinRegex, message: 'Workflows run in a deterministic sandbox: Node built-ins are not available there (do I/O in an activity).' },
-		{ regex: `^(?!(@temporalio/workflow|zod|${builtinNames})$)[^.]`, message: 'Workflows import only @temporalio/workflow, zod, their own files, core/graph and core/enrollment.' },
+		{
+			regex: `^(?!(@temporalio/workflow|zod|${builtinNames})$)[^.]`,
+			message: 'Workflows import only @temporalio/workflow, zod, their own files, core/graph and core/enrollment.'
+		},
 		{
 			// (A regex, because gitignore patterns cannot re-include core/graph once core/ is excluded.)
 			regex: '^\\.{1,2}/(.*/)?(core/(?!(graph|enrollment)(/|$))|(worker|web|scripts|bench)(/|$))',

@@ -21,8 +21,14 @@ const config = {
 		typescript: {
 			config: (tsconfig) => {
 				tsconfig.include.push(
-					'../web/*.ts', '../core/**/*.ts', '../workflows/**/*.ts', '../worker/**/*.ts',
-					'../scripts/**/*.ts', '../tests/**/*.ts', '../bench/**/*.ts', '../*.config.ts'
+					'../web/*.ts',
+					'../core/**/*.ts',
+					'../workflows/**/*.ts',
+					'../worker/**/*.ts',
+					'../scripts/**/*.ts',
+					'../tests/**/*.ts',
+					'../bench/**/*.ts',
+					'../*.config.ts'
 				);
 			}
 		},
@@ -31,7 +37,7 @@ const config = {
 		csrf: { trustedOrigins: ['*'] },
 		alias: {
 			$core: 'core'
-		},
+		}
 	}
 };
 

@@ -57,7 +57,11 @@ type Call = () => Promise<unknown>;
  * see the same machine (load on a shared machine drifts over seconds). Stops once our calls have taken the cap;
  * the raw side always runs exactly as many calls. Throughput is events ÷ the time spent in that side's calls.
  */
-async function timePair(ours: readonly Call[], raw: readonly Call[], o: { warmup: number; block: number; capSeconds: number; perCall: number }): Promise<{ ours: Sample; raw: Sample }> {
+async function timePair(
+	ours: readonly Call[],
+	raw: readonly Call[],
+	o: { warmup: number; block: number; capSeconds: number; perCall: number }
+): Promise<{ ours: Sample; raw: Sample }> {
 	for (const call of ours.slice(0, o.warmup)) await call();
 	for (const call of raw.slice(0, o.warmup)) await call();
 	const timed = async (call: Call, into: number[]) => {
@@ -160,7 +164,10 @@ async function benchDatabase(ours: BenchDb, raw: BenchDb, w: Workload, app: Benc
 	const startedAt = performance.now();
 	log(`\n${await ours.describe()}`);
 	const http = app ? { app, keys: await app.use(ours.handle) } : undefined;
-	const insert = (rows: EventInsert[]): Call => () => raw.handle.db.insert(events).values(rows);
+	const insert =
+		(rows: EventInsert[]): Call =>
+		() =>
+			raw.handle.db.insert(events).values(rows);
 	for (const msgs of chunks(w.preload.bodies, PLAN.batchSize)) await ingestMessages(ours.handle.db, msgs);
 	for (const ids of chunks(w.customerIds, 1000)) await raw.handle.db.insert(customers).values(ids.map((id) => ({ id })));
 	for (const rows of chunks(w.preload.rows, PLAN.batchSize)) await insert(rows)();
@@ -214,7 +221,9 @@ export async function runIngestBench(log: (m: string) => void = console.log): Pr
 		`  ${PLAN.preload.toLocaleString('en-US')} messages preloaded untimed; per case fresh messages, warm-up, then one call at a time, ours and raw in alternating blocks ` +
 			`(1 event: up to ${PLAN.single.calls} calls, ${PLAN.single.capSeconds} s cap; batches of ${PLAN.batchSize}: up to ${PLAN.batch.calls}, ${PLAN.batch.capSeconds} s cap)`
 	);
-	log('  raw INSERT: the same rows prepared beforehand, one drizzle insert(events).values(rows) per call (autocommit), into a second database of the same kind');
+	log(
+		'  raw INSERT: the same rows prepared beforehand, one drizzle insert(events).values(rows) per call (autocommit), into a second database of the same kind'
+	);
 	log(`  machine: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}`);
 
 	const stopUndoOnSignals = undoOnSignals();
@@ -232,7 +241,13 @@ export async function runIngestBench(log: (m: string) => void = console.log): Pr
 	const results: CaseResult[] = [];
 	try {
 		results.push(...(await withPair(openPgliteBench, (ours, raw) => benchDatabase(ours, raw, workload, app, log))));
-		if (pgUrl) results.push(...(await withPair(() => openPostgresBench(pgUrl), (ours, raw) => benchDatabase(ours, raw, workload, app, log))));
+		if (pgUrl)
+			results.push(
+				...(await withPair(
+					() => openPostgresBench(pgUrl),
+					(ours, raw) => benchDatabase(ours, raw, workload, app, log)
+				))
+			);
 	} finally {
 		await app?.close();
 		stopUndoOnSignals();
@@ -241,12 +256,14 @@ export async function runIngestBench(log: (m: string) => void = console.log): Pr
 	log('');
 	log(formatTable(results));
 	log('');
-	log('p50/p99 per call (one event, or one batch). ours/raw: our events/s ÷ the raw INSERT\'s, same rows, same database kind.');
+	log("p50/p99 per call (one event, or one batch). ours/raw: our events/s ÷ the raw INSERT's, same rows, same database kind.");
 	if (results.some((r) => r.ours.capped)) log('* stopped at the time cap before all planned calls.');
 	if (!pgUrl) log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a server where the benchmark may create a database).');
 	for (const database of new Set(results.map((r) => r.database))) {
 		const core = results.filter((r) => r.database === database && r.name.startsWith('ingestMessages'));
-		log(`Headline, ${database}: ingestMessages runs at ${core.map((r) => `${ratioText(r)} of raw INSERT throughput (${r.name.replace('ingestMessages, ', '')})`).join(', ')}`);
+		log(
+			`Headline, ${database}: ingestMessages runs at ${core.map((r) => `${ratioText(r)} of raw INSERT throughput (${r.name.replace('ingestMessages, ', '')})`).join(', ')}`
+		);
 	}
 	return results;
 }

@@ -21,8 +21,7 @@ const CHLOE_FBCLID = 'demo-fbclid-chloe';
 const CAMPAIGN = { source: 'facebook', medium: 'paid_social', name: 'spring-retargeting' };
 
 /** The link the retargeting ad sends Chloé to, relative to the web app's URL. */
-export const DEMO_LANDING_PATH =
-	`/shop?oc_cid=${CHLOE_PHONE_ID}&fbclid=${CHLOE_FBCLID}&utm_source=${CAMPAIGN.source}&utm_medium=${CAMPAIGN.medium}&utm_campaign=${CAMPAIGN.name}`;
+export const DEMO_LANDING_PATH = `/shop?oc_cid=${CHLOE_PHONE_ID}&fbclid=${CHLOE_FBCLID}&utm_source=${CAMPAIGN.source}&utm_medium=${CAMPAIGN.medium}&utm_campaign=${CAMPAIGN.name}`;
 
 async function seedJourney(db: Db): Promise<void> {
 	const [existing] = await db.select({ id: journeys.id }).from(journeys).where(eq(journeys.name, DEMO_JOURNEY_NAME));
@@ -42,26 +41,67 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString
 function customerMessages(): unknown[] {
 	return [
 		{
-			type: 'identify', messageId: 'demo:chloe:identify', anonymousId: CHLOE_PHONE_ID, timestamp: daysAgo(40),
+			type: 'identify',
+			messageId: 'demo:chloe:identify',
+			anonymousId: CHLOE_PHONE_ID,
+			timestamp: daysAgo(40),
 			traits: {
-				name: 'Chloé Dubois', firstName: 'Chloé', email: 'chloe.dubois@example.com', phone: '+33 6 12 34 56 78', loyaltyId: 'LUM-100234',
-				preferred_store: 'paris-01', timezone: 'Europe/Paris', consent: { email: true, sms: true }
+				name: 'Chloé Dubois',
+				firstName: 'Chloé',
+				email: 'chloe.dubois@example.com',
+				phone: '+33 6 12 34 56 78',
+				loyaltyId: 'LUM-100234',
+				preferred_store: 'paris-01',
+				timezone: 'Europe/Paris',
+				consent: { email: true, sms: true }
 			}
 		},
-		{ type: 'track', messageId: 'demo:chloe:viewed', anonymousId: CHLOE_PHONE_ID, timestamp: daysAgo(3), event: 'product_viewed', properties: { product_id: 'linen-shirt', name: 'Linen shirt', price: 59, currency: 'EUR' } },
 		{
-			type: 'identify', messageId: 'demo:marc:identify', userId: 'demo-marc', timestamp: daysAgo(120),
+			type: 'track',
+			messageId: 'demo:chloe:viewed',
+			anonymousId: CHLOE_PHONE_ID,
+			timestamp: daysAgo(3),
+			event: 'product_viewed',
+			properties: { product_id: 'linen-shirt', name: 'Linen shirt', price: 59, currency: 'EUR' }
+		},
+		{
+			type: 'identify',
+			messageId: 'demo:marc:identify',
+			userId: 'demo-marc',
+			timestamp: daysAgo(120),
 			traits: {
-				name: 'Marc Lefèvre', firstName: 'Marc', email: 'marc.lefevre@example.com', phone: '+33 6 98 76 54 32', loyaltyId: 'LUM-100871',
-				preferred_store: 'paris-01', timezone: 'Europe/Paris', consent: { email: true, sms: false }
+				name: 'Marc Lefèvre',
+				firstName: 'Marc',
+				email: 'marc.lefevre@example.com',
+				phone: '+33 6 98 76 54 32',
+				loyaltyId: 'LUM-100871',
+				preferred_store: 'paris-01',
+				timezone: 'Europe/Paris',
+				consent: { email: true, sms: false }
 			}
 		},
-		{ type: 'track', messageId: 'demo:marc:order', userId: 'demo-marc', timestamp: daysAgo(14), event: 'order_completed', properties: { order_id: 'demo-1042', total: 89, currency: 'EUR', products: [{ product_id: 'denim-jacket', quantity: 1, price: 89 }] } },
 		{
-			type: 'identify', messageId: 'demo:amina:identify', userId: 'demo-amina', timestamp: daysAgo(60),
+			type: 'track',
+			messageId: 'demo:marc:order',
+			userId: 'demo-marc',
+			timestamp: daysAgo(14),
+			event: 'order_completed',
+			properties: { order_id: 'demo-1042', total: 89, currency: 'EUR', products: [{ product_id: 'denim-jacket', quantity: 1, price: 89 }] }
+		},
+		{
+			type: 'identify',
+			messageId: 'demo:amina:identify',
+			userId: 'demo-amina',
+			timestamp: daysAgo(60),
 			traits: {
-				name: 'Amina Benali', firstName: 'Amina', email: 'amina.benali@example.com', phone: '+32 470 12 34 56', loyaltyId: 'LUM-200310',
-				preferred_store: 'brussels-01', timezone: 'Europe/Brussels', consent: { email: true, sms: true }
+				name: 'Amina Benali',
+				firstName: 'Amina',
+				email: 'amina.benali@example.com',
+				phone: '+32 470 12 34 56',
+				loyaltyId: 'LUM-200310',
+				preferred_store: 'brussels-01',
+				timezone: 'Europe/Brussels',
+				consent: { email: true, sms: true }
 			}
 		}
 	];
@@ -70,7 +110,10 @@ function customerMessages(): unknown[] {
 /** Chloé clicks the retargeting ad: the journey's trigger. Stored now, routed by the sweep once Temporal runs. */
 function adClick(): unknown {
 	return {
-		type: 'track', messageId: 'demo:chloe:ad_clicked', anonymousId: CHLOE_PHONE_ID, event: 'ad_clicked',
+		type: 'track',
+		messageId: 'demo:chloe:ad_clicked',
+		anonymousId: CHLOE_PHONE_ID,
+		event: 'ad_clicked',
 		properties: { campaign: CAMPAIGN.name, ad: 'Linen shirt carousel', platform: 'meta' },
 		context: { campaign: { ...CAMPAIGN, fbclid: CHLOE_FBCLID }, page: { url: `https://shop.example${DEMO_LANDING_PATH}` } }
 	};
@@ -81,7 +124,10 @@ export async function seedDemo(db: Db): Promise<{ landingPath: string }> {
 	const { accepted } = await ingestMessages(db, [...customerMessages(), adClick()]);
 	const marc = accepted.find((a) => a.messageId === 'demo:marc:identify')!.customerId;
 	await createStoreTask(db, {
-		taskKey: 'demo:marc:hold-jacket', customerId: marc, storeId: 'paris-01', title: 'Hold a denim jacket in M for Marc',
+		taskKey: 'demo:marc:hold-jacket',
+		customerId: marc,
+		storeId: 'paris-01',
+		title: 'Hold a denim jacket in M for Marc',
 		instructions: 'Marc asked online to try the jacket in size M on Saturday. Keep one aside and text him when it is ready.'
 	});
 	return { landingPath: DEMO_LANDING_PATH };

@@ -49,7 +49,10 @@ export async function seed(db: Db, options: SeedOptions): Promise<SeedResult> {
 			await createUser(db, { email: p.email, name: p.name, role: p.role, password });
 			created.push({ email: p.email, role: p.role, password, fromEnv: p.password !== undefined });
 		} else if (p.password !== undefined && !(await verifyPassword(p.password, existing.passwordHash))) {
-			await db.update(users).set({ passwordHash: await hashPassword(p.password) }).where(eq(users.id, existing.id));
+			await db
+				.update(users)
+				.set({ passwordHash: await hashPassword(p.password) })
+				.where(eq(users.id, existing.id));
 		}
 	}
 	if (!options.demo) return { landingPath: null, created };

@@ -75,7 +75,14 @@ async function run(): Promise<void> {
 		}
 		if (temporalUi) process.env.TEMPORAL_UI_URL = temporalUi;
 
-		const product = await startProduct({ root, env: { ...env, WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET }, db: handle, temporalAddress: address, port: env.PORT, log });
+		const product = await startProduct({
+			root,
+			env: { ...env, WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET },
+			db: handle,
+			temporalAddress: address,
+			port: env.PORT,
+			log
+		});
 		stops.push(product.stop);
 
 		log(`web app:      ${product.url}`);

@@ -3,7 +3,16 @@ import { principalForKey, userForSession } from '$core/auth/accounts';
 import { appEnv, database } from '$lib/server/context';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import type { HandleServerError } from '@sveltejs/kit';
-import { finishFailedResponse, recordFailure, requestDeadlineMs, rootMessage, UNAVAILABLE_MESSAGES, unavailableDependency, unavailableResponse, withDeadline } from '$lib/server/unavailable';
+import {
+	finishFailedResponse,
+	recordFailure,
+	requestDeadlineMs,
+	rootMessage,
+	UNAVAILABLE_MESSAGES,
+	unavailableDependency,
+	unavailableResponse,
+	withDeadline
+} from '$lib/server/unavailable';
 
 /** Pages anyone may open: sign-in, the status page, the demo shop (a storefront) and signed unsubscribe links. */
 const PUBLIC_PAGES = ['/login', '/status', '/shop', '/unsubscribe'];
@@ -12,7 +21,16 @@ const PUBLIC_PAGES = ['/login', '/status', '/shop', '/unsubscribe'];
  * Paths whose form posts come from other sites by design; each authenticates requests its own way (provider
  * signatures, a signed token, a write key).
  */
-const CROSS_SITE_FORM_POSTS = ['/api/v1/webhooks/', '/unsubscribe/', '/api/v1/track', '/api/v1/identify', '/api/v1/page', '/api/v1/screen', '/api/v1/alias', '/api/v1/batch'];
+const CROSS_SITE_FORM_POSTS = [
+	'/api/v1/webhooks/',
+	'/unsubscribe/',
+	'/api/v1/track',
+	'/api/v1/identify',
+	'/api/v1/page',
+	'/api/v1/screen',
+	'/api/v1/alias',
+	'/api/v1/batch'
+];
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 

@@ -9,7 +9,10 @@ export const WORKER_SHUTDOWN = { graceMs: 10_000, forceMs: 20_000 } as const;
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-export type WorkerSettings = Pick<AppEnv, 'LOG_LEVEL' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'> & {
+export type WorkerSettings = Pick<
+	AppEnv,
+	'LOG_LEVEL' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'
+> & {
 	TEMPORAL_ADDRESS: string;
 };
 

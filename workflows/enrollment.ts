@@ -7,8 +7,15 @@ import type { WaitForEventNode } from '../core/graph/nodes';
 import { progress } from './proxies';
 import type { StepRecord } from '../core/enrollment/activities';
 import {
-	eventSignal, exitSignal, stateQuery, type CarriedState, type EnrollmentRef, type EnrollmentStatus, type JourneyEvent,
-	type JourneyInput, type PathEntry
+	eventSignal,
+	exitSignal,
+	stateQuery,
+	type CarriedState,
+	type EnrollmentRef,
+	type EnrollmentStatus,
+	type JourneyEvent,
+	type JourneyInput,
+	type PathEntry
 } from '../core/enrollment/contract';
 
 const MAX_SEEN_EVENTS = 500;
@@ -74,7 +81,12 @@ export class Enrollment {
 		if (this.state.seenEventIds.length > MAX_SEEN_EVENTS) this.state.seenEventIds.splice(0, this.state.seenEventIds.length - MAX_SEEN_EVENTS);
 
 		const goal = this.def.settings.goal;
-		if (goal && !this.state.converted && event.timestamp <= this.state.enteredAt + durationToMs(goal.attributionWindow) && goal.events.some((m) => eventMatches(m, event))) {
+		if (
+			goal &&
+			!this.state.converted &&
+			event.timestamp <= this.state.enteredAt + durationToMs(goal.attributionWindow) &&
+			goal.events.some((m) => eventMatches(m, event))
+		) {
 			this.state.converted = true;
 			this.note({ nodeId: this.state.currentNodeId, kind: 'converted', reason: event.name, detail: { eventId: event.id } });
 		}

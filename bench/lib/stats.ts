@@ -42,6 +42,10 @@ export function formatTable(rows: readonly CaseResult[]): string {
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
 	const left = new Set([0, 1, 9]);
-	const line = (cells: string[]) => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+			.join('  ')
+			.trimEnd();
 	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

@@ -110,12 +110,42 @@ function properties(rand: Rand, event: string): Record<string, unknown> {
 			};
 		}
 		case 'Product List Viewed':
-			return { list_id: `${category}-list`, category, sorting: 'popularity', page: 1 + Math.floor(rand() * 3), filters: [{ type: 'size', value: 'M' }], products: [product], currency: 'EUR', results: 48, view: 'grid', source: 'web' };
+			return {
+				list_id: `${category}-list`,
+				category,
+				sorting: 'popularity',
+				page: 1 + Math.floor(rand() * 3),
+				filters: [{ type: 'size', value: 'M' }],
+				products: [product],
+				currency: 'EUR',
+				results: 48,
+				view: 'grid',
+				source: 'web'
+			};
 		case 'Cart Viewed':
 		case 'Checkout Started':
-			return { cart_id: `cart-${hex(rand, 8)}`, value: price * quantity, currency: 'EUR', products: [{ ...product, price, quantity }], coupon: null, items: quantity, shipping_method: 'standard', step: 1, source: 'web', revenue: price * quantity };
+			return {
+				cart_id: `cart-${hex(rand, 8)}`,
+				value: price * quantity,
+				currency: 'EUR',
+				products: [{ ...product, price, quantity }],
+				coupon: null,
+				items: quantity,
+				shipping_method: 'standard',
+				step: 1,
+				source: 'web',
+				revenue: price * quantity
+			};
 		default:
-			return { ...product, variant: pick(rand, ['black', 'navy', 'sand']), price, quantity, currency: 'EUR', position: 1 + Math.floor(rand() * 24), url: `https://shop.example/p/${sku.toLowerCase()}` };
+			return {
+				...product,
+				variant: pick(rand, ['black', 'navy', 'sand']),
+				price,
+				quantity,
+				currency: 'EUR',
+				position: 1 + Math.floor(rand() * 24),
+				url: `https://shop.example/p/${sku.toLowerCase()}`
+			};
 	}
 }
 

@@ -145,4 +145,3 @@ function mergePaths<T extends { variant: string; day: string; path: string; cust
 	}
 	return [...merged.values()];
 }
-

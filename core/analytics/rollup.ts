@@ -65,7 +65,13 @@ export function utcDay(d: Date): string {
 }
 
 /** What one step row adds: `enteredAt(node, visit)` gives when that visit began, for the time in step. */
-export function rowContribution(out: Deltas, variant: string, row: StepRow, enteredAt: (nodeId: string, visit: number) => Date | undefined, sign: number): void {
+export function rowContribution(
+	out: Deltas,
+	variant: string,
+	row: StepRow,
+	enteredAt: (nodeId: string, visit: number) => Date | undefined,
+	sign: number
+): void {
 	const first = row.visit === 1 ? 1 : 0;
 	const at = (metric: string, key = '') => ({ variant, nodeId: row.nodeId, metric, key });
 	if (row.kind === 'entered') out.add(at('entered'), { visits: 1, customers: first }, sign);
@@ -275,7 +281,9 @@ async function recordPath(tx: Db, ref: EnrollmentRef, state: EnrollmentState, da
 		.from(stepLog)
 		.where(and(eq(stepLog.enrollmentId, ref.enrollmentId), eq(stepLog.kind, 'entered')))
 		.orderBy(asc(stepLog.at), asc(stepLog.id));
-	await addPaths(tx, ref.journeyId, ref.version, [{ variant: state.variant, day, path: pathOf(entered.map((r) => r.nodeId)), customers: 1, converted: state.status === 'converted' ? 1 : 0 }]);
+	await addPaths(tx, ref.journeyId, ref.version, [
+		{ variant: state.variant, day, path: pathOf(entered.map((r) => r.nodeId)), customers: 1, converted: state.status === 'converted' ? 1 : 0 }
+	]);
 }
 
 /** The path's key: the node ids entered, in order of time (then id), as a JSON array (node ids may contain any character). */

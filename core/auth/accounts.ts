@@ -11,7 +11,8 @@ export const SESSION_IDLE_MS = 12 * 3600 * 1000;
 /** The idle deadline is pushed forward at most this often, not on every request. */
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
 
-export type Principal = { kind: 'user'; user: Pick<User, 'id' | 'email' | 'name' | 'role'> } | { kind: 'key'; keyId: string; name: string; role: Role; keyKind: 'write' | 'secret' };
+export type Principal =
+	{ kind: 'user'; user: Pick<User, 'id' | 'email' | 'name' | 'role'> } | { kind: 'key'; keyId: string; name: string; role: Role; keyKind: 'write' | 'secret' };
 
 export async function createUser(db: Db, input: { email: string; name: string; role: Role; password: string }): Promise<User> {
 	const [row] = await db
@@ -30,7 +31,11 @@ export async function login(db: Db, email: string, password: string, now = new D
 	const [user] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
 	if (!user) return burnPasswordCheck(password).then(() => null);
 	if (!(await verifyPassword(password, user.passwordHash)) || user.disabledAt) return null;
-	if (needsRehash(user.passwordHash)) await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
+	if (needsRehash(user.passwordHash))
+		await db
+			.update(users)
+			.set({ passwordHash: await hashPassword(password) })
+			.where(eq(users.id, user.id));
 	const token = newToken('oc_sess');
 	await db.insert(sessions).values({ tokenHash: sha256Hex(token), userId: user.id, expiresAt: idleDeadline(now, now) });
 	return { token, user };
@@ -44,7 +49,11 @@ function idleDeadline(createdAt: Date, now: Date): Date {
 /** Disables an account: it can no longer sign in and every session it has ends now. */
 export async function disableUser(db: Db, userId: string, now = new Date()): Promise<boolean> {
 	return db.transaction(async (tx) => {
-		const rows = await tx.update(users).set({ disabledAt: now }).where(and(eq(users.id, userId), isNull(users.disabledAt))).returning({ id: users.id });
+		const rows = await tx
+			.update(users)
+			.set({ disabledAt: now })
+			.where(and(eq(users.id, userId), isNull(users.disabledAt)))
+			.returning({ id: users.id });
 		await tx.delete(sessions).where(eq(sessions.userId, userId));
 		return rows.length > 0;
 	});
@@ -83,6 +92,9 @@ export async function createApiKey(db: Db, input: { name: string; kind: 'write' 
 }
 
 export async function principalForKey(db: Db, key: string): Promise<Principal | null> {
-	const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, sha256Hex(key)), isNull(apiKeys.revokedAt)));
+	const [row] = await db
+		.select()
+		.from(apiKeys)
+		.where(and(eq(apiKeys.keyHash, sha256Hex(key)), isNull(apiKeys.revokedAt)));
 	return row ? { kind: 'key', keyId: row.id, name: row.name, role: row.role, keyKind: row.kind } : null;
 }

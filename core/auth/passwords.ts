@@ -30,7 +30,16 @@ function parse(stored: string): Parsed | null {
 	const fields = Object.fromEntries(parts[1]!.split(',').map((kv) => kv.split('=', 2) as [string, string]));
 	const params = { N: Number(fields.N), r: Number(fields.r), p: Number(fields.p) };
 	// Refuse absurd parameters from a tampered row rather than allocate whatever it asks for.
-	if (![params.N, params.r, params.p].every(Number.isInteger) || params.N < 2 || params.N > 2 ** 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) return null;
+	if (
+		![params.N, params.r, params.p].every(Number.isInteger) ||
+		params.N < 2 ||
+		params.N > 2 ** 20 ||
+		params.r < 1 ||
+		params.r > 32 ||
+		params.p < 1 ||
+		params.p > 16
+	)
+		return null;
 	return { params, salt: Buffer.from(parts[2]!, 'hex'), hash: Buffer.from(parts[3]!, 'hex') };
 }
 

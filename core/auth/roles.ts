@@ -10,16 +10,34 @@ import type { Role } from '../db/schema/auth';
  * its address, words and codes. Neither of the last two is needed at the till or for journey figures.
  */
 export const permissions = [
-	'journeys:read', 'journeys:write', 'journeys:publish',
-	'customers:read', 'customers:list', 'customers:write', 'outbox:read',
-	'offers:redeem', 'store:work',
-	'analytics:read', 'settings:manage', 'events:write'
+	'journeys:read',
+	'journeys:write',
+	'journeys:publish',
+	'customers:read',
+	'customers:list',
+	'customers:write',
+	'outbox:read',
+	'offers:redeem',
+	'store:work',
+	'analytics:read',
+	'settings:manage',
+	'events:write'
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
 	admin: permissions,
-	marketer: ['journeys:read', 'journeys:write', 'journeys:publish', 'customers:read', 'customers:list', 'customers:write', 'outbox:read', 'analytics:read', 'events:write'],
+	marketer: [
+		'journeys:read',
+		'journeys:write',
+		'journeys:publish',
+		'customers:read',
+		'customers:list',
+		'customers:write',
+		'outbox:read',
+		'analytics:read',
+		'events:write'
+	],
 	analyst: ['journeys:read', 'customers:read', 'analytics:read'],
 	store: ['customers:read', 'offers:redeem', 'store:work']
 };

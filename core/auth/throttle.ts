@@ -13,7 +13,10 @@ type Bucket = { tokens: number; at: number };
 
 export class TokenBuckets {
 	private readonly buckets = new Map<string, Bucket>();
-	constructor(private readonly policy: BucketPolicy, private readonly maxKeys = 100_000) {}
+	constructor(
+		private readonly policy: BucketPolicy,
+		private readonly maxKeys = 100_000
+	) {}
 
 	private current(key: string, now: number): Bucket {
 		const bucket = this.buckets.get(key);

@@ -50,12 +50,7 @@ export async function catalogEvents(db: Db, input: Partial<CatalogEventsQuery> =
 
 /** Property paths of the last `PATH_SAMPLE` events named `name` (newest first through `events_name_ts_idx`). */
 export async function catalogEventProperties(db: Db, name: string): Promise<string[]> {
-	const rows = await db
-		.select({ properties: events.properties })
-		.from(events)
-		.where(eq(events.name, name))
-		.orderBy(desc(events.timestamp))
-		.limit(PATH_SAMPLE);
+	const rows = await db.select({ properties: events.properties }).from(events).where(eq(events.name, name)).orderBy(desc(events.timestamp)).limit(PATH_SAMPLE);
 	return propertyPaths(rows.map((r) => r.properties));
 }
 

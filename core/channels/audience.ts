@@ -52,7 +52,8 @@ export async function syncAudience(db: Db, providers: Providers, input: SyncAudi
 		if (row.status !== 'pending') return resultFromRow(row, !stored.inserted);
 	}
 	if (!recipient) return resultFromRow(await markFinal(db, row.id, 'skipped', 'no_customer', now), false);
-	if (input.action === 'add' && !consentAllows(recipient, 'ads', 'opt-out', 'marketing')) return resultFromRow(await markFinal(db, row.id, 'skipped', 'no_consent', now), false);
+	if (input.action === 'add' && !consentAllows(recipient, 'ads', 'opt-out', 'marketing'))
+		return resultFromRow(await markFinal(db, row.id, 'skipped', 'no_consent', now), false);
 
 	const claimed = await claim(db, row, now);
 	if ('finished' in claimed) return resultFromRow(claimed.finished, true);
@@ -67,7 +68,10 @@ export async function syncAudience(db: Db, providers: Providers, input: SyncAudi
 		return resultFromRow(await markSent(db, claimed.id, await provider.sync(change), now), false);
 	} catch (err) {
 		if (err instanceof PermanentChannelError)
-			return resultFromRow(await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }), false);
+			return resultFromRow(
+				await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }),
+				false
+			);
 		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now);
 		throw err;
 	}

@@ -21,7 +21,10 @@ export function consentAllows(recipient: Recipient, channel: ConsentChannel, pol
 }
 
 export async function isSuppressed(db: Db, channel: 'email' | 'sms', address: string): Promise<boolean> {
-	const [row] = await db.select({ reason: suppressions.reason }).from(suppressions).where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
+	const [row] = await db
+		.select({ reason: suppressions.reason })
+		.from(suppressions)
+		.where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
 	return row !== undefined;
 }
 

@@ -9,7 +9,10 @@ export type ChannelErrorInfo = { provider: string; code: string; status?: number
 export class TransientChannelError extends Error {
 	override name = 'TransientChannelError';
 	readonly retryable = true;
-	constructor(message: string, readonly info: ChannelErrorInfo) {
+	constructor(
+		message: string,
+		readonly info: ChannelErrorInfo
+	) {
 		super(message);
 	}
 }
@@ -17,7 +20,10 @@ export class TransientChannelError extends Error {
 export class PermanentChannelError extends Error {
 	override name = 'PermanentChannelError';
 	readonly retryable = false;
-	constructor(message: string, readonly info: ChannelErrorInfo) {
+	constructor(
+		message: string,
+		readonly info: ChannelErrorInfo
+	) {
 		super(message);
 	}
 }
@@ -35,7 +41,19 @@ export function httpError(provider: string, status: number, message: string, det
 	return isRetryableStatus(status) ? new TransientChannelError(text, info) : new PermanentChannelError(text, info);
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const networkCodes = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_SOCKET'
+]);
 
 /** A request that never got an HTTP answer (refused, reset, timed out): transient, or null if not one of those. */
 export function networkError(provider: string, err: unknown): TransientChannelError | null {

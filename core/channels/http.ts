@@ -6,11 +6,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
  * One HTTP call to a provider with a deadline: answers the parsed JSON body of a 2xx, and otherwise throws
  * the transient/permanent ChannelError that the status (or the network failure) calls for.
  */
-export async function callJson(
-	provider: string,
-	url: string,
-	init: RequestInit & { timeoutMs: number; fetch?: FetchLike }
-): Promise<Record<string, unknown>> {
+export async function callJson(provider: string, url: string, init: RequestInit & { timeoutMs: number; fetch?: FetchLike }): Promise<Record<string, unknown>> {
 	const { timeoutMs, fetch: fetchImpl = fetch, ...rest } = init;
 	let response: Response;
 	try {

@@ -14,7 +14,17 @@ export { previewMessage, type MessagePreview } from './preview';
 export { channelSettings, createProviders, type ProviderEnv } from './providers';
 export { loadRecipient, type Recipient } from './recipients';
 export { smsSegments, type SmsSegments } from './sms-parts';
-export { previewStep, sendTestMessage, StepPreviewInput, TestSendError, testSendErrorStatus, TestSendInput, TEST_PREFIX, type StepPreview, type TestSendResult } from './test-send';
+export {
+	previewStep,
+	sendTestMessage,
+	StepPreviewInput,
+	TestSendError,
+	testSendErrorStatus,
+	TestSendInput,
+	TEST_PREFIX,
+	type StepPreview,
+	type TestSendResult
+} from './test-send';
 export { sendMessage, type EmailContent, type SendMessageInput, type SmsContent } from './send';
 export { recordMessageEvent, statusOrder } from './status';
 export { completeStoreTask, createStoreTask, listStoreTasks, type CreateStoreTaskInput, type StoreTaskView } from './store-tasks';

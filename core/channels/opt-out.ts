@@ -17,7 +17,14 @@ export async function applyUnsubscribe(db: Db, claim: UnsubscribeClaim, now: Dat
 	const address = message?.to || (claim.channel === 'email' ? recipient?.email : recipient?.phone) || null;
 	await setConsent(db, claim.customerId, claim.channel, false, 'unsubscribe_link', now);
 	if (address) await suppress(db, claim.channel, address, 'unsubscribe', now);
-	if (message) await recordMessageEvent(db, { messageId: message.id, status: 'unsubscribed', providerEventId: `unsubscribe:${message.id}`, raw: { source: 'link' }, at: now });
+	if (message)
+		await recordMessageEvent(db, {
+			messageId: message.id,
+			status: 'unsubscribed',
+			providerEventId: `unsubscribe:${message.id}`,
+			raw: { source: 'link' },
+			at: now
+		});
 	return { address };
 }
 

@@ -80,7 +80,14 @@ export async function markSent(db: Db, id: string, receipt: ProviderReceipt, now
 	return row!;
 }
 
-export async function markFinal(db: Db, id: string, status: 'skipped' | 'failed', error: string, now: Date, meta: Record<string, unknown> = {}): Promise<Message> {
+export async function markFinal(
+	db: Db,
+	id: string,
+	status: 'skipped' | 'failed',
+	error: string,
+	now: Date,
+	meta: Record<string, unknown> = {}
+): Promise<Message> {
 	const [row] = await db
 		.update(messages)
 		.set({ status, error, lockedUntil: null, meta: sql`${messages.meta} || ${JSON.stringify(meta)}::jsonb`, updatedAt: now })
@@ -93,5 +100,8 @@ export async function markFinal(db: Db, id: string, status: 'skipped' | 'failed'
 
 /** After a transient failure: note why and free the row at once so Temporal's retry can claim it. */
 export async function release(db: Db, id: string, error: string, now: Date): Promise<void> {
-	await db.update(messages).set({ lockedUntil: null, error, updatedAt: now }).where(and(eq(messages.id, id), eq(messages.status, 'pending')));
+	await db
+		.update(messages)
+		.set({ lockedUntil: null, error, updatedAt: now })
+		.where(and(eq(messages.id, id), eq(messages.status, 'pending')));
 }

@@ -9,11 +9,23 @@ import type { ChannelSettings, Providers } from './types';
 
 export type ProviderEnv = Pick<
 	AppEnv,
-	| 'PORT' | 'PUBLIC_URL' | 'APP_SECRET'
-	| 'SENDGRID_API_KEY' | 'SENDGRID_FROM' | 'SENDGRID_BASE_URL'
-	| 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_MESSAGING_SERVICE_SID' | 'TWILIO_BASE_URL'
-	| 'META_ACCESS_TOKEN' | 'META_BASE_URL'
-	| 'GOOGLE_ADS_DEVELOPER_TOKEN' | 'GOOGLE_ADS_ACCESS_TOKEN' | 'GOOGLE_ADS_CUSTOMER_ID' | 'GOOGLE_ADS_BASE_URL'
+	| 'PORT'
+	| 'PUBLIC_URL'
+	| 'APP_SECRET'
+	| 'SENDGRID_API_KEY'
+	| 'SENDGRID_FROM'
+	| 'SENDGRID_BASE_URL'
+	| 'TWILIO_ACCOUNT_SID'
+	| 'TWILIO_AUTH_TOKEN'
+	| 'TWILIO_FROM'
+	| 'TWILIO_MESSAGING_SERVICE_SID'
+	| 'TWILIO_BASE_URL'
+	| 'META_ACCESS_TOKEN'
+	| 'META_BASE_URL'
+	| 'GOOGLE_ADS_DEVELOPER_TOKEN'
+	| 'GOOGLE_ADS_ACCESS_TOKEN'
+	| 'GOOGLE_ADS_CUSTOMER_ID'
+	| 'GOOGLE_ADS_BASE_URL'
 >;
 
 export function channelSettings(env: ProviderEnv): ChannelSettings {
@@ -46,7 +58,9 @@ export function createProviders(env: ProviderEnv, options: { timeoutMs?: number;
 					timeoutMs
 				})
 			: outboxSms;
-	const meta = env.META_ACCESS_TOKEN ? new MetaAudienceProvider({ accessToken: env.META_ACCESS_TOKEN, baseUrl: env.META_BASE_URL, timeoutMs, fetch: options.fetch }) : outboxAudience;
+	const meta = env.META_ACCESS_TOKEN
+		? new MetaAudienceProvider({ accessToken: env.META_ACCESS_TOKEN, baseUrl: env.META_BASE_URL, timeoutMs, fetch: options.fetch })
+		: outboxAudience;
 	const google =
 		env.GOOGLE_ADS_DEVELOPER_TOKEN && env.GOOGLE_ADS_ACCESS_TOKEN && env.GOOGLE_ADS_CUSTOMER_ID
 			? new GoogleAdsAudienceProvider({

@@ -16,15 +16,37 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 /** Loopback, private, link-local, carrier-grade NAT, ULA, multicast, reserved, and IPv6 forms embedding IPv4. */
 const blocked = new BlockList();
 for (const [net, prefix] of [
-	['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-	['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-	['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+	['0.0.0.0', 8],
+	['10.0.0.0', 8],
+	['100.64.0.0', 10],
+	['127.0.0.0', 8],
+	['169.254.0.0', 16],
+	['172.16.0.0', 12],
+	['192.0.0.0', 24],
+	['192.0.2.0', 24],
+	['192.88.99.0', 24],
+	['192.168.0.0', 16],
+	['198.18.0.0', 15],
+	['198.51.100.0', 24],
+	['203.0.113.0', 24],
+	['224.0.0.0', 4],
+	['240.0.0.0', 4]
+] as const)
+	blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-	['::', 128], ['::1', 128], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+	['::', 128],
+	['::1', 128],
+	['100::', 64],
+	['2001:db8::', 32],
+	['fc00::', 7],
+	['fe80::', 10],
+	['fec0::', 10],
+	['ff00::', 8],
 	// 6to4 and Teredo tunnel to an IPv4 address of the sender's choosing
-	['2002::', 16], ['2001::', 32]
-] as const) blocked.addSubnet(net, prefix, 'ipv6');
+	['2002::', 16],
+	['2001::', 32]
+] as const)
+	blocked.addSubnet(net, prefix, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::/96) IPv6 address. */
 function embeddedIPv4(address: string): string | null {
@@ -62,7 +84,15 @@ export class BadRequestOptionsError extends Error {
 
 /** `WEBHOOK_ALLOWED_HOSTS`: comma-separated host names or IPs that may resolve to private addresses (an internal CRM; tests' local fakes). */
 export function allowedHostsFromEnv(value = process.env.WEBHOOK_ALLOWED_HOSTS): string[] {
-	return (value ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+	return (value ?? '')
+		.split(',')
+		.map((h) =>
+			h
+				.trim()
+				.toLowerCase()
+				.replace(/^\[|\]$/g, '')
+		)
+		.filter(Boolean);
 }
 
 /** A `lookup` for the socket: resolves, then refuses the connection if any answer is a blocked address. */
@@ -84,8 +114,24 @@ export function guardedLookup(host: string, allowPrivate: boolean): LookupFuncti
 
 /** Headers a user may not set: hop-by-hop and framing headers, and those we set ourselves. */
 const forbiddenHeaders = new Set([
-	'host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding',
-	'upgrade', 'content-length', 'content-encoding', 'expect', 'cookie', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'
+	'host',
+	'connection',
+	'keep-alive',
+	'proxy-authorization',
+	'proxy-authenticate',
+	'proxy-connection',
+	'te',
+	'trailer',
+	'transfer-encoding',
+	'upgrade',
+	'content-length',
+	'content-encoding',
+	'expect',
+	'cookie',
+	'forwarded',
+	'x-forwarded-for',
+	'x-forwarded-host',
+	'x-real-ip'
 ]);
 const MAX_HEADERS = 20;
 const MAX_HEADER_VALUE = 2048;
@@ -140,7 +186,8 @@ export async function safeRequest(req: SafeRequest): Promise<SafeResponse> {
 	const allowPrivate = (req.allowedHosts ?? allowedHostsFromEnv()).includes(host);
 	if (isIP(host) && isBlockedAddress(host) && !allowPrivate) throw new BlockedDestinationError(`${host} is a private or reserved address: refused`);
 	const body = req.body ?? '';
-	if (Buffer.byteLength(body) > (req.maxBodyBytes ?? MAX_REQUEST_BODY)) throw new BadRequestOptionsError(`the body is larger than ${req.maxBodyBytes ?? MAX_REQUEST_BODY} bytes`);
+	if (Buffer.byteLength(body) > (req.maxBodyBytes ?? MAX_REQUEST_BODY))
+		throw new BadRequestOptionsError(`the body is larger than ${req.maxBodyBytes ?? MAX_REQUEST_BODY} bytes`);
 
 	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 	return new Promise<SafeResponse>((resolve, reject) => {

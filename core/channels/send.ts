@@ -113,7 +113,13 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		const draft =
 			recipient && address && !recipient.erased
 				? await draftMessage(db, providers, input, recipient, address, now)
-				: skippedDraft(providers, input, recipient?.customerId ?? input.customerId, !recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address', now);
+				: skippedDraft(
+						providers,
+						input,
+						recipient?.customerId ?? input.customerId,
+						!recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address',
+						now
+					);
 		const stored = await insertOrGet(db, draft);
 		row = stored.row;
 		if (row.status !== 'pending') return resultFromRow(row, !stored.inserted);
@@ -133,7 +139,10 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 				await suppress(db, 'sms', claimed.to, 'provider_opt_out', now);
 				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'suppressed', now), false);
 			}
-			return resultFromRow(await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }), false);
+			return resultFromRow(
+				await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }),
+				false
+			);
 		}
 		// Transient (or unexpected): free the row and let Temporal retry the activity.
 		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now);

@@ -8,8 +8,20 @@ import { messageEvents, messages, type MessageStatus } from '../db/schema/messag
  * news (spam report, unsubscribe) is kept.
  */
 export const statusOrder: readonly MessageStatus[] = [
-	'pending', 'held', 'queued', 'sent', 'delivered', 'opened', 'clicked',
-	'undelivered', 'failed', 'dropped', 'bounced', 'skipped', 'spam', 'unsubscribed'
+	'pending',
+	'held',
+	'queued',
+	'sent',
+	'delivered',
+	'opened',
+	'clicked',
+	'undelivered',
+	'failed',
+	'dropped',
+	'bounced',
+	'skipped',
+	'spam',
+	'unsubscribed'
 ];
 
 export type RecordedEvent = 'recorded' | 'duplicate';

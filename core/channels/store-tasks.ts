@@ -60,7 +60,10 @@ export async function completeStoreTask(db: Db, input: { taskId: string; doneBy:
 }
 
 /** A store's tasks, newest first (tasks without a store show in every store). */
-export async function listStoreTasks(db: Db, filter: { storeId?: string; status?: 'open' | 'done'; customerId?: string; limit?: number }): Promise<StoreTaskView[]> {
+export async function listStoreTasks(
+	db: Db,
+	filter: { storeId?: string; status?: 'open' | 'done'; customerId?: string; limit?: number }
+): Promise<StoreTaskView[]> {
 	const where: SQL[] = [];
 	if (filter.storeId) where.push(or(eq(storeTasks.storeId, filter.storeId), isNull(storeTasks.storeId))!);
 	if (filter.status) where.push(eq(storeTasks.status, filter.status));

@@ -43,7 +43,8 @@ function engine(options: ConstructorParameters<typeof Liquid>[0] = {}): Liquid {
 
 /** The characters of a JSON string literal, without its quotes: `a"b` → `a\"b`. */
 export function jsonEscape(value: unknown): string {
-	const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	const text =
+		typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 	return JSON.stringify(text).slice(1, -1);
 }
 

@@ -154,7 +154,10 @@ export async function previewStep(db: Db, providers: Providers, input: StepPrevi
 	if (!result.ok) {
 		if (result.reason === 'template_error') throw templateFailure(result.message);
 		if (result.reason === 'no_address')
-			throw new TestSendError('no_address', `This customer has no ${channel === 'email' ? 'email address' : 'phone number'}; preview with another customer or with sample data.`);
+			throw new TestSendError(
+				'no_address',
+				`This customer has no ${channel === 'email' ? 'email address' : 'phone number'}; preview with another customer or with sample data.`
+			);
 		throw new TestSendError('customer_not_found', 'There is no customer with this id.');
 	}
 	return { channel, customerId: input.customerId, to: result.to, ...shapePreview(channel, result.subject, result.body, result.meta) };
@@ -198,7 +201,10 @@ export async function sendTestMessage(
 	const channel = node.type === 'sendEmail' ? 'email' : 'sms';
 	const to = channel === 'email' ? normalizeEmail(input.to) : normalizePhone(input.to);
 	if (!to)
-		throw new TestSendError('invalid_address', channel === 'email' ? `“${input.to}” is not an email address.` : `“${input.to}” is not a phone number; use the international format (+33…).`);
+		throw new TestSendError(
+			'invalid_address',
+			channel === 'email' ? `“${input.to}” is not an email address.` : `“${input.to}” is not a phone number; use the international format (+33…).`
+		);
 	if ((await recentTestSends(db, input.requestedBy, now)) >= TEST_SEND_LIMIT)
 		throw new TestSendError('rate_limited', `At most ${TEST_SEND_LIMIT} test sends per ${TEST_SEND_WINDOW_MS / 60_000} minutes; try again shortly.`, {
 			retryAfterSeconds: Math.ceil(TEST_SEND_WINDOW_MS / 1000)
@@ -209,13 +215,26 @@ export async function sendTestMessage(
 	if (!recipient) throw new TestSendError('customer_not_found', 'There is no customer with this id.');
 
 	// Transactional: a test carries no unsubscribe link, which would opt the chosen customer out, not the tester.
-	const base = sendInput(node, { idempotencyKey: `test:${randomUUID()}`, customerId: recipient.customerId, event: eventOf(input.entryEvent), purpose: 'transactional' });
+	const base = sendInput(node, {
+		idempotencyKey: `test:${randomUUID()}`,
+		customerId: recipient.customerId,
+		event: eventOf(input.entryEvent),
+		purpose: 'transactional'
+	});
 	const draft = await draftMessage(db, providers, base, recipient, to, now);
 	if (draft.status === 'failed') throw templateFailure(draft.error);
 	const meta: Record<string, unknown> = { ...(draft.meta ?? {}), test: true, requestedBy: input.requestedBy, journeyId: input.journeyId, nodeId: node.id };
 	const subject = channel === 'email' ? `${TEST_PREFIX}${draft.subject ?? ''}` : null;
 	const body = channel === 'sms' ? `${TEST_PREFIX}${draft.body}` : draft.body;
-	const { row } = await insertOrGet(db, { ...draft, journeyId: null, enrollmentId: null, nodeId: null, subject, body, meta: channel === 'sms' ? { ...meta, ...smsSegments(body) } : meta });
+	const { row } = await insertOrGet(db, {
+		...draft,
+		journeyId: null,
+		enrollmentId: null,
+		nodeId: null,
+		subject,
+		body,
+		meta: channel === 'sms' ? { ...meta, ...smsSegments(body) } : meta
+	});
 
 	try {
 		const receipt =
@@ -235,6 +254,9 @@ export async function sendTestMessage(
 		if (!isChannelError(err)) throw err;
 		// No retry for a test: record the failure so the outbox shows it, and tell the marketer now.
 		await markFinal(db, row.id, 'failed', err.message, now, { errorCode: err.info.code });
-		throw new TestSendError('provider_error', `${providers[channel].name} refused the test: ${err.message}`, { messageId: row.id, provider: providers[channel].name });
+		throw new TestSendError('provider_error', `${providers[channel].name} refused the test: ${err.message}`, {
+			messageId: row.id,
+			provider: providers[channel].name
+		});
 	}
 }

@@ -6,7 +6,10 @@ import type { OutgoingSms, ProviderReceipt, SmsProvider } from './types';
 
 /** Sends every Twilio domain's requests (api., messaging., …) to one base URL: a mock server in tests. */
 class BaseUrlRequestClient extends twilio.RequestClient {
-	constructor(private readonly baseUrl: string, options: { timeout: number }) {
+	constructor(
+		private readonly baseUrl: string,
+		options: { timeout: number }
+	) {
 		super(options);
 	}
 
@@ -61,9 +64,19 @@ export class TwilioSmsProvider implements SmsProvider {
 		} catch (err) {
 			const failure = err as TwilioFailure;
 			if (failure.code === TWILIO_OPTED_OUT)
-				throw new PermanentChannelError(`twilio: recipient opted out (${failure.message})`, { provider: this.name, status: failure.status, code: 'recipient_opted_out' });
+				throw new PermanentChannelError(`twilio: recipient opted out (${failure.message})`, {
+					provider: this.name,
+					status: failure.status,
+					code: 'recipient_opted_out'
+				});
 			if (typeof failure.status === 'number' && failure.status >= 400)
-				throw httpError(this.name, failure.status, failure.message, { code: failure.code, moreInfo: failure.moreInfo }, failure.code ? `twilio_${failure.code}` : undefined);
+				throw httpError(
+					this.name,
+					failure.status,
+					failure.message,
+					{ code: failure.code, moreInfo: failure.moreInfo },
+					failure.code ? `twilio_${failure.code}` : undefined
+				);
 			throw networkError(this.name, err) ?? err;
 		}
 	}

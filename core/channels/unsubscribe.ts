@@ -10,11 +10,15 @@ export type UnsubscribeClaim = { customerId: string; channel: 'email' | 'sms'; m
 const LABEL = 'omnicanal:unsubscribe:v1:';
 
 function mac(secret: string, payload: string): Buffer {
-	return createHmac('sha256', secret).update(LABEL + payload).digest();
+	return createHmac('sha256', secret)
+		.update(LABEL + payload)
+		.digest();
 }
 
 export function unsubscribeToken(secret: string, claim: UnsubscribeClaim): string {
-	const payload = Buffer.from(JSON.stringify({ c: claim.customerId, ch: claim.channel, ...(claim.messageId ? { m: claim.messageId } : {}) })).toString('base64url');
+	const payload = Buffer.from(JSON.stringify({ c: claim.customerId, ch: claim.channel, ...(claim.messageId ? { m: claim.messageId } : {}) })).toString(
+		'base64url'
+	);
 	return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
 

@@ -23,9 +23,7 @@ export type WebhookCall = {
 };
 
 /** The receiver's answer is never kept (it may carry anything): its status and size only. */
-export type WebhookResult =
-	| { ok: true; status: number; size: number }
-	| { ok: false; status: number; size: number; error: { code: string; message: string } };
+export type WebhookResult = { ok: true; status: number; size: number } | { ok: false; status: number; size: number; error: { code: string; message: string } };
 
 export const SIGNATURE_HEADER = 'X-Omnicanal-Signature';
 

@@ -113,8 +113,18 @@ export async function closeSharedDb(): Promise<void> {
 
 /** Node's network errors and postgres-js's own connection errors that mean "the server is not there right now". */
 const UNAVAILABLE_CODES = new Set([
-	'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
-	'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'EPIPE',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EAI_AGAIN',
+	'CONNECTION_CLOSED',
+	'CONNECTION_ENDED',
+	'CONNECTION_DESTROYED',
+	'CONNECT_TIMEOUT'
 ]);
 
 /**
@@ -158,7 +168,9 @@ function guardAgainstDriverCrash(): void {
 	holder[GUARD_KEY] = true;
 	const guard = (err: Error) => {
 		if (isKnownDriverCrash(err)) {
-			console.error('postgres: ignored a write on an already closed connection (porsager/postgres #1154); the query had failed and will be retried by its caller');
+			console.error(
+				'postgres: ignored a write on an already closed connection (porsager/postgres #1154); the query had failed and will be retried by its caller'
+			);
 			return;
 		}
 		if (process.listenerCount('uncaughtException') > 1) return; // someone else reports it

@@ -1,8 +1,6 @@
 import type { ConditionContext, ConditionNeeds } from '../graph/conditions';
 import type { Interests } from '../graph/interests';
-import type {
-	AdAudienceNode, GrantOfferNode, SendEmailNode, SendSmsNode, StoreTaskNode, UpdateProfileNode, WebhookNode
-} from '../graph/nodes';
+import type { AdAudienceNode, GrantOfferNode, SendEmailNode, SendSmsNode, StoreTaskNode, UpdateProfileNode, WebhookNode } from '../graph/nodes';
 import type { JourneySettings } from '../graph/settings';
 import type { EnrollmentRef, EnrollmentStatus, JourneyEvent, StepKind } from './contract';
 

@@ -64,9 +64,7 @@ export function evaluateCondition(condition: Condition, ctx: ConditionContext): 
 			return reached(ctx.messages[condition.nodeId], condition.status);
 		case 'event': {
 			const since = condition.within ? ctx.now - durationToMs(condition.within) : -Infinity;
-			const found = ctx.events.some(
-				(e) => e.name === condition.event && e.timestamp >= since && matchesFilters(condition.filters, e.properties)
-			);
+			const found = ctx.events.some((e) => e.name === condition.event && e.timestamp >= since && matchesFilters(condition.filters, e.properties));
 			return found === (condition.occurred ?? true);
 		}
 	}

@@ -32,10 +32,7 @@ export function branchesOf(node: JourneyNode): Branch[] {
 				{ handle: TIMEOUT_BRANCH, label: 'Timed out' }
 			];
 		case 'condition':
-			return [
-				...node.branches.map((b) => ({ handle: b.id, label: b.label })),
-				{ handle: ELSE_BRANCH, label: node.elseLabel ?? 'Everyone else' }
-			];
+			return [...node.branches.map((b) => ({ handle: b.id, label: b.label })), { handle: ELSE_BRANCH, label: node.elseLabel ?? 'Everyone else' }];
 		case 'randomSplit':
 			return node.variants.map((v) => ({ handle: v.id, label: v.label }));
 		case 'trigger':

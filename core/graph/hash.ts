@@ -48,12 +48,7 @@ export function splitPoint(customerId: string, nodeId: string): number {
  * else a variant id chosen in proportion to the weights over the rest of the range. Pure: the
  * same inputs always give the same variant.
  */
-export function pickVariant(
-	customerId: string,
-	nodeId: string,
-	variants: readonly { id: string; weight: number }[],
-	holdoutPercent = 0
-): string {
+export function pickVariant(customerId: string, nodeId: string, variants: readonly { id: string; weight: number }[], holdoutPercent = 0): string {
 	const point = splitPoint(customerId, nodeId);
 	const holdout = Math.min(Math.max(holdoutPercent, 0), 100) / 100;
 	if (point < holdout) return HOLDOUT_BRANCH;

@@ -22,19 +22,7 @@ export const CATEGORY_NAMES: Record<NodeCategory, string> = {
 
 /** Icon names (Lucide's); the UI maps each to its SVG. */
 export type NodeIcon =
-	| 'zap'
-	| 'clock'
-	| 'hourglass'
-	| 'git-branch'
-	| 'split'
-	| 'mail'
-	| 'message-square'
-	| 'megaphone'
-	| 'ticket'
-	| 'store'
-	| 'webhook'
-	| 'user-pen'
-	| 'flag';
+	'zap' | 'clock' | 'hourglass' | 'git-branch' | 'split' | 'mail' | 'message-square' | 'megaphone' | 'ticket' | 'store' | 'webhook' | 'user-pen' | 'flag';
 
 /** What a new node of a kind starts with: everything but its id, label and layout. */
 export type NodeDefaults<T extends NodeType> = Omit<NodeOfType<T>, 'id' | 'label'>;

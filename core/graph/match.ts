@@ -8,10 +8,7 @@ export interface TrackedEvent {
 }
 
 /** What may start an enrollment. */
-export type EntryInput =
-	| { kind: 'event'; event: TrackedEvent }
-	| { kind: 'segment'; segmentId: string; change: 'enter' | 'leave' }
-	| { kind: 'manual' };
+export type EntryInput = { kind: 'event'; event: TrackedEvent } | { kind: 'segment'; segmentId: string; change: 'enter' | 'leave' } | { kind: 'manual' };
 
 /**
  * Reads a dotted path (`address.city`, `items.0.sku`). A key that itself contains dots wins when

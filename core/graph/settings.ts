@@ -10,17 +10,14 @@ export const Reentry = z.discriminatedUnion('mode', [
 ]);
 export type Reentry = z.infer<typeof Reentry>;
 
-export const EntryWindow = z
-	.object({ start: IsoDateTime.optional(), end: IsoDateTime.optional() })
-	.superRefine((w, ctx) => {
-		if (w.start && w.end && Date.parse(w.start) >= Date.parse(w.end))
-			ctx.addIssue(issue(['end'], 'closes its entry window before it opens.', 'invalid_entry_window'));
-	});
+export const EntryWindow = z.object({ start: IsoDateTime.optional(), end: IsoDateTime.optional() }).superRefine((w, ctx) => {
+	if (w.start && w.end && Date.parse(w.start) >= Date.parse(w.end))
+		ctx.addIssue(issue(['end'], 'closes its entry window before it opens.', 'invalid_entry_window'));
+});
 
 /** No message is sent between `start` and `end` (customer's zone); may span midnight (21:00–08:00). */
 export const QuietHours = z.object({ start: TimeOfDay, end: TimeOfDay }).superRefine((q, ctx) => {
-	if (q.start === q.end)
-		ctx.addIssue(issue(['end'], 'has quiet hours that start and end at the same time.', 'invalid_time_of_day'));
+	if (q.start === q.end) ctx.addIssue(issue(['end'], 'has quiet hours that start and end at the same time.', 'invalid_time_of_day'));
 });
 export type QuietHours = z.infer<typeof QuietHours>;
 

@@ -57,8 +57,7 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, target: Target, out: Probl
  * the marketer and tied to the node or edge concerned.
  */
 export function validateJourney(def: unknown, ctx: ValidationContext = {}): ValidationResult {
-	if (!isRecord(def))
-		return { ok: false, problems: [{ code: 'invalid_definition', message: 'This is not a journey definition.' }] };
+	if (!isRecord(def)) return { ok: false, problems: [{ code: 'invalid_definition', message: 'This is not a journey definition.' }] };
 	const problems: Problem[] = [];
 	if (def.schemaVersion !== 1)
 		problems.push({
@@ -99,8 +98,7 @@ export function validateJourney(def: unknown, ctx: ValidationContext = {}): Vali
 	checkReferences(ws, ctx);
 
 	const complete = nodes.length === rawNodes.length && edges.length === rawEdges.length && def.schemaVersion === 1;
-	const definition: JourneyDefinition | undefined =
-		complete && settings !== undefined ? { schemaVersion: 1, nodes, edges, settings } : undefined;
+	const definition: JourneyDefinition | undefined = complete && settings !== undefined ? { schemaVersion: 1, nodes, edges, settings } : undefined;
 	return { ok: problems.length === 0, problems, definition };
 }
 

@@ -74,7 +74,8 @@ export function offerRefusal(error: OfferError, headers: Headers = {}): ApiError
 export function toApiError(err: unknown): ApiError | null {
 	if (err instanceof ApiError) return err;
 	if (err instanceof JourneyError) return new ApiError(journeyErrorStatus(err.code), err.code, err.message, err.problems ?? err.details ?? null);
-	if (err instanceof IngestValidationError) return new ApiError(400, 'invalid_request', 'Some messages are not valid; nothing was stored.', issueDetails(err.issues));
+	if (err instanceof IngestValidationError)
+		return new ApiError(400, 'invalid_request', 'Some messages are not valid; nothing was stored.', issueDetails(err.issues));
 	return null;
 }
 

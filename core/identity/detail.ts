@@ -37,7 +37,14 @@ export async function customerDetail(db: Db, id: string, opts: { timelineLimit?:
 	if (!customer) return null;
 	const family = await customerFamily(db, liveId);
 	const mergeRows = await db
-		.select({ id: merges.id, fromCustomerId: merges.fromCustomerId, intoCustomerId: merges.intoCustomerId, eventId: merges.eventId, createdAt: merges.createdAt, undoneAt: merges.undoneAt })
+		.select({
+			id: merges.id,
+			fromCustomerId: merges.fromCustomerId,
+			intoCustomerId: merges.intoCustomerId,
+			eventId: merges.eventId,
+			createdAt: merges.createdAt,
+			undoneAt: merges.undoneAt
+		})
 		.from(merges)
 		.where(or(inArray(merges.intoCustomerId, family), inArray(merges.fromCustomerId, [liveId])))
 		.orderBy(desc(merges.createdAt), desc(merges.id));
@@ -49,8 +56,14 @@ export async function customerDetail(db: Db, id: string, opts: { timelineLimit?:
 		offers: await db.select().from(offers).where(inArray(offers.customerId, family)).orderBy(desc(offers.createdAt)).limit(50),
 		enrollments: await db
 			.select({
-				id: enrollments.id, journeyId: enrollments.journeyId, journeyName: journeys.name, version: enrollments.version, status: enrollments.status,
-				currentNodeId: enrollments.currentNodeId, enteredAt: enrollments.enteredAt, endedAt: enrollments.endedAt
+				id: enrollments.id,
+				journeyId: enrollments.journeyId,
+				journeyName: journeys.name,
+				version: enrollments.version,
+				status: enrollments.status,
+				currentNodeId: enrollments.currentNodeId,
+				enteredAt: enrollments.enteredAt,
+				endedAt: enrollments.endedAt
 			})
 			.from(enrollments)
 			.leftJoin(journeys, eq(journeys.id, enrollments.journeyId))

@@ -22,14 +22,8 @@ export async function eraseCustomer(db: Db, customerId: string, opts: { at?: Dat
 		await tx.delete(identities).where(inArray(identities.customerId, cluster));
 		await tx.delete(notes).where(inArray(notes.customerId, cluster));
 		await tx.delete(segmentMembers).where(inArray(segmentMembers.customerId, cluster));
-		await tx
-			.update(customers)
-			.set({ traits: {}, traitTimes: {}, consent: {}, timezone: null, erasedAt: at })
-			.where(inArray(customers.id, cluster));
-		await tx
-			.update(events)
-			.set({ properties: {}, traits: null, context: {}, userId: null, anonymousId: null })
-			.where(inArray(events.customerId, cluster));
+		await tx.update(customers).set({ traits: {}, traitTimes: {}, consent: {}, timezone: null, erasedAt: at }).where(inArray(customers.id, cluster));
+		await tx.update(events).set({ properties: {}, traits: null, context: {}, userId: null, anonymousId: null }).where(inArray(events.customerId, cluster));
 		await tx.update(messages).set({ to: '[erased]', subject: null, body: '' }).where(inArray(messages.customerId, cluster));
 		// Providers' webhook payloads carry the address too.
 		await tx

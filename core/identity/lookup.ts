@@ -82,7 +82,10 @@ export async function customerLookup(db: Db, q: LookupQuery): Promise<Customer |
 	}
 	for (const [kind, value] of tries) {
 		if (value === null) continue;
-		const [row] = await db.select({ customerId: identities.customerId }).from(identities).where(and(eq(identities.kind, kind), eq(identities.value, value)));
+		const [row] = await db
+			.select({ customerId: identities.customerId })
+			.from(identities)
+			.where(and(eq(identities.kind, kind), eq(identities.value, value)));
 		const found = row ? await liveCustomer(db, row.customerId) : null;
 		if (found) return found;
 	}

@@ -40,7 +40,11 @@ export async function mergeCustomers(
 		segments: await moveMemberships(tx, survivor.id, loser.id)
 	};
 	const before = profileFields(survivor);
-	const [updated] = await tx.update(customers).set(mergeProfiles(before, profileFields(loser))).where(eq(customers.id, survivor.id)).returning();
+	const [updated] = await tx
+		.update(customers)
+		.set(mergeProfiles(before, profileFields(loser)))
+		.where(eq(customers.id, survivor.id))
+		.returning();
 	await tx.update(customers).set({ mergedInto: survivor.id }).where(eq(customers.id, loser.id));
 	const snapshot: MergeSnapshot = { version: 1, loser: storeProfile(profileFields(loser)), survivorBefore: storeProfile(before), moved };
 	const [row] = await tx

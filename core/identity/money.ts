@@ -5,7 +5,10 @@ const MAX_ORDER = 10_000_000_000;
 
 /** Event names compared loosely, so Segment's "Order Completed" and our `order_completed` are the same. */
 export function eventKey(name: string): string {
-	return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	return name
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
 }
 
 function amount(value: unknown): number | undefined {

@@ -5,10 +5,7 @@ import { normalizeTimeZone } from './normalize';
 import { applyTraits, mergeTraits } from './traits';
 
 /** The parts of a customer row that events change and merges combine. */
-export type ProfileFields = Pick<
-	Customer,
-	'traits' | 'traitTimes' | 'consent' | 'timezone' | 'firstSeenAt' | 'lastSeenAt' | 'ordersCount' | 'lifetimeValue'
->;
+export type ProfileFields = Pick<Customer, 'traits' | 'traitTimes' | 'consent' | 'timezone' | 'firstSeenAt' | 'lastSeenAt' | 'ordersCount' | 'lifetimeValue'>;
 
 /** What one event says about the profile, already read out of the message by the ingest layer. */
 export type ProfileInput = {

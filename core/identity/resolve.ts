@@ -55,8 +55,18 @@ export async function resolveCustomer(tx: Tx, identifiers: readonly Identifier[]
 		.select()
 		.from(identities)
 		.where(sql`(${identities.kind}, ${identities.value}) in (select x->>'kind', x->>'value' from jsonb_array_elements(${jsonParam(wanted)}) x)`);
-	const candidates = owned.length ? await lockLive(tx, owned.map((o) => o.customerId)) : [];
-	const userIds = candidates.length ? await userIdsByCustomer(tx, candidates.map((c) => c.id)) : new Map<string, string[]>();
+	const candidates = owned.length
+		? await lockLive(
+				tx,
+				owned.map((o) => o.customerId)
+			)
+		: [];
+	const userIds = candidates.length
+		? await userIdsByCustomer(
+				tx,
+				candidates.map((c) => c.id)
+			)
+		: new Map<string, string[]>();
 	const group = chooseMergeGroup(
 		candidates.map((c) => ({ id: c.id, firstSeenAt: c.firstSeenAt, userIds: userIds.get(c.id) ?? [] })),
 		wanted.find((i) => i.kind === 'userId')?.value,

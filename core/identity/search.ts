@@ -46,7 +46,9 @@ function matchesQuery(q: string): SQL {
 }
 
 const firstIdentity = (kind: 'email' | 'phone') =>
-	sql<string | null>`(select i.value from ${identities} i where i.customer_id = ${customers.id} and i.kind = ${kind} order by i.first_seen_at, i.value limit 1)`;
+	sql<
+		string | null
+	>`(select i.value from ${identities} i where i.customer_id = ${customers.id} and i.kind = ${kind} order by i.first_seen_at, i.value limit 1)`;
 
 /** Live customers (not merged away, not erased), searched, sorted and paged in SQL. */
 export async function searchCustomers(db: Db, input: Partial<CustomerListQuery> = {}): Promise<CustomerPage> {

@@ -28,7 +28,8 @@ function eventTitle(e: Pick<EventRow, 'type' | 'name' | 'properties' | 'traits'>
 	const p = e.properties;
 	switch (e.type) {
 		case 'track':
-			if (e.name === 'segment_entered' || e.name === 'segment_left') return `${e.name === 'segment_entered' ? 'Entered' : 'Left'} segment “${String(p.segmentName ?? p.segmentId)}”`;
+			if (e.name === 'segment_entered' || e.name === 'segment_left')
+				return `${e.name === 'segment_entered' ? 'Entered' : 'Left'} segment “${String(p.segmentName ?? p.segmentId)}”`;
 			return e.name ?? 'track';
 		case 'page':
 		case 'screen':
@@ -52,19 +53,59 @@ export async function customerTimeline(db: Db, customerId: string, opts: { limit
 	const family = await customerFamily(db, customerId);
 	const b = opts.before;
 	const [evs, msgs, offs, nts] = [
-		await db.select().from(events).where(and(inArray(events.customerId, family), b ? lt(events.timestamp, b) : undefined)).orderBy(desc(events.timestamp)).limit(limit),
-		await db.select().from(messages).where(and(inArray(messages.customerId, family), b ? lt(messages.createdAt, b) : undefined)).orderBy(desc(messages.createdAt)).limit(limit),
-		await db.select().from(offers).where(and(inArray(offers.customerId, family), b ? lt(offers.createdAt, b) : undefined)).orderBy(desc(offers.createdAt)).limit(limit),
-		await db.select().from(notes).where(and(inArray(notes.customerId, family), b ? lt(notes.createdAt, b) : undefined)).orderBy(desc(notes.createdAt)).limit(limit)
+		await db
+			.select()
+			.from(events)
+			.where(and(inArray(events.customerId, family), b ? lt(events.timestamp, b) : undefined))
+			.orderBy(desc(events.timestamp))
+			.limit(limit),
+		await db
+			.select()
+			.from(messages)
+			.where(and(inArray(messages.customerId, family), b ? lt(messages.createdAt, b) : undefined))
+			.orderBy(desc(messages.createdAt))
+			.limit(limit),
+		await db
+			.select()
+			.from(offers)
+			.where(and(inArray(offers.customerId, family), b ? lt(offers.createdAt, b) : undefined))
+			.orderBy(desc(offers.createdAt))
+			.limit(limit),
+		await db
+			.select()
+			.from(notes)
+			.where(and(inArray(notes.customerId, family), b ? lt(notes.createdAt, b) : undefined))
+			.orderBy(desc(notes.createdAt))
+			.limit(limit)
 	];
 	const items: TimelineItem[] = [
-		...evs.map((e) => ({ kind: 'event' as const, id: e.id, at: e.timestamp, title: eventTitle(e), detail: short(e.type === 'identify' ? e.traits : e.properties), status: e.type, channel: null })),
-		...msgs.map((m) => ({ kind: 'message' as const, id: m.id, at: m.createdAt, title: m.subject ?? `${m.channel} message`, detail: short(m.body), status: m.status, channel: m.channel })),
+		...evs.map((e) => ({
+			kind: 'event' as const,
+			id: e.id,
+			at: e.timestamp,
+			title: eventTitle(e),
+			detail: short(e.type === 'identify' ? e.traits : e.properties),
+			status: e.type,
+			channel: null
+		})),
+		...msgs.map((m) => ({
+			kind: 'message' as const,
+			id: m.id,
+			at: m.createdAt,
+			title: m.subject ?? `${m.channel} message`,
+			detail: short(m.body),
+			status: m.status,
+			channel: m.channel
+		})),
 		...offs.map((o) => ({
-			kind: 'offer' as const, id: o.id, at: o.createdAt, title: `Offer “${o.title}” (${o.code})`,
+			kind: 'offer' as const,
+			id: o.id,
+			at: o.createdAt,
+			title: `Offer “${o.title}” (${o.code})`,
 			// Dates are the page's to format: the offer's expiry and redemption are in the offers table.
 			detail: o.kind === 'percent' ? `${Number(o.value)}% off` : `${Number(o.value).toFixed(2)} ${o.currency ?? ''} off`.trim(),
-			status: o.status, channel: o.redeemedChannel
+			status: o.status,
+			channel: o.redeemedChannel
 		})),
 		...nts.map((n) => ({ kind: 'note' as const, id: String(n.id), at: n.createdAt, title: `Note by ${n.author}`, detail: n.body, status: null, channel: null }))
 	];

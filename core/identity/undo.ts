@@ -16,7 +16,10 @@ export type UndoProblem = 'not_found' | 'already_undone' | 'erased' | 'survivor_
 /** A merge that cannot be undone; `code` says why (the UI shows it, the API maps it to 404/409). */
 export class MergeUndoError extends Error {
 	override name = 'MergeUndoError';
-	constructor(readonly code: UndoProblem, message: string) {
+	constructor(
+		readonly code: UndoProblem,
+		message: string
+	) {
 		super(message);
 	}
 }
@@ -74,7 +77,10 @@ export async function undoMerge(db: Db, mergeId: number, opts: { asOf?: Date } =
 				.onConflictDoNothing();
 		}
 		const restored = loadProfile(loserBefore);
-		await tx.update(customers).set({ ...restored, mergedInto: null }).where(eq(customers.id, loser.id));
+		await tx
+			.update(customers)
+			.set({ ...restored, mergedInto: null })
+			.where(eq(customers.id, loser.id));
 		await tx
 			.update(customers)
 			.set(unmergeProfile(profileFields(survivor), loadProfile(survivorBefore), restored))

@@ -5,6 +5,11 @@ export type ValidationIssue = { path: IssuePath; message: string };
 export class IngestValidationError extends Error {
 	override name = 'IngestValidationError';
 	constructor(readonly issues: ValidationIssue[]) {
-		super(`Invalid messages: ${issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+		super(
+			`Invalid messages: ${issues
+				.slice(0, 3)
+				.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+				.join('; ')}`
+		);
 	}
 }

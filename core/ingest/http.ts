@@ -28,13 +28,18 @@ type Extracted = { ok: true; messages: unknown[]; writeKey?: string } | { ok: fa
  * put the write key in the body (`writeKey`).
  */
 export function messagesFromBody(endpoint: IngestEndpoint, body: unknown): Extracted {
-	if (!isObject(body)) return { ok: false, response: apiError(400, 'invalid_request', 'The body must be a JSON object.', [{ path: '', message: 'Expected an object' }]) };
+	if (!isObject(body))
+		return { ok: false, response: apiError(400, 'invalid_request', 'The body must be a JSON object.', [{ path: '', message: 'Expected an object' }]) };
 	const writeKey = typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
 	if (endpoint !== 'batch') return { ok: true, messages: [{ ...body, type: endpoint }], writeKey };
 	const { batch } = body;
-	if (!Array.isArray(batch)) return { ok: false, response: apiError(400, 'invalid_request', 'The body must have a `batch` array.', [{ path: 'batch', message: 'Expected an array' }]) };
+	if (!Array.isArray(batch))
+		return { ok: false, response: apiError(400, 'invalid_request', 'The body must have a `batch` array.', [{ path: 'batch', message: 'Expected an array' }]) };
 	if (batch.length > MAX_BATCH_MESSAGES) {
-		return { ok: false, response: apiError(413, 'too_many_messages', `A batch holds at most ${MAX_BATCH_MESSAGES} messages.`, { max: MAX_BATCH_MESSAGES, received: batch.length }) };
+		return {
+			ok: false,
+			response: apiError(413, 'too_many_messages', `A batch holds at most ${MAX_BATCH_MESSAGES} messages.`, { max: MAX_BATCH_MESSAGES, received: batch.length })
+		};
 	}
 	const context = isObject(body.context) ? body.context : undefined;
 	const messages = batch.map((m: unknown) => {
@@ -79,7 +84,15 @@ export async function handleIngest(endpoint: IngestEndpoint, request: Request, d
 	if (!auth.ok) return none(auth.response);
 	const take = deps.limiter.take(auth.rateKey);
 	if (!take.ok) {
-		return none(apiError(429, 'rate_limited', 'Too many requests for this key; retry later.', { retryAfterSeconds: take.retryAfterSeconds }, { 'retry-after': String(take.retryAfterSeconds) }));
+		return none(
+			apiError(
+				429,
+				'rate_limited',
+				'Too many requests for this key; retry later.',
+				{ retryAfterSeconds: take.retryAfterSeconds },
+				{ 'retry-after': String(take.retryAfterSeconds) }
+			)
+		);
 	}
 	if (!extracted.ok) return none(extracted.response);
 	try {

@@ -95,7 +95,10 @@ export async function ingestMessages(db: Db, messages: readonly unknown[], opts:
 			const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
 			const { customer, mergeIds: merged } = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
 			await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, receivedAt));
-			await tx.update(customers).set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at))).where(eq(customers.id, customer.id));
+			await tx
+				.update(customers)
+				.set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at)))
+				.where(eq(customers.id, customer.id));
 			seen.set(p.messageId, { id: p.eventId, customerId: customer.id });
 			mergeIds.push(...merged);
 			results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: customer.id, duplicate: false });

@@ -36,8 +36,15 @@ async function emailsOf(db: Db, customerIds: string[]): Promise<Map<string, stri
 
 async function decorate(db: Db, journeyId: string, rows: Enrollment[]): Promise<EnrollmentListItem[]> {
 	const [labels, emails] = await Promise.all([
-		labelsByVersion(db, journeyId, rows.map((r) => r.version)),
-		emailsOf(db, rows.map((r) => r.customerId))
+		labelsByVersion(
+			db,
+			journeyId,
+			rows.map((r) => r.version)
+		),
+		emailsOf(
+			db,
+			rows.map((r) => r.customerId)
+		)
 	]);
 	return rows.map((r) => ({
 		...r,
@@ -60,7 +67,10 @@ export async function listEnrollments(db: Db, journeyId: string, query: ListEnro
 			.orderBy(desc(enrollments.enteredAt), asc(enrollments.id))
 			.limit(query.pageSize)
 			.offset((query.page - 1) * query.pageSize),
-		db.select({ total: sql<number>`count(*)::int` }).from(enrollments).where(where)
+		db
+			.select({ total: sql<number>`count(*)::int` })
+			.from(enrollments)
+			.where(where)
 	]);
 	return { items: await decorate(db, journeyId, rows), total: counted?.total ?? 0, page: query.page, pageSize: query.pageSize };
 }
@@ -74,7 +84,10 @@ export type EnrollmentDetail = {
 
 /** One enrollment and its recorded steps, oldest first. */
 export async function getEnrollment(db: Db, journeyId: string, enrollmentId: string): Promise<EnrollmentDetail> {
-	const [row] = await db.select().from(enrollments).where(and(eq(enrollments.id, enrollmentId), eq(enrollments.journeyId, journeyId)));
+	const [row] = await db
+		.select()
+		.from(enrollments)
+		.where(and(eq(enrollments.id, enrollmentId), eq(enrollments.journeyId, journeyId)));
 	if (!row) throw new JourneyError('not_found', `This journey has no enrollment “${enrollmentId}”.`);
 	const [[enrollment], steps, labels] = await Promise.all([
 		decorate(db, journeyId, [row]),

@@ -21,5 +21,4 @@ export class JourneyError extends Error {
 export const journeyNotFound = (id: string) => new JourneyError('not_found', `No journey has the id “${id}”.`);
 
 /** Publishing or resuming an archived journey: it must come back from the archive first. */
-export const journeyArchived = (doing: string) =>
-	new JourneyError('journey_archived', `This journey is archived, so it cannot ${doing}. Unarchive it first.`);
+export const journeyArchived = (doing: string) => new JourneyError('journey_archived', `This journey is archived, so it cannot ${doing}. Unarchive it first.`);

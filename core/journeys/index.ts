@@ -7,7 +7,18 @@ export { blankDefinition } from './blank';
 export { activeEnrollmentIds, getEnrollment, listEnrollments, type EnrollmentDetail, type EnrollmentListItem, type LabelledStep } from './enrollments';
 export { JourneyError, type JourneyErrorCode } from './errors';
 export * from './input';
-export { createJourney, duplicateJourney, getJourney, getJourneyWithValidation, listJourneys, updateDraft, validateDraft, type JourneySummary, type JourneyWithValidation, type Page } from './journeys';
+export {
+	createJourney,
+	duplicateJourney,
+	getJourney,
+	getJourneyWithValidation,
+	listJourneys,
+	updateDraft,
+	validateDraft,
+	type JourneySummary,
+	type JourneyWithValidation,
+	type Page
+} from './journeys';
 export { publish, setArchived, setStatus, type PublishResult, type StatusAction } from './lifecycle';
 export { resolveCustomer } from './customers';
 export { validateDefinition, type DraftProblem, type DraftValidation } from './validation';

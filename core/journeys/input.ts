@@ -40,7 +40,10 @@ export const UpdateJourneyInput = z
 		/** The revision the editor started from; a save over a newer one is refused (`draft_conflict`) rather than lost. */
 		baseRevision: z.number().int().min(0).optional()
 	})
-	.refine((v) => v.name !== undefined || v.description !== undefined || v.draft !== undefined || v.layout !== undefined, 'Send name, description, draft or layout.');
+	.refine(
+		(v) => v.name !== undefined || v.description !== undefined || v.draft !== undefined || v.layout !== undefined,
+		'Send name, description, draft or layout.'
+	);
 export type UpdateJourneyInput = z.infer<typeof UpdateJourneyInput>;
 
 export const StopInput = z.object({

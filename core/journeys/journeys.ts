@@ -129,10 +129,18 @@ export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Pa
 	const [rows, [counted]] = await Promise.all([
 		db
 			.select({
-				id: journeys.id, name: journeys.name, description: journeys.description, status: journeys.status,
-				liveVersion: journeys.liveVersion, revision: journeys.revision, archivedAt: journeys.archivedAt,
-				createdAt: journeys.createdAt, updatedAt: journeys.updatedAt,
-				enteredCount: countEnrollments(), activeCount: countEnrollments('active'), convertedCount: countEnrollments('converted')
+				id: journeys.id,
+				name: journeys.name,
+				description: journeys.description,
+				status: journeys.status,
+				liveVersion: journeys.liveVersion,
+				revision: journeys.revision,
+				archivedAt: journeys.archivedAt,
+				createdAt: journeys.createdAt,
+				updatedAt: journeys.updatedAt,
+				enteredCount: countEnrollments(),
+				activeCount: countEnrollments('active'),
+				convertedCount: countEnrollments('converted')
 			})
 			.from(journeys)
 			.where(where)
@@ -140,7 +148,10 @@ export async function listJourneys(db: Db, query: ListJourneysQuery): Promise<Pa
 			.orderBy(order, asc(journeys.id))
 			.limit(query.pageSize)
 			.offset((query.page - 1) * query.pageSize),
-		db.select({ total: sql<number>`count(*)::int` }).from(journeys).where(where)
+		db
+			.select({ total: sql<number>`count(*)::int` })
+			.from(journeys)
+			.where(where)
 	]);
 	const items = rows.map((r) => ({ ...r, conversionRate: r.enteredCount > 0 ? r.convertedCount / r.enteredCount : null }));
 	return { items, total: counted?.total ?? 0, page: query.page, pageSize: query.pageSize };

@@ -29,7 +29,11 @@ export async function publish(db: Db, id: string, by: { publishedBy: string | nu
 		} catch (err) {
 			if (!(err instanceof InvalidJourneyError)) throw err;
 			const problems = withStepLabels(row.draft, err.problems);
-			throw new JourneyError('invalid_journey', `The journey can't be published until ${problems.length === 1 ? 'one problem is' : `${problems.length} problems are`} fixed.`, problems);
+			throw new JourneyError(
+				'invalid_journey',
+				`The journey can't be published until ${problems.length === 1 ? 'one problem is' : `${problems.length} problems are`} fixed.`,
+				problems
+			);
 		}
 		const [latest] = await tx
 			.select({ version: journeyVersions.version, definition: journeyVersions.definition })
@@ -41,11 +45,7 @@ export async function publish(db: Db, id: string, by: { publishedBy: string | nu
 		const created = !latest || !sameJson(behaviourOf(latest.definition), definition);
 		const version = created ? (latest?.version ?? 0) + 1 : latest.version;
 		if (created) await tx.insert(journeyVersions).values({ journeyId: id, version, definition, layout: readLayout(row.layout), publishedBy: by.publishedBy });
-		const [journey] = await tx
-			.update(journeys)
-			.set({ liveVersion: version, status: 'active', updatedAt: new Date() })
-			.where(eq(journeys.id, id))
-			.returning();
+		const [journey] = await tx.update(journeys).set({ liveVersion: version, status: 'active', updatedAt: new Date() }).where(eq(journeys.id, id)).returning();
 		return { journey: journey!, version, created };
 	});
 }
@@ -64,7 +64,10 @@ const moves: Record<StatusAction, { from: readonly JourneyStatus[]; to: JourneyS
 
 const refusals: Record<StatusAction, Partial<Record<JourneyStatus, string>>> = {
 	pause: { draft: 'This journey has not been published, so there is nothing to pause.', stopped: 'This journey was stopped; it cannot be paused.' },
-	resume: { draft: 'This journey has not been published yet; publish it to start it.', stopped: 'A stopped journey cannot be resumed; create a new journey instead.' },
+	resume: {
+		draft: 'This journey has not been published yet; publish it to start it.',
+		stopped: 'A stopped journey cannot be resumed; create a new journey instead.'
+	},
 	stop: { draft: 'This journey has not been published, so there is nothing to stop.' }
 };
 
@@ -79,7 +82,16 @@ export async function setStatus(db: Db, id: string, action: StatusAction): Promi
 	const [updated] = await db
 		.update(journeys)
 		.set({ status: move.to, updatedAt: new Date() })
-		.where(and(eq(journeys.id, id), inArray(journeys.status, move.from.filter((s) => s !== move.to)), action === 'resume' ? isNull(journeys.archivedAt) : undefined))
+		.where(
+			and(
+				eq(journeys.id, id),
+				inArray(
+					journeys.status,
+					move.from.filter((s) => s !== move.to)
+				),
+				action === 'resume' ? isNull(journeys.archivedAt) : undefined
+			)
+		)
 		.returning();
 	if (updated) return { journey: updated, changed: true };
 	const [current] = await db.select().from(journeys).where(eq(journeys.id, id));

@@ -17,7 +17,11 @@ export function generateCode(prefix?: string): string {
 		for (let i = 0; i < GROUP_LEN; i++) group += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
 		groups.push(group);
 	}
-	const p = prefix?.trim().toUpperCase().replace(/[^A-Z0-9-]/g, '').replace(/^-+|-+$/g, '');
+	const p = prefix
+		?.trim()
+		.toUpperCase()
+		.replace(/[^A-Z0-9-]/g, '')
+		.replace(/^-+|-+$/g, '');
 	return p ? `${p}-${groups.join('-')}` : groups.join('-');
 }
 

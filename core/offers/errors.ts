@@ -1,12 +1,5 @@
 /** Why a redemption or reservation was refused; core/http/errors.ts maps each to a status. */
-export type OfferErrorCode =
-	| 'not_found'
-	| 'already_redeemed'
-	| 'expired'
-	| 'revoked'
-	| 'reserved'
-	| 'not_eligible'
-	| 'idempotency_key_reused';
+export type OfferErrorCode = 'not_found' | 'already_redeemed' | 'expired' | 'revoked' | 'reserved' | 'not_eligible' | 'idempotency_key_reused';
 
 export type OfferError = { code: OfferErrorCode; message: string };
 

@@ -68,7 +68,8 @@ const RedeemBody = z.object({
  */
 export async function redeemResponse(code: string, request: Request, deps: OffersHttpDeps): Promise<{ response: Response; eventIds: string[] }> {
 	const key = request.headers.get('idempotency-key')?.trim();
-	if (!key) return { response: apiError(400, 'missing_idempotency_key', 'Send an Idempotency-Key header (a new random value per redemption attempt).'), eventIds: [] };
+	if (!key)
+		return { response: apiError(400, 'missing_idempotency_key', 'Send an Idempotency-Key header (a new random value per redemption attempt).'), eventIds: [] };
 	if (key.length > 255) return { response: apiError(400, 'invalid_idempotency_key', 'The Idempotency-Key is longer than 255 characters.'), eventIds: [] };
 	let body: z.infer<typeof RedeemBody>;
 	try {
@@ -85,7 +86,15 @@ export async function redeemResponse(code: string, request: Request, deps: Offer
 	return { response, eventIds: result.eventIds };
 }
 
-const ReserveBody = z.object({ cartId: z.string().min(1).max(200), holdSeconds: z.number().int().min(1).max(MAX_HOLD_MS / 1000).optional() });
+const ReserveBody = z.object({
+	cartId: z.string().min(1).max(200),
+	holdSeconds: z
+		.number()
+		.int()
+		.min(1)
+		.max(MAX_HOLD_MS / 1000)
+		.optional()
+});
 const ReleaseBody = z.object({ cartId: z.string().min(1).max(200) });
 
 /** `POST /api/v1/offers/{code}/reserve` `{ cartId, holdSeconds? }`: hold it for this cart (409 if another holds it). */
@@ -114,7 +123,8 @@ export async function qrResponse(code: string, format: 'svg' | 'png', deps: Offe
 	if (!offer) return apiError(404, 'not_found', 'No offer has this code.');
 	const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
 	const headers = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
-	if (format === 'svg') return new Response(await QRCode.toString(offer.code, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });
+	if (format === 'svg')
+		return new Response(await QRCode.toString(offer.code, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });
 	const png = await QRCode.toBuffer(offer.code, { ...options, type: 'png', width: 256 });
 	return new Response(new Uint8Array(png), { headers: { ...headers, 'content-type': 'image/png' } });
 }

@@ -23,7 +23,10 @@ export async function activeOffersFor(db: Db, customerId: string, now: Date): Pr
 
 /** One offer by its code as typed or scanned (case and spaces do not matter). */
 export async function findOffer(db: Db, code: string, now: Date): Promise<OfferView | null> {
-	const [row] = await db.select().from(offers).where(eq(offers.code, normalizeCode(code)));
+	const [row] = await db
+		.select()
+		.from(offers)
+		.where(eq(offers.code, normalizeCode(code)));
 	return row ? toOfferView(row, now) : null;
 }
 

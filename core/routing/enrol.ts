@@ -22,7 +22,8 @@ export type EnrolResult =
 export async function enrol(deps: RoutingDeps, live: LiveJourney, customerId: string, entry: JourneyEvent, now = new Date()): Promise<EnrolResult> {
 	const { settings } = live.definition;
 	const window = settings.entryWindow;
-	if ((window?.start && now < new Date(window.start)) || (window?.end && now >= new Date(window.end))) return { enrolled: false, reason: 'outside_entry_window' };
+	if ((window?.start && now < new Date(window.start)) || (window?.end && now >= new Date(window.end)))
+		return { enrolled: false, reason: 'outside_entry_window' };
 
 	const [last] = await deps.db
 		.select()
@@ -58,8 +59,14 @@ export async function enrol(deps: RoutingDeps, live: LiveJourney, customerId: st
 	const inserted = await deps.db
 		.insert(enrollments)
 		.values({
-			id: enrollmentWorkflowId(live.journeyId, customerId, n), journeyId: live.journeyId, version: live.version, customerId, n,
-			entryEventId: entry.id, enteredAt: now, currentNodeId: null
+			id: enrollmentWorkflowId(live.journeyId, customerId, n),
+			journeyId: live.journeyId,
+			version: live.version,
+			customerId,
+			n,
+			entryEventId: entry.id,
+			enteredAt: now,
+			currentNodeId: null
 		})
 		.onConflictDoNothing()
 		.returning({ id: enrollments.id });
@@ -67,7 +74,15 @@ export async function enrol(deps: RoutingDeps, live: LiveJourney, customerId: st
 	return start(deps, live, customerId, n, live.version, entry, false);
 }
 
-async function start(deps: RoutingDeps, live: LiveJourney, customerId: string, n: number, version: number, entry: JourneyEvent, resumed: boolean): Promise<EnrolResult> {
+async function start(
+	deps: RoutingDeps,
+	live: LiveJourney,
+	customerId: string,
+	n: number,
+	version: number,
+	entry: JourneyEvent,
+	resumed: boolean
+): Promise<EnrolResult> {
 	const enrollmentId = enrollmentWorkflowId(live.journeyId, customerId, n);
 	// A retry must start the version the row pinned, even if a newer one was published since.
 	const definition = version === live.version ? live.definition : await pinnedDefinition(deps.db, live.journeyId, version);

@@ -56,7 +56,13 @@ export async function routeEvent(router: Router, row: EventRow): Promise<void> {
 		const listening = await router.db
 			.select({ id: enrollments.id, interests: enrollments.interests })
 			.from(enrollments)
-			.where(and(inArray(enrollments.customerId, family), eq(enrollments.status, 'active'), sql`${enrollments.interests}->'events' @> ${JSON.stringify([row.name])}::jsonb`));
+			.where(
+				and(
+					inArray(enrollments.customerId, family),
+					eq(enrollments.status, 'active'),
+					sql`${enrollments.interests}->'events' @> ${JSON.stringify([row.name])}::jsonb`
+				)
+			);
 		for (const e of listening) {
 			await signal(router, e.id, asJourneyEvent(row, pick(row.properties, e.interests.propertyPaths)));
 		}
@@ -93,7 +99,11 @@ export async function exitEnrollments(router: RoutingDeps, enrollmentIds: string
  */
 export async function routeEvents(router: Router, eventIds: string[], callMs: number = TEMPORAL_DEADLINES.webCallMs): Promise<void> {
 	if (eventIds.length === 0) return;
-	const rows = await router.db.select().from(events).where(and(inArray(events.id, eventIds), isNull(events.routedAt))).orderBy(asc(events.timestamp));
+	const rows = await router.db
+		.select()
+		.from(events)
+		.where(and(inArray(events.id, eventIds), isNull(events.routedAt)))
+		.orderBy(asc(events.timestamp));
 	for (const row of rows) {
 		if ((await routeWithBookkeeping(router, row, callMs)) === 'unavailable') return;
 	}
@@ -140,7 +150,10 @@ export async function routePending(
 			and(
 				isNull(events.routedAt),
 				lt(events.receivedAt, new Date(now.getTime() - 1_000)),
-				or(eq(events.routingAttempts, 0), lt(events.receivedAt, sql`${now.toISOString()}::timestamptz - make_interval(secs => least(power(2, ${events.routingAttempts}), 300))`))
+				or(
+					eq(events.routingAttempts, 0),
+					lt(events.receivedAt, sql`${now.toISOString()}::timestamptz - make_interval(secs => least(power(2, ${events.routingAttempts}), 300))`)
+				)
 			)
 		)
 		.orderBy(asc(events.receivedAt))

@@ -17,7 +17,10 @@ const NUMERIC_TEXT = '^\\s*-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?\\s*$';
 function valueAt(doc: SQL | AnyColumn, path: string): SQL {
 	const parts = path.split('.');
 	if (parts.length === 1) return sql`(${doc} -> ${path}::text)`;
-	const steps = sql.join(parts.map((p) => sql`${p}::text`), sql`, `);
+	const steps = sql.join(
+		parts.map((p) => sql`${p}::text`),
+		sql`, `
+	);
 	return sql`coalesce(${doc} -> ${path}::text, jsonb_extract_path(${doc}, ${steps}))`;
 }
 
@@ -69,7 +72,14 @@ function filterSql(x: SQL, f: Filter): SQL {
 		}
 		case 'in': {
 			const values = f.value;
-			return sql`coalesce(${anyElement(x, (el) => sql`(${sql.join(values.map((v) => equals(el, v)), sql` or `)})`)}, false)`;
+			return sql`coalesce(${anyElement(
+				x,
+				(el) =>
+					sql`(${sql.join(
+						values.map((v) => equals(el, v)),
+						sql` or `
+					)})`
+			)}, false)`;
 		}
 	}
 }

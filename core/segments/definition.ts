@@ -42,7 +42,12 @@ export const Condition = z.discriminatedUnion('kind', [
 	}),
 	z.object({ kind: z.literal('consent'), channel: z.enum(['email', 'sms', 'ads']), granted: z.boolean() }),
 	/** Counters kept on the profile from `order_completed`. */
-	z.object({ kind: z.literal('orders'), metric: z.enum(['count', 'lifetimeValue']), op: z.enum(['gt', 'gte', 'lt', 'lte', 'eq']), value: z.number().finite().min(0).max(1e12) })
+	z.object({
+		kind: z.literal('orders'),
+		metric: z.enum(['count', 'lifetimeValue']),
+		op: z.enum(['gt', 'gte', 'lt', 'lte', 'eq']),
+		value: z.number().finite().min(0).max(1e12)
+	})
 ]);
 export type Condition = z.infer<typeof Condition>;
 

@@ -19,7 +19,10 @@ export async function refreshSegmentsForCustomer(tx: Tx, customerId: string, opt
 	const all = await loadSegments(tx);
 	if (all.length === 0) return { entered: [], left: [], eventIds: [] };
 	const fields = Object.fromEntries(all.map((s, i) => [`s${i}`, sql<boolean>`coalesce(${segmentPredicate(s.definition, asOf)}, false)`]));
-	const [row] = await tx.select(fields).from(customers).where(and(eq(customers.id, customerId), liveCustomer));
+	const [row] = await tx
+		.select(fields)
+		.from(customers)
+		.where(and(eq(customers.id, customerId), liveCustomer));
 	const now = new Set(all.filter((_, i) => row?.[`s${i}`] === true).map((s) => s.id));
 	const before = new Set(
 		(await tx.select({ id: segmentMembers.segmentId }).from(segmentMembers).where(eq(segmentMembers.customerId, customerId))).map((r) => r.id)
@@ -27,10 +30,21 @@ export async function refreshSegmentsForCustomer(tx: Tx, customerId: string, opt
 	const entered = all.filter((s) => now.has(s.id) && !before.has(s.id));
 	const left = all.filter((s) => before.has(s.id) && !now.has(s.id));
 	if (entered.length) {
-		await tx.insert(segmentMembers).values(entered.map((s) => ({ segmentId: s.id, customerId, enteredAt: asOf }))).onConflictDoNothing();
+		await tx
+			.insert(segmentMembers)
+			.values(entered.map((s) => ({ segmentId: s.id, customerId, enteredAt: asOf })))
+			.onConflictDoNothing();
 	}
 	if (left.length) {
-		await tx.delete(segmentMembers).where(and(eq(segmentMembers.customerId, customerId), inArray(segmentMembers.segmentId, left.map((s) => s.id))));
+		await tx.delete(segmentMembers).where(
+			and(
+				eq(segmentMembers.customerId, customerId),
+				inArray(
+					segmentMembers.segmentId,
+					left.map((s) => s.id)
+				)
+			)
+		);
 	}
 	const eventIds = await recordTransitions(
 		tx,

@@ -15,7 +15,10 @@ export async function createSegment(db: Db, input: { id?: string; name: string; 
 }
 
 export async function updateSegmentDefinition(db: Db, id: string, input: SegmentDefinitionInput): Promise<void> {
-	await db.update(segments).set({ definition: SegmentDefinition.parse(input), updatedAt: new Date() }).where(eq(segments.id, id));
+	await db
+		.update(segments)
+		.set({ definition: SegmentDefinition.parse(input), updatedAt: new Date() })
+		.where(eq(segments.id, id));
 }
 
 /**

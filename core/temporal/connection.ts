@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { AppEnv } from '../config/env';
 
-export type TemporalSettings = Pick<AppEnv, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'>;
+export type TemporalSettings = Pick<
+	AppEnv,
+	'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'
+>;
 
 /**
  * Deadlines for calls to Temporal. Without one the client's retry interceptor waits out an outage (~20 s a call);
@@ -19,10 +22,14 @@ export const TEMPORAL_DEADLINES = {
 } as const;
 
 /** Connection options for a Temporal cluster or Temporal Cloud (mTLS or API key), shared by web and worker. */
-export function connectionOptions(s: TemporalSettings & { TEMPORAL_ADDRESS: string }, connectTimeoutMs: number = TEMPORAL_DEADLINES.connectMs): ConnectionOptions {
-	const mtls = s.TEMPORAL_TLS_CERT && s.TEMPORAL_TLS_KEY
-		? { clientCertPair: { crt: readFileSync(s.TEMPORAL_TLS_CERT), key: readFileSync(s.TEMPORAL_TLS_KEY) } }
-		: undefined;
+export function connectionOptions(
+	s: TemporalSettings & { TEMPORAL_ADDRESS: string },
+	connectTimeoutMs: number = TEMPORAL_DEADLINES.connectMs
+): ConnectionOptions {
+	const mtls =
+		s.TEMPORAL_TLS_CERT && s.TEMPORAL_TLS_KEY
+			? { clientCertPair: { crt: readFileSync(s.TEMPORAL_TLS_CERT), key: readFileSync(s.TEMPORAL_TLS_KEY) } }
+			: undefined;
 	const tls = mtls ?? (s.TEMPORAL_TLS || s.TEMPORAL_API_KEY ? true : undefined);
 	return { address: s.TEMPORAL_ADDRESS, tls, apiKey: s.TEMPORAL_API_KEY, connectTimeout: connectTimeoutMs };
 }

@@ -72,12 +72,7 @@ async function describeOnce(address: string, namespace: string, connectTimeout: 
  * registered, and workers started in between fail with "namespace not found".
  * `signal` stops waiting early (e.g. when the server process has exited).
  */
-export async function waitForNamespace(
-	address: string,
-	namespace: string,
-	timeoutMs: number,
-	signal?: AbortSignal
-): Promise<void> {
+export async function waitForNamespace(address: string, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let lastError: unknown;
 	while (Date.now() < deadline) {
@@ -116,7 +111,12 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 	const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const tail: string[] = [];
 	const keep = (buf: Buffer) => {
-		tail.push(...buf.toString().split('\n').filter((l) => l.trim()));
+		tail.push(
+			...buf
+				.toString()
+				.split('\n')
+				.filter((l) => l.trim())
+		);
 		tail.splice(0, Math.max(0, tail.length - 40));
 	};
 	child.stdout.on('data', keep);
@@ -149,10 +149,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 		await waitForNamespace(address, namespace, START_TIMEOUT_MS, died.signal);
 	} catch (err) {
 		await stop();
-		throw new Error(
-			`${(err as Error).message}\ncommand: ${cli} ${args.join(' ')}\nserver output (tail):\n${tail.join('\n') || '(none)'}`,
-			{ cause: err }
-		);
+		throw new Error(`${(err as Error).message}\ncommand: ${cli} ${args.join(' ')}\nserver output (tail):\n${tail.join('\n') || '(none)'}`, { cause: err });
 	}
 	log(`dev server up at ${address} (namespace ${namespace}) in ${Date.now() - started} ms`);
 	return {

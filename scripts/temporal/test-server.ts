@@ -81,10 +81,7 @@ async function readStamp(): Promise<Stamp | undefined> {
 /** Valid while version and wrapper match this file and every jar is still in ~/.m2 (CI may prune it). */
 function isCurrent(stamp: Stamp | undefined): boolean {
 	if (stamp?.version !== TEST_SERVER_VERSION || !existsSync(WRAPPER)) return false;
-	return (
-		readFileSync(WRAPPER, 'utf8') === wrapperScript(stamp.classpath) &&
-		stamp.classpath.split(':').every((jar) => existsSync(jar))
-	);
+	return readFileSync(WRAPPER, 'utf8') === wrapperScript(stamp.classpath) && stamp.classpath.split(':').every((jar) => existsSync(jar));
 }
 
 /** `mvn dependency:build-classpath`: offline first (fast when ~/.m2 is warm), then online. */

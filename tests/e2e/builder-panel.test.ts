@@ -75,7 +75,9 @@ describe('builder side panel', () => {
 		const [sent] = await suite.product.db.db.select().from(messages).where(eq(messages.to, '+33612345678'));
 		expect(sent).toMatchObject({ body: '[Test] Hi Ann, your cart is waiting', enrollmentId: null, journeyId: null });
 
-		await expect.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'text'), { timeout: 15_000 }).toEqual({ id: 'text', type: 'sendSms', label: 'Reminder', body: 'Hi {{ customer.first_name }}, your cart is waiting' });
+		await expect
+			.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'text'), { timeout: 15_000 })
+			.toEqual({ id: 'text', type: 'sendSms', label: 'Reminder', body: 'Hi {{ customer.first_name }}, your cart is waiting' });
 	});
 
 	it('edits the trigger and the journey settings with the keyboard-reachable forms', async () => {
@@ -88,7 +90,9 @@ describe('builder side panel', () => {
 		await panel().getByLabel('Property of filter 1').fill('total');
 		await panel().getByLabel('Comparison of filter 1').selectOption('gt');
 		await panel().getByLabel('Value of filter 1').fill('100');
-		await expect.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'start'), { timeout: 15_000 }).toMatchObject({ entry: { kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'gt', value: 100 }] } });
+		await expect
+			.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'start'), { timeout: 15_000 })
+			.toMatchObject({ entry: { kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'gt', value: 100 }] } });
 
 		// Nothing selected: the journey's settings.
 		await page.keyboard.press('Escape');
@@ -100,11 +104,13 @@ describe('builder side panel', () => {
 		await settings.getByRole('button', { name: 'Add exit event' }).click();
 		await settings.getByLabel('Exit event 1', { exact: true }).fill('unsubscribed');
 		await page.screenshot({ path: `${ARTIFACTS}/settings.png` });
-		await expect.poll(async () => (await savedDraft()).settings, { timeout: 15_000 }).toEqual({
-			reentry: { mode: 'never' },
-			exitCriteria: [{ event: 'unsubscribed' }],
-			quietHours: { start: '21:00', end: '08:00' },
-			defaultTimeZone: 'Europe/Paris'
-		});
+		await expect
+			.poll(async () => (await savedDraft()).settings, { timeout: 15_000 })
+			.toEqual({
+				reentry: { mode: 'never' },
+				exitCriteria: [{ event: 'unsubscribed' }],
+				quietHours: { start: '21:00', end: '08:00' },
+				defaultTimeZone: 'Europe/Paris'
+			});
 	});
 });

@@ -22,19 +22,45 @@ describe('outbox page', () => {
 		// 30 older SMS kept in the outbox, then the newest: an HTML e-mail, and one that went out through SendGrid.
 		await db.insert(messages).values(
 			Array.from({ length: 30 }, (_, i) => ({
-				id: `sms-${i}`, idempotencyKey: `sms-${i}`, channel: 'sms' as const, provider: 'outbox', ...journey, nodeId: 'sms',
-				to: '+33612345678', body: `Reminder number ${i}`, status: 'sent' as const, createdAt: new Date(t0 + i * 1000)
+				id: `sms-${i}`,
+				idempotencyKey: `sms-${i}`,
+				channel: 'sms' as const,
+				provider: 'outbox',
+				...journey,
+				nodeId: 'sms',
+				to: '+33612345678',
+				body: `Reminder number ${i}`,
+				status: 'sent' as const,
+				createdAt: new Date(t0 + i * 1000)
 			}))
 		);
 		await db.insert(messages).values([
 			{
-				id: 'email-1', idempotencyKey: 'email-1', channel: 'email', provider: 'outbox', ...journey, nodeId: 'email', to: 'chloe@example.test',
-				subject: 'Your 15% off is waiting, Chloé', body: '<p>Use code <strong>AD15-TEST-CODE</strong> online or in store.</p>', meta: { format: 'html' },
-				status: 'sent', createdAt: new Date(t0 + 60_000)
+				id: 'email-1',
+				idempotencyKey: 'email-1',
+				channel: 'email',
+				provider: 'outbox',
+				...journey,
+				nodeId: 'email',
+				to: 'chloe@example.test',
+				subject: 'Your 15% off is waiting, Chloé',
+				body: '<p>Use code <strong>AD15-TEST-CODE</strong> online or in store.</p>',
+				meta: { format: 'html' },
+				status: 'sent',
+				createdAt: new Date(t0 + 60_000)
 			},
 			{
-				id: 'email-2', idempotencyKey: 'email-2', channel: 'email', provider: 'sendgrid', ...journey, nodeId: 'email', to: 'chloe@example.test',
-				subject: 'Sent for real', body: 'Hello', status: 'delivered', createdAt: new Date(t0 + 120_000)
+				id: 'email-2',
+				idempotencyKey: 'email-2',
+				channel: 'email',
+				provider: 'sendgrid',
+				...journey,
+				nodeId: 'email',
+				to: 'chloe@example.test',
+				subject: 'Sent for real',
+				body: 'Hello',
+				status: 'delivered',
+				createdAt: new Date(t0 + 120_000)
 			}
 		]);
 		page = await suite.signedIn('marketer', '/outbox');

@@ -11,7 +11,11 @@ describe('status page and sign-in', () => {
 		// The worker registers its poller asynchronously; the page refreshes itself every 5 s.
 		await page.getByTestId('overall').filter({ hasText: 'All systems operational' }).waitFor({ timeout: 30_000 });
 		const states = await page.getByTestId('component').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.getAttribute('data-ok')]));
-		expect(states).toEqual([['Database', 'true'], ['Temporal', 'true'], ['Worker', 'true']]);
+		expect(states).toEqual([
+			['Database', 'true'],
+			['Temporal', 'true'],
+			['Worker', 'true']
+		]);
 	});
 
 	it('sends a visitor to sign in, rejects a wrong password inline, and lets the right one in', async () => {

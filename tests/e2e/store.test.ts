@@ -19,7 +19,16 @@ describe('store page', () => {
 	let code: string;
 
 	async function grant(key: string): Promise<string> {
-		const offer = await grantOffer(suite.product.db.db, { grantKey: key, customerId, title: '15% off your next order', kind: 'percent', value: 15, validForMs: 14 * 86_400_000, codePrefix: 'AD15', now: new Date() });
+		const offer = await grantOffer(suite.product.db.db, {
+			grantKey: key,
+			customerId,
+			title: '15% off your next order',
+			kind: 'percent',
+			value: 15,
+			validForMs: 14 * 86_400_000,
+			codePrefix: 'AD15',
+			now: new Date()
+		});
 		return offer.code;
 	}
 
@@ -38,12 +47,21 @@ describe('store page', () => {
 				userId: 'u-chloe',
 				traits: { name: 'Chloé Martin', email: 'chloe@example.test', phone: '+33 6 12 34 56 78', loyaltyId: 'LOY-1001', preferred_store: 'paris-01' }
 			},
-			{ type: 'track', messageId: 'store-test-view', userId: 'u-chloe', event: 'product_viewed', properties: { product_id: 'linen-shirt', name: 'Linen shirt' } }
+			{
+				type: 'track',
+				messageId: 'store-test-view',
+				userId: 'u-chloe',
+				event: 'product_viewed',
+				properties: { product_id: 'linen-shirt', name: 'Linen shirt' }
+			}
 		]);
 		customerId = result.accepted[0]!.customerId;
 		code = await grant('store-test:1');
 		await createStoreTask(suite.product.db.db, {
-			taskKey: 'store-test:task', customerId, storeId: 'paris-01', title: 'Welcome back with 15% off',
+			taskKey: 'store-test:task',
+			customerId,
+			storeId: 'paris-01',
+			title: 'Welcome back with 15% off',
 			instructions: 'This customer has an unused 15% offer.'
 		});
 		context = await suite.browser.newContext();
@@ -74,14 +92,22 @@ describe('store page', () => {
 
 		const [row] = await suite.product.db.db.select().from(offers).where(eq(offers.code, code));
 		expect(row).toMatchObject({ status: 'redeemed', redeemedChannel: 'store', redeemedStoreId: 'paris-01' });
-		const converted = await suite.product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)));
+		const converted = await suite.product.db.db
+			.select()
+			.from(events)
+			.where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)));
 		expect(converted).toHaveLength(1);
 
 		// The other till still shows the offer as usable: its Redeem is refused, inline, in words.
 		const stale = otherTill.getByTestId('offer').filter({ hasText: code });
 		await stale.getByRole('button', { name: 'Redeem' }).click();
 		await expect(stale.getByRole('alert').textContent()).resolves.toContain('Already redeemed');
-		expect(await suite.product.db.db.select().from(offers).where(and(eq(offers.code, code), eq(offers.status, 'redeemed')))).toHaveLength(1);
+		expect(
+			await suite.product.db.db
+				.select()
+				.from(offers)
+				.where(and(eq(offers.code, code), eq(offers.status, 'redeemed')))
+		).toHaveLength(1);
 		await till.close();
 		await otherTill.close();
 	});
@@ -93,12 +119,20 @@ describe('store page', () => {
 		const form = till.getByTestId('offer').filter({ hasText: second }).locator('form');
 		// The same form sent twice (a double click on a slow network, a resent request): same Idempotency-Key.
 		const answers = await form.evaluate(async (f: HTMLFormElement) => {
-			const send = () => fetch(f.action, { method: 'POST', body: new FormData(f), headers: { 'x-sveltekit-action': 'true' } }).then((r) => r.json() as Promise<{ type: string }>);
+			const send = () =>
+				fetch(f.action, { method: 'POST', body: new FormData(f), headers: { 'x-sveltekit-action': 'true' } }).then(
+					(r) => r.json() as Promise<{ type: string }>
+				);
 			return Promise.all([send(), send()]);
 		});
 		expect(answers.map((a) => a.type)).toEqual(['success', 'success']);
 		expect(await suite.product.db.db.select().from(redemptions).where(eq(redemptions.offerCode, second))).toHaveLength(1);
-		expect(await suite.product.db.db.select().from(events).where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)))).toHaveLength(2);
+		expect(
+			await suite.product.db.db
+				.select()
+				.from(events)
+				.where(and(eq(events.name, 'offer_redeemed'), eq(events.customerId, customerId)))
+		).toHaveLength(2);
 		await till.close();
 	});
 

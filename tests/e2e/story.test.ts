@@ -86,7 +86,10 @@ describe('the story: one promotion, every channel', () => {
 		// The ad's landing link, opened on another device (a fresh browser: no cookies from the phone).
 		const laptop = await suite.browser.newContext();
 		const shop = await laptop.newPage();
-		await gotoHydrated(shop, `${suite.product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&offer=${offer.code}&fbclid=${encodeURIComponent(who.fbclid)}`);
+		await gotoHydrated(
+			shop,
+			`${suite.product.url}/shop?oc_cid=${encodeURIComponent(who.anonymousId)}&offer=${offer.code}&fbclid=${encodeURIComponent(who.fbclid)}`
+		);
 		await expect(shop.getByTestId('promo-banner').textContent()).resolves.toContain('15% off your next order');
 		await addToCart(shop, 'linen-shirt');
 		await expect(shop.getByTestId('cart-offer-code').textContent()).resolves.toBe(offer.code);
@@ -142,7 +145,10 @@ describe('the story: one promotion, every channel', () => {
 		await expect(confirmation.textContent()).resolves.toContain(offer.code);
 
 		await expect.poll(() => enrollmentStatus(customerId), { timeout: 30_000, interval: 250 }).toBe('converted');
-		const [row] = await suite.product.db.db.select().from(offers).where(and(eq(offers.id, offer.id), eq(offers.status, 'redeemed')));
+		const [row] = await suite.product.db.db
+			.select()
+			.from(offers)
+			.where(and(eq(offers.id, offer.id), eq(offers.status, 'redeemed')));
 		expect(row).toMatchObject({ redeemedChannel: 'web' });
 		expect(row!.redeemedOrderId).toMatch(/^order-/);
 

@@ -22,7 +22,12 @@ export function journeyBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 /** A worker with the real activities on `db`, on its own task queue. */
 export async function journeyWorker(connection: Worker['options']['connection'] & object, db: DbHandle, taskQueue: string): Promise<Worker> {
-	return Worker.create({ connection, taskQueue, workflowBundle: await journeyBundle(), activities: createActivities(activityDepsFromEnv(loadEnv({ APP_SECRET: 'test-secret' }), db.db)) });
+	return Worker.create({
+		connection,
+		taskQueue,
+		workflowBundle: await journeyBundle(),
+		activities: createActivities(activityDepsFromEnv(loadEnv({ APP_SECRET: 'test-secret' }), db.db))
+	});
 }
 
 /** Stores the definition as a published, active journey (validated first, as publishing does). */
@@ -34,7 +39,10 @@ export async function publishTestJourney(db: DbHandle, def: JourneyDefinition, n
 	return { journeyId: id, version: 1, definition };
 }
 
-export async function insertCustomer(db: DbHandle, fields: { traits?: Record<string, unknown>; timezone?: string; consent?: typeof customers.$inferInsert.consent } = {}): Promise<string> {
+export async function insertCustomer(
+	db: DbHandle,
+	fields: { traits?: Record<string, unknown>; timezone?: string; consent?: typeof customers.$inferInsert.consent } = {}
+): Promise<string> {
 	const id = randomUUID();
 	await db.db.insert(customers).values({ id, traits: fields.traits ?? {}, timezone: fields.timezone ?? null, consent: fields.consent ?? {} });
 	return id;
@@ -58,7 +66,11 @@ export async function stepsOf(db: DbHandle, enrollmentId: string) {
 }
 
 /** A minimal valid definition around the given steps: trigger → steps… → exit, in a line. */
-export function linearJourney(trigger: JourneyDefinition['nodes'][number], steps: JourneyDefinition['nodes'], settings: Partial<JourneyDefinition['settings']> = {}): JourneyDefinition {
+export function linearJourney(
+	trigger: JourneyDefinition['nodes'][number],
+	steps: JourneyDefinition['nodes'],
+	settings: Partial<JourneyDefinition['settings']> = {}
+): JourneyDefinition {
 	const nodes = [trigger, ...steps, { id: 'exit', type: 'exit' as const }];
 	return {
 		schemaVersion: 1,

@@ -100,7 +100,14 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
 			answer.on('data', (c: Buffer) => back.push(c));
 			answer.on('end', () => {
 				const response = Buffer.concat(back);
-				requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body, status: answer.statusCode ?? 0, response: response.toString() });
+				requests.push({
+					method: req.method,
+					path: req.path,
+					headers: req.headers,
+					body: req.body,
+					status: answer.statusCode ?? 0,
+					response: response.toString()
+				});
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				res.end(response);
 			});

@@ -14,7 +14,9 @@ const exec = promisify(execFile);
 export function postgresBinaries(): string | undefined {
 	const base = '/usr/lib/postgresql';
 	if (!existsSync(base)) return undefined;
-	const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(a) - Number(b));
+	const versions = readdirSync(base)
+		.filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+		.sort((a, b) => Number(a) - Number(b));
 	return versions.length ? join(base, versions.at(-1)!, 'bin') : undefined;
 }
 

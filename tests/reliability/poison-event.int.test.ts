@@ -37,8 +37,14 @@ describe('a poison event in the routing sweep', () => {
 		const at = new Date(now.getTime() - 1_500);
 		const poison = await storeEvent(db, victim, 'Signed Up', {}, at);
 		await db.db.insert(enrollments).values({
-			id: enrollmentWorkflowId(live.journeyId, victim, 1), journeyId: live.journeyId, version: 2, customerId: victim, n: 1,
-			entryEventId: poison.id, enteredAt: at, currentNodeId: null
+			id: enrollmentWorkflowId(live.journeyId, victim, 1),
+			journeyId: live.journeyId,
+			version: 2,
+			customerId: victim,
+			n: 1,
+			entryEventId: poison.id,
+			enteredAt: at,
+			currentNodeId: null
 		});
 		const good = [];
 		for (let i = 0; i < 5; i++) good.push(await storeEvent(db, await insertCustomer(db), 'Signed Up', {}, new Date(at.getTime() + 100 + i)));

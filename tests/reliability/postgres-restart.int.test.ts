@@ -99,7 +99,10 @@ describe.skipIf(!postgresBinaries())('PostgreSQL restarts under ingest load', ()
 		const stored = new Set<string>();
 		const ids = ok.map((r) => r.messageId);
 		for (let i = 0; i < ids.length; i += 500) {
-			const rows = await db.db.select({ messageId: events.messageId }).from(events).where(inArray(events.messageId, ids.slice(i, i + 500)));
+			const rows = await db.db
+				.select({ messageId: events.messageId })
+				.from(events)
+				.where(inArray(events.messageId, ids.slice(i, i + 500)));
 			for (const row of rows) stored.add(row.messageId);
 		}
 		expect(ids.filter((id) => !stored.has(id))).toEqual([]);

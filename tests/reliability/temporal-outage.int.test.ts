@@ -55,7 +55,9 @@ describe('Temporal stopped during ingest, then back', () => {
 		auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 		await publishTestJourney(
 			db,
-			linearJourney({ id: 'trigger', type: 'trigger', entry: { kind: 'event', event: 'Signed Up' } }, [{ id: 'tag', type: 'updateProfile', set: { welcomed: true } }])
+			linearJourney({ id: 'trigger', type: 'trigger', entry: { kind: 'event', event: 'Signed Up' } }, [
+				{ id: 'tag', type: 'updateProfile', set: { welcomed: true } }
+			])
 		);
 	});
 	afterAll(async () => {
@@ -112,7 +114,9 @@ describe('Temporal stopped during ingest, then back', () => {
 		temporal = await startTemporal();
 		const routedIn = await waitFor('the waiting events to be routed', async () => (await unrouted()) === 0, 30_000);
 		const doneIn = await waitFor('every enrollment to complete', async () => (await completed()) === 15, 60_000);
-		console.log(`[temporal outage] 12 waiting events routed ${Math.round(routedIn)} ms after Temporal was back; all journeys done after ${Math.round(doneIn + routedIn)} ms`);
+		console.log(
+			`[temporal outage] 12 waiting events routed ${Math.round(routedIn)} ms after Temporal was back; all journeys done after ${Math.round(doneIn + routedIn)} ms`
+		);
 		expect(routedIn).toBeLessThan(15_000);
 
 		// Exactly once: one enrollment per customer, and its step ran once.
@@ -121,7 +125,10 @@ describe('Temporal stopped during ingest, then back', () => {
 		expect(new Set(rows.map((r) => r.customerId)).size).toBe(15);
 		expect(rows.every((r) => r.n === 1)).toBe(true);
 		for (const r of rows) {
-			const tags = await db.db.select({ id: stepLog.id }).from(stepLog).where(and(eq(stepLog.enrollmentId, r.id), eq(stepLog.nodeId, 'tag'), eq(stepLog.kind, 'completed')));
+			const tags = await db.db
+				.select({ id: stepLog.id })
+				.from(stepLog)
+				.where(and(eq(stepLog.enrollmentId, r.id), eq(stepLog.nodeId, 'tag'), eq(stepLog.kind, 'completed')));
 			expect(tags).toHaveLength(1);
 		}
 	});

@@ -51,7 +51,14 @@ describe.each([
 	it('answers APIs 503 + Retry-After in our error shape, within the deadline, even before a handler runs', async () => {
 		for (const [path, init] of [
 			['/api/v1/journeys', { headers: { authorization: 'Bearer oc_key_whatever' } }],
-			['/api/v1/track', { method: 'POST', headers: { authorization: `Basic ${writeKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u1', event: 'x' }) }]
+			[
+				'/api/v1/track',
+				{
+					method: 'POST',
+					headers: { authorization: `Basic ${writeKey}`, 'content-type': 'application/json' },
+					body: JSON.stringify({ userId: 'u1', event: 'x' })
+				}
+			]
 		] as const) {
 			const res = await timedFetch(web.url + path, init);
 			expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(503);

@@ -22,8 +22,16 @@ describe.each(dbKinds())('demo seed (%s)', (kind) => {
 	afterAll(async () => h?.close());
 
 	async function counts() {
-		const n = async (table: typeof users | typeof customers | typeof identities | typeof events | typeof journeys | typeof storeTasks) => (await h.db.select({ n: count() }).from(table))[0]!.n;
-		return { users: await n(users), customers: await n(customers), identities: await n(identities), events: await n(events), journeys: await n(journeys), tasks: await n(storeTasks) };
+		const n = async (table: typeof users | typeof customers | typeof identities | typeof events | typeof journeys | typeof storeTasks) =>
+			(await h.db.select({ n: count() }).from(table))[0]!.n;
+		return {
+			users: await n(users),
+			customers: await n(customers),
+			identities: await n(identities),
+			events: await n(events),
+			journeys: await n(journeys),
+			tasks: await n(storeTasks)
+		};
 	}
 
 	it('publishes the ad → store journey, stores the customers and Chloé’s ad click, and changes nothing when run again', async () => {

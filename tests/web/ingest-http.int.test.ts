@@ -73,14 +73,23 @@ for (const kind of dbKinds()) {
 			const again = (await (await post('track', retry)).json()) as { accepted: { eventId: string; duplicate: boolean }[] };
 			expect(again.accepted[0]).toEqual({ ...first.accepted[0], duplicate: true });
 
-			const preflight = await fetch(`${app.url}/api/v1/batch`, { method: 'OPTIONS', headers: { origin: 'https://shop.test', 'access-control-request-method': 'POST' } });
+			const preflight = await fetch(`${app.url}/api/v1/batch`, {
+				method: 'OPTIONS',
+				headers: { origin: 'https://shop.test', 'access-control-request-method': 'POST' }
+			});
 			expect(preflight.status).toBe(204);
 			expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
 		});
 
 		it('serves the customers API to secret keys that may list customers, one customer to those that may read one, nothing to write keys', async () => {
 			await ingestMessages(app.db.db, [
-				{ type: 'identify', messageId: 'api-1', userId: 'api-u', traits: { email: 'api@example.com', phone: '+1 415 555 0142' }, timestamp: '2025-03-01T10:00:00Z' },
+				{
+					type: 'identify',
+					messageId: 'api-1',
+					userId: 'api-u',
+					traits: { email: 'api@example.com', phone: '+1 415 555 0142' },
+					timestamp: '2025-03-01T10:00:00Z'
+				},
 				{ type: 'track', messageId: 'api-2', userId: 'api-u', event: 'product_viewed', timestamp: '2025-03-01T10:05:00Z' }
 			]);
 			const secret = await createApiKey(app.db.db, { name: 'crm sync', kind: 'secret', role: 'marketer' });
@@ -94,7 +103,10 @@ for (const kind of dbKinds()) {
 			const list = (await (await get('customers?query=555-0142', secret.key)).json()) as { customers: { id: string; email: string }[]; total: number };
 			expect(list.total).toBe(1);
 			expect(list.customers[0]!.email).toBe('api@example.com');
-			const detail = (await (await get(`customers/${list.customers[0]!.id}`, secret.key)).json()) as { identities: unknown[]; timeline: { kind: string; title: string }[] };
+			const detail = (await (await get(`customers/${list.customers[0]!.id}`, secret.key)).json()) as {
+				identities: unknown[];
+				timeline: { kind: string; title: string }[];
+			};
 			expect(detail.identities).toHaveLength(3);
 			expect((await get(`customers/${list.customers[0]!.id}`, analyst.key)).status).toBe(200);
 			expect(detail.timeline.map((t) => t.title)).toEqual(['product_viewed', 'Identified (email, phone)']);
@@ -139,7 +151,9 @@ for (const kind of dbKinds()) {
 				{ type: 'identify', messageId: 'mg-1', anonymousId: 'mg-a', traits: { email: 'mg@example.com' }, timestamp: '2025-03-01T10:00:00Z' },
 				{ type: 'identify', messageId: 'mg-2', anonymousId: 'mg-b', traits: { phone: '+14155550177' }, timestamp: '2025-03-01T11:00:00Z' }
 			]);
-			const r = await ingestMessages(app.db.db, [{ type: 'identify', messageId: 'mg-3', userId: 'mg-u', traits: { email: 'mg@example.com', phone: '+14155550177' } }]);
+			const r = await ingestMessages(app.db.db, [
+				{ type: 'identify', messageId: 'mg-3', userId: 'mg-u', traits: { email: 'mg@example.com', phone: '+14155550177' } }
+			]);
 			const [mergeId] = r.mergeIds;
 			const undo = (cookie: string) =>
 				fetch(`${app.url}/customers/${r.accepted[0]!.customerId}?/undoMerge`, {

@@ -23,7 +23,9 @@ for (const kind of dbKinds()) {
 				// As the web app does: the header key, else the body's writeKey.
 				authorize: async (bodyKey) => {
 					const p = await principalForKey(h.db, bodyKey ?? key);
-					return p?.kind === 'key' ? { ok: true, rateKey: p.keyId } : { ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) };
+					return p?.kind === 'key'
+						? { ok: true, rateKey: p.keyId }
+						: { ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) };
 				}
 			};
 		});
@@ -32,7 +34,11 @@ for (const kind of dbKinds()) {
 		});
 
 		const post = (endpoint: IngestEndpoint, body: BodyInit, headers: Record<string, string> = {}) =>
-			handleIngest(endpoint, new Request(`http://localhost/api/v1/${endpoint}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }), deps);
+			handleIngest(
+				endpoint,
+				new Request(`http://localhost/api/v1/${endpoint}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
+				deps
+			);
 		const json = (endpoint: IngestEndpoint, value: unknown) => post(endpoint, JSON.stringify(value));
 
 		it('stores a track call and answers like Segment, with the event ids for the router', async () => {
@@ -43,7 +49,11 @@ for (const kind of dbKinds()) {
 		});
 
 		it('gives batch messages the envelope context and sentAt (message keys win)', async () => {
-			const body = { sentAt: new Date().toISOString(), context: { locale: 'fr-FR', ip: '10.0.0.1' }, batch: [{ type: 'page', anonymousId: 'a', context: { ip: '10.0.0.2' } }] };
+			const body = {
+				sentAt: new Date().toISOString(),
+				context: { locale: 'fr-FR', ip: '10.0.0.1' },
+				batch: [{ type: 'page', anonymousId: 'a', context: { ip: '10.0.0.2' } }]
+			};
 			expect((await json('batch', body)).response.status).toBe(200);
 			const [row] = await h.db.select().from(events);
 			expect(row!.context).toEqual({ locale: 'fr-FR', ip: '10.0.0.2' });
@@ -61,7 +71,12 @@ for (const kind of dbKinds()) {
 			expect((await json('track', [1, 2])).response.status).toBe(400);
 			const single = await json('track', { userId: 'u' });
 			expect(((await single.response.json()) as ErrorBody).error).toMatchObject({ code: 'invalid_request', details: [{ path: 'event' }] });
-			const batch = await json('batch', { batch: [{ type: 'track', userId: 'u', event: 'ok' }, { type: 'track', anonymousId: 'a' }] });
+			const batch = await json('batch', {
+				batch: [
+					{ type: 'track', userId: 'u', event: 'ok' },
+					{ type: 'track', anonymousId: 'a' }
+				]
+			});
 			expect(batch.response.status).toBe(400);
 			expect(((await batch.response.json()) as ErrorBody).error.details).toEqual([{ path: 'batch.1.event', message: expect.any(String) }]);
 			expect(await h.db.$count(events)).toBe(0);
@@ -85,7 +100,11 @@ for (const kind of dbKinds()) {
 			const declared = await post('track', big, { 'content-length': String(Buffer.byteLength(big)) });
 			expect(declared.response.status).toBe(413);
 			// Far beyond what is worth draining: refused from the header alone.
-			const huge = await handleIngest('track', new Request('http://localhost/api/v1/track', { method: 'POST', body: 'x', headers: { 'content-length': String(5 * 1024 * 1024) } }), deps);
+			const huge = await handleIngest(
+				'track',
+				new Request('http://localhost/api/v1/track', { method: 'POST', body: 'x', headers: { 'content-length': String(5 * 1024 * 1024) } }),
+				deps
+			);
 			expect(huge.response.status).toBe(413);
 			const stream = new ReadableStream<Uint8Array>({
 				start(c) {
@@ -93,7 +112,11 @@ for (const kind of dbKinds()) {
 					c.close();
 				}
 			});
-			const streamed = await handleIngest('track', new Request('http://localhost/api/v1/track', { method: 'POST', body: stream, duplex: 'half' } as RequestInit), deps);
+			const streamed = await handleIngest(
+				'track',
+				new Request('http://localhost/api/v1/track', { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+				deps
+			);
 			expect(streamed.response.status).toBe(413);
 			const many = await json('batch', { batch: Array.from({ length: 501 }, (_, i) => ({ type: 'page', anonymousId: `a${i}` })) });
 			expect(many.response.status).toBe(413);
@@ -125,11 +148,19 @@ for (const kind of dbKinds()) {
 
 		it('never answers 500 to any body a client could send', async () => {
 			await fc.assert(
-				fc.asyncProperty(fc.constantFrom<IngestEndpoint>('track', 'identify', 'batch', 'alias'), fc.oneof(fc.string({ unit: 'binary' }), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ batch: [v] }))), async (endpoint, body) => {
-					const { response } = await post(endpoint, body);
-					expect([200, 400, 413]).toContain(response.status);
-					if (response.status !== 200) expect(((await response.json()) as ErrorBody).error.code).toEqual(expect.any(String));
-				}),
+				fc.asyncProperty(
+					fc.constantFrom<IngestEndpoint>('track', 'identify', 'batch', 'alias'),
+					fc.oneof(
+						fc.string({ unit: 'binary' }),
+						fc.json(),
+						fc.jsonValue().map((v) => JSON.stringify({ batch: [v] }))
+					),
+					async (endpoint, body) => {
+						const { response } = await post(endpoint, body);
+						expect([200, 400, 413]).toContain(response.status);
+						if (response.status !== 200) expect(((await response.json()) as ErrorBody).error.code).toEqual(expect.any(String));
+					}
+				),
 				{ numRuns: 100 }
 			);
 		});

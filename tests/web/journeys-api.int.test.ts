@@ -22,7 +22,13 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 	let analyst: string;
 
 	/** Calls the API as the marketer (or `as`), answering status and parsed body. */
-	async function api(method: string, path: string, body?: unknown, as?: string | null, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+	async function api(
+		method: string,
+		path: string,
+		body?: unknown,
+		as?: string | null,
+		headers: Record<string, string> = {}
+	): Promise<{ status: number; body: Json }> {
 		const key = as === undefined ? marketer : as;
 		const res = await fetch(`${product.url}/api/v1${path}`, {
 			method,
@@ -93,7 +99,10 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 		expect((await api('POST', `/journeys/${id}/enrollments`, { email: 'nobody@example.test' })).body.error?.code).toBe('customer_not_found');
 
 		const listed = await api('GET', `/journeys/${id}/enrollments?status=active&pageSize=1&page=2`);
-		expect(listed.body).toMatchObject({ total: 2, items: [{ id: `journey:${id}:ann:1`, customerId: 'ann', customerEmail: 'ann@example.test', version: 1, status: 'active' }] });
+		expect(listed.body).toMatchObject({
+			total: 2,
+			items: [{ id: `journey:${id}:ann:1`, customerId: 'ann', customerEmail: 'ann@example.test', version: 1, status: 'active' }]
+		});
 
 		// The interpreter reaches the day-long wait and records it; the live state comes from the workflow.
 		const enrollmentPath = `/journeys/${id}/enrollments/${encodeURIComponent(`journey:${id}:ann:1`)}`;
@@ -136,7 +145,12 @@ describe.each(dbKinds())('journeys API on %s', (kind) => {
 		const enrollmentId = await addEnrollment(product.db, { journeyId: id, customerId: 'ann', currentNodeId: 'wait' });
 		await addStep(product.db, enrollmentId, id, 'ann', 'wait', new Date());
 		const res = await api('GET', `/journeys/${id}/enrollments/${encodeURIComponent(enrollmentId)}`);
-		expect(res.body.state).toMatchObject({ source: 'step_log', status: 'active', currentStepLabel: 'Give it a day', path: [{ nodeId: 'wait', stepLabel: 'Give it a day' }] });
+		expect(res.body.state).toMatchObject({
+			source: 'step_log',
+			status: 'active',
+			currentStepLabel: 'Give it a day',
+			path: [{ nodeId: 'wait', stepLabel: 'Give it a day' }]
+		});
 		expect((await api('GET', `/journeys/${id}/enrollments/nope`)).status).toBe(404);
 	});
 

@@ -6,7 +6,16 @@ import { startTestProduct, type TestProduct } from '../helpers/product';
 import { addCustomer, addEnrollment, waitingJourney } from '../core/journeys/fixtures';
 
 type Json = Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } };
-type Row = { id: string; name: string; status: string; archivedAt: string | null; enteredCount: number; activeCount: number; convertedCount: number; conversionRate: number | null };
+type Row = {
+	id: string;
+	name: string;
+	status: string;
+	archivedAt: string | null;
+	enteredCount: number;
+	activeCount: number;
+	convertedCount: number;
+	conversionRate: number | null;
+};
 
 describe.each(dbKinds())('journeys list, templates, duplicate and archive APIs on %s', (kind) => {
 	let product: TestProduct;
@@ -61,7 +70,10 @@ describe.each(dbKinds())('journeys list, templates, duplicate and archive APIs o
 		expect((await api('POST', '/journeys/missing/duplicate')).body.error?.code).toBe('not_found');
 
 		const copy = await api('POST', `/journeys/${id}/duplicate`);
-		expect(copy).toMatchObject({ status: 201, body: { journey: { name: 'Original (copy)', description: 'To copy', status: 'draft', draft: waitingJourney() }, validation: { ok: true } } });
+		expect(copy).toMatchObject({
+			status: 201,
+			body: { journey: { name: 'Original (copy)', description: 'To copy', status: 'draft', draft: waitingJourney() }, validation: { ok: true } }
+		});
 		const copyId = (copy.body.journey as { id: string }).id;
 		expect(copyId).not.toBe(id);
 		expect((await api('GET', `/journeys/${copyId}`)).body.journey).toMatchObject({ layout: { nodes: { wait: { x: 100, y: 200 } } } });
@@ -75,7 +87,10 @@ describe.each(dbKinds())('journeys list, templates, duplicate and archive APIs o
 		await api('POST', `/journeys/${id}/publish`);
 		expect((await api('POST', `/journeys/${id}/archive`, undefined, analyst)).status).toBe(403);
 		const live = await api('POST', `/journeys/${id}/archive`);
-		expect(live).toMatchObject({ status: 409, body: { error: { code: 'invalid_transition', message: 'This journey is live: pause or stop it before archiving it.' } } });
+		expect(live).toMatchObject({
+			status: 409,
+			body: { error: { code: 'invalid_transition', message: 'This journey is live: pause or stop it before archiving it.' } }
+		});
 
 		await api('POST', `/journeys/${id}/stop`);
 		const archived = await api('POST', `/journeys/${id}/archive`);
@@ -92,7 +107,10 @@ describe.each(dbKinds())('journeys list, templates, duplicate and archive APIs o
 		const draftId = (draft.body.journey as { id: string }).id;
 		await api('POST', `/journeys/${draftId}/archive`);
 		const publish = await api('POST', `/journeys/${draftId}/publish`);
-		expect(publish).toMatchObject({ status: 409, body: { error: { code: 'journey_archived', message: 'This journey is archived, so it cannot be published. Unarchive it first.' } } });
+		expect(publish).toMatchObject({
+			status: 409,
+			body: { error: { code: 'journey_archived', message: 'This journey is archived, so it cannot be published. Unarchive it first.' } }
+		});
 
 		expect((await api('POST', `/journeys/${draftId}/unarchive`)).body).toMatchObject({ changed: true, journey: { archivedAt: null } });
 		expect((await api('POST', `/journeys/${draftId}/publish`)).status).toBe(201);

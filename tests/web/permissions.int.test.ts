@@ -34,14 +34,21 @@ function discover(): Found[] {
 		if (name === '+page.server.ts') found.push({ id: routeId(file), method: 'GET', file });
 		if (name === '+server.ts') {
 			const text = readFileSync(file, 'utf8');
-			for (const m of METHODS) if (new RegExp(`export\\s+(const|async\\s+function|function)\\s+${m}\\b`).test(text)) found.push({ id: routeId(file), method: m, file });
+			for (const m of METHODS)
+				if (new RegExp(`export\\s+(const|async\\s+function|function)\\s+${m}\\b`).test(text)) found.push({ id: routeId(file), method: m, file });
 		}
 	}
 	return found;
 }
 
 const SAMPLE_PARAMS: Record<string, string> = {
-	id: 'no-such-id', code: 'NOSUCHCODE1', token: 'not-a-token', version: '1', enrollmentId: 'no-such-enrollment', file: 'nodes.csv', name: 'no_such_event'
+	id: 'no-such-id',
+	code: 'NOSUCHCODE1',
+	token: 'not-a-token',
+	version: '1',
+	enrollmentId: 'no-such-enrollment',
+	file: 'nodes.csv',
+	name: 'no_such_event'
 };
 const urlOf = (id: string) => id.replace(/\[(\w+)\]/g, (_, p: string) => SAMPLE_PARAMS[p] ?? 'x');
 
@@ -66,7 +73,8 @@ describe('route permissions, called for real', () => {
 	beforeAll(async () => {
 		product = await startTestProduct('pglite');
 		callers.push({ name: 'anonymous', role: null, kind: 'anonymous', headers: {} });
-		for (const role of ['store', 'analyst', 'marketer', 'admin'] as const) callers.push({ name: role, role, kind: 'user', headers: { cookie: await product.sessionCookie(role) } });
+		for (const role of ['store', 'analyst', 'marketer', 'admin'] as const)
+			callers.push({ name: role, role, kind: 'user', headers: { cookie: await product.sessionCookie(role) } });
 		const write = await createApiKey(product.db.db, { name: 'matrix write', kind: 'write', role: 'admin' });
 		callers.push({ name: 'write key', role: 'admin', kind: 'write', headers: { authorization: `Basic ${Buffer.from(`${write.key}:`).toString('base64')}` } });
 		for (const role of ['store', 'marketer'] as const) {
@@ -112,10 +120,13 @@ describe('route permissions, called for real', () => {
 					const want = expected(access, isApi, caller);
 					const toLogin = got.status === 303 && (got.location ?? '').startsWith('/login');
 					const ok =
-						want === 'allowed' ? got.status !== 401 && got.status !== 403 && !toLogin && got.status < 500
-						: want === 'login' ? toLogin
-						: want === 'same' ? got.status === answers.get('anonymous')!.status && [400, 401, 403, 503].includes(got.status) // 503: that provider is not configured
-						: got.status === want;
+						want === 'allowed'
+							? got.status !== 401 && got.status !== 403 && !toLogin && got.status < 500
+							: want === 'login'
+								? toLogin
+								: want === 'same'
+									? got.status === answers.get('anonymous')!.status && [400, 401, 403, 503].includes(got.status) // 503: that provider is not configured
+									: got.status === want;
 					if (!ok) problems.push(`${method} ${path} as ${caller.name}: got ${got.status}${got.location ? ` → ${got.location}` : ''}, want ${want} (${access})`);
 				}
 			}
@@ -129,7 +140,8 @@ describe('route permissions, called for real', () => {
 		process.env.DEMO = '0';
 		try {
 			for (const path of ['/shop', '/shop/cart', '/shop/products/linen-shirt']) {
-				for (const caller of [anonymous, callers.find((c) => c.name === 'admin')!]) expect((await call('GET', path, caller)).status, `${path} as ${caller.name}`).toBe(404);
+				for (const caller of [anonymous, callers.find((c) => c.name === 'admin')!])
+					expect((await call('GET', path, caller)).status, `${path} as ${caller.name}`).toBe(404);
 			}
 		} finally {
 			process.env.DEMO = '1';
@@ -140,9 +152,33 @@ describe('route permissions, called for real', () => {
 		const store = callers.find((c) => c.name === 'store')!;
 		expect((await call('GET', '/customers', store)).status).toBe(403);
 		expect((await call('GET', '/outbox', store)).status).toBe(403);
-		expect((await call('GET', '/api/v1/customers?query=a', callers.find((c) => c.name === 'store secret key')!)).status).toBe(403);
+		expect(
+			(
+				await call(
+					'GET',
+					'/api/v1/customers?query=a',
+					callers.find((c) => c.name === 'store secret key')!
+				)
+			).status
+		).toBe(403);
 		expect((await call('GET', '/customers/no-such-id', store)).status).toBe(404);
-		expect((await call('GET', '/outbox', callers.find((c) => c.name === 'analyst')!)).status).toBe(403);
-		expect((await call('GET', '/outbox', callers.find((c) => c.name === 'marketer')!)).status).toBe(200);
+		expect(
+			(
+				await call(
+					'GET',
+					'/outbox',
+					callers.find((c) => c.name === 'analyst')!
+				)
+			).status
+		).toBe(403);
+		expect(
+			(
+				await call(
+					'GET',
+					'/outbox',
+					callers.find((c) => c.name === 'marketer')!
+				)
+			).status
+		).toBe(200);
 	});
 });

@@ -39,7 +39,13 @@ describe('security over HTTP', () => {
 				const res = await fetch(`${product.url}${path}`, {
 					method: 'POST',
 					redirect: 'manual',
-					headers: { cookie: cookie(), 'x-forwarded-for': ip, origin: product.url, 'content-type': 'application/x-www-form-urlencoded', ...(opts.action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : { accept: 'text/html' }) },
+					headers: {
+						cookie: cookie(),
+						'x-forwarded-for': ip,
+						origin: product.url,
+						'content-type': 'application/x-www-form-urlencoded',
+						...(opts.action ? { 'x-sveltekit-action': 'true', accept: 'application/json' } : { accept: 'text/html' })
+					},
 					body: new URLSearchParams(fields).toString()
 				});
 				remember(res);
@@ -50,9 +56,19 @@ describe('security over HTTP', () => {
 
 	async function victim(email: string, anonymousId: string) {
 		const { db } = product.db;
-		await ingestMessages(db, [{ type: 'identify', anonymousId, traits: { email, name: 'Real Owner' }, messageId: `id-${anonymousId}`, timestamp: new Date().toISOString() }]);
+		await ingestMessages(db, [
+			{ type: 'identify', anonymousId, traits: { email, name: 'Real Owner' }, messageId: `id-${anonymousId}`, timestamp: new Date().toISOString() }
+		]);
 		const customerId = (await customerByIdentity(db, 'email', email))!;
-		const offer = await grantOffer(db, { grantKey: `g-${anonymousId}`, customerId, title: '20% off', kind: 'percent', value: 20, validForMs: 7 * 24 * 3600_000, now: new Date() });
+		const offer = await grantOffer(db, {
+			grantKey: `g-${anonymousId}`,
+			customerId,
+			title: '20% off',
+			kind: 'percent',
+			value: 20,
+			validForMs: 7 * 24 * 3600_000,
+			now: new Date()
+		});
 		return { customerId, offer };
 	}
 
@@ -115,7 +131,8 @@ describe('security over HTTP', () => {
 	it('throttles one address trying many accounts', async () => {
 		const ip = '192.0.2.77';
 		const statuses: number[] = [];
-		for (let i = 0; i < 22; i++) statuses.push((await visitor(ip).form('/login', { email: `nobody${i}@example.test`, password: 'x' }, { action: false })).status);
+		for (let i = 0; i < 22; i++)
+			statuses.push((await visitor(ip).form('/login', { email: `nobody${i}@example.test`, password: 'x' }, { action: false })).status);
 		expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
 		expect(statuses.slice(20)).toEqual([429, 429]);
 	});
@@ -134,7 +151,11 @@ describe('security over HTTP', () => {
 		];
 		let n = 0;
 		for (const [next, want] of cases) {
-			const res = await visitor(`100.64.${n}.${++n}`).form(`/login?next=${encodeURIComponent(next)}`, { email: user.email, password: user.password }, { action: false });
+			const res = await visitor(`100.64.${n}.${++n}`).form(
+				`/login?next=${encodeURIComponent(next)}`,
+				{ email: user.email, password: user.password },
+				{ action: false }
+			);
 			expect(res.status, next).toBe(303);
 			expect(res.headers.get('location'), next).toBe(want);
 		}

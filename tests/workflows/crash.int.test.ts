@@ -59,7 +59,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a worker crash mid-journey', ()
 
 	it('resumes on another worker without sending anything twice', async () => {
 		const taskQueue = `crash-${randomUUID()}`;
-		const workerEnv = { DATABASE_URL: db.url!, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue, APP_SECRET: 'test-secret' };
+		const workerEnv = {
+			DATABASE_URL: db.url!,
+			TEMPORAL_ADDRESS: env.address,
+			TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+			TEMPORAL_TASK_QUEUE: taskQueue,
+			APP_SECRET: 'test-secret'
+		};
 		const manual = { id: 'trigger', type: 'trigger' as const, entry: { kind: 'manual' as const } };
 		const live = await publishTestJourney(db, {
 			schemaVersion: 1,
@@ -96,7 +102,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a worker crash mid-journey', ()
 		children.push(await startWorker(workerEnv));
 		// The order arrives while the first worker is dead: the new one must pick the journey up from history.
 		await routeEvent(router, await storeEvent(db, customerId, 'order_completed', { order_id: 'o-9' }));
-		await expect.poll(async () => (await db.db.select().from(enrollments).where(eq(enrollments.id, entered.enrollmentId)))[0]?.status, { timeout: 60_000 }).toBe('completed');
+		await expect
+			.poll(async () => (await db.db.select().from(enrollments).where(eq(enrollments.id, entered.enrollmentId)))[0]?.status, { timeout: 60_000 })
+			.toBe('completed');
 		const path = (await handle.query(stateQuery).catch(() => null))?.path ?? (await stepsOf(db, entered.enrollmentId)).filter((s) => s.kind === 'entered');
 		expect(path.map((p) => p.nodeId)).toEqual(['trigger', 'email', 'order', 'sms', 'exit']);
 

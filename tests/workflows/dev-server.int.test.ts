@@ -26,9 +26,7 @@ describe('shared dev server', () => {
 			taskQueue
 		});
 		const wallStart = Date.now();
-		const result = await worker.runUntil(
-			env.client.workflow.execute(sleepy, { args: ['1 second'], taskQueue, workflowId: randomUUID() })
-		);
+		const result = await worker.runUntil(env.client.workflow.execute(sleepy, { args: ['1 second'], taskQueue, workflowId: randomUUID() }));
 
 		expect(result.finishedAt - result.startedAt).toBeGreaterThanOrEqual(1_000);
 		expect(Date.now() - wallStart).toBeGreaterThanOrEqual(1_000); // no time skipping here

@@ -50,7 +50,10 @@ describe('headline journey: ad → offer → email → order or SMS → store', 
 	}
 
 	async function sent(customerId: string, channel: 'email' | 'sms') {
-		return db.db.select().from(messages).where(and(eq(messages.customerId, customerId), eq(messages.channel, channel)));
+		return db.db
+			.select()
+			.from(messages)
+			.where(and(eq(messages.customerId, customerId), eq(messages.channel, channel)));
 	}
 
 	it('a customer who orders after the email leaves as converted', async () => {

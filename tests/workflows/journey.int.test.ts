@@ -71,7 +71,13 @@ describe('journey interpreter (time-skipping)', () => {
 
 		const steps = await stepsOf(db, id);
 		expect(steps.map((s) => `${s.nodeId}:${s.kind}`)).toEqual([
-			'trigger:entered', 'wait:entered', 'wait:completed', 'tag:entered', 'tag:completed', 'exit:entered', 'exit:exited'
+			'trigger:entered',
+			'wait:entered',
+			'wait:completed',
+			'tag:entered',
+			'tag:completed',
+			'exit:entered',
+			'exit:exited'
 		]);
 		const [row] = await db.db.select().from(enrollments).where(eq(enrollments.id, id));
 		expect(row).toMatchObject({ status: 'completed', currentNodeId: 'exit' });
@@ -126,7 +132,10 @@ describe('journey interpreter (time-skipping)', () => {
 	it('waits until 09:00 in the customer’s own time zone', async () => {
 		const customerId = await insertCustomer(db, { timezone: 'Pacific/Auckland' });
 		const { handle } = await enter(
-			linearJourney(manual, [{ id: 'nine', type: 'wait', mode: 'localTime', time: '09:00' }, { id: 'tag', type: 'updateProfile', set: { morning: true } }]),
+			linearJourney(manual, [
+				{ id: 'nine', type: 'wait', mode: 'localTime', time: '09:00' },
+				{ id: 'tag', type: 'updateProfile', set: { morning: true } }
+			]),
 			customerId
 		);
 		const result: JourneyResult = await handle.result();
@@ -163,12 +172,21 @@ describe('journey interpreter (time-skipping)', () => {
 	});
 
 	it('branches on traits and splits A/B deterministically', async () => {
-		const variants = [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }];
+		const variants = [
+			{ id: 'a', label: 'A', weight: 1 },
+			{ id: 'b', label: 'B', weight: 1 }
+		];
 		const def = {
 			schemaVersion: 1 as const,
 			nodes: [
 				manual,
-				{ id: 'tier', type: 'condition' as const, branches: [{ id: 'gold', label: 'Gold', match: 'all' as const, conditions: [{ kind: 'trait' as const, path: 'tier', op: 'eq' as const, value: 'gold' }] }] },
+				{
+					id: 'tier',
+					type: 'condition' as const,
+					branches: [
+						{ id: 'gold', label: 'Gold', match: 'all' as const, conditions: [{ kind: 'trait' as const, path: 'tier', op: 'eq' as const, value: 'gold' }] }
+					]
+				},
 				{ id: 'ab', type: 'randomSplit' as const, variants },
 				{ id: 'gold-exit', type: 'exit' as const },
 				{ id: 'a-exit', type: 'exit' as const },
@@ -203,8 +221,13 @@ describe('journey interpreter (time-skipping)', () => {
 		const leaver = await insertCustomer(db);
 		const a = await enter(def, buyer);
 		const b = await enter(def, leaver);
-		for (const [run, customer] of [[a, buyer], [b, leaver]] as const) {
-			await expect.poll(async () => (await db.db.select().from(enrollments).where(eq(enrollments.id, run.id)))[0]?.currentNodeId, { timeout: 20_000 }).toBe('wait');
+		for (const [run, customer] of [
+			[a, buyer],
+			[b, leaver]
+		] as const) {
+			await expect
+				.poll(async () => (await db.db.select().from(enrollments).where(eq(enrollments.id, run.id)))[0]?.currentNodeId, { timeout: 20_000 })
+				.toBe('wait');
 			await routeEvent(router, await storeEvent(db, customer, customer === buyer ? 'offer_redeemed' : 'unsubscribed'));
 		}
 		const ra: JourneyResult = await a.handle.result();
@@ -238,7 +261,9 @@ describe('journey interpreter (time-skipping)', () => {
 		const handle = await env.client.workflow.start('journey', {
 			taskQueue,
 			workflowId: enrollmentId,
-			args: [{ interpreterVersion: 1, ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId }, definition: live.definition, continueAsNewAfter: 60 }]
+			args: [
+				{ interpreterVersion: 1, ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId }, definition: live.definition, continueAsNewAfter: 60 }
+			]
 		});
 		// Skip time only once the first timer exists, or the loop would start a minute ahead of the skipped clock.
 		await expect.poll(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ?? false, { timeout: 20_000 }).toBe(true);
@@ -270,7 +295,9 @@ describe('journey interpreter (time-skipping)', () => {
 
 	it('replays every recorded history without non-determinism', async () => {
 		expect(finished.length).toBeGreaterThanOrEqual(9);
-		const histories = await Promise.all(finished.map(async (workflowId) => ({ workflowId, history: await env.client.workflow.getHandle(workflowId).fetchHistory() })));
+		const histories = await Promise.all(
+			finished.map(async (workflowId) => ({ workflowId, history: await env.client.workflow.getHandle(workflowId).fetchHistory() }))
+		);
 		const replayed: string[] = [];
 		for await (const result of Worker.runReplayHistories({ workflowBundle: await journeyBundle() }, histories)) {
 			expect(result.error, `${result.workflowId}: ${String(result.error)}`).toBeUndefined();

@@ -21,9 +21,7 @@ describe('time-skipping test server', () => {
 	it('runs a 3-day sleep as 3 days of workflow time', async () => {
 		const taskQueue = `sleepy-${randomUUID()}`;
 		const worker = await Worker.create({ connection: env.nativeConnection, workflowsPath, taskQueue });
-		const result = await worker.runUntil(
-			env.client.workflow.execute(sleepy, { args: ['3 days'], taskQueue, workflowId: randomUUID() })
-		);
+		const result = await worker.runUntil(env.client.workflow.execute(sleepy, { args: ['3 days'], taskQueue, workflowId: randomUUID() }));
 
 		expect(result.finishedAt - result.startedAt).toBeGreaterThanOrEqual(3 * DAY);
 	});

@@ -47,8 +47,13 @@ function capFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'emai
 function common(input: ActionInput<{ id: string }>) {
 	return {
 		idempotencyKey: stepKey(input.ref, input.node.id, input.visit),
-		customerId: input.ref.customerId, journeyId: input.ref.journeyId, enrollmentId: input.ref.enrollmentId, nodeId: input.node.id,
-		event: input.entryEvent ? { name: input.entryEvent.name, properties: input.entryEvent.properties, timestamp: new Date(input.entryEvent.timestamp).toISOString() } : undefined
+		customerId: input.ref.customerId,
+		journeyId: input.ref.journeyId,
+		enrollmentId: input.ref.enrollmentId,
+		nodeId: input.node.id,
+		event: input.entryEvent
+			? { name: input.entryEvent.name, properties: input.entryEvent.properties, timestamp: new Date(input.entryEvent.timestamp).toISOString() }
+			: undefined
 	};
 }
 
@@ -58,7 +63,10 @@ export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEm
 	const { node } = input;
 	try {
 		const result = await sendMessage(deps.db, deps.providers, {
-			...common(input), channel: 'email', frequencyCap: capFor(input.settings, 'email'), now,
+			...common(input),
+			channel: 'email',
+			frequencyCap: capFor(input.settings, 'email'),
+			now,
 			email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from }
 		});
 		return outcomeOf(result);
@@ -71,7 +79,13 @@ export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsN
 	const until = await quietUntil(deps.db, input, now);
 	if (until) return { status: 'held', until, reason: 'quiet hours' };
 	try {
-		const result = await sendMessage(deps.db, deps.providers, { ...common(input), channel: 'sms', frequencyCap: capFor(input.settings, 'sms'), now, sms: { body: input.node.body } });
+		const result = await sendMessage(deps.db, deps.providers, {
+			...common(input),
+			channel: 'sms',
+			frequencyCap: capFor(input.settings, 'sms'),
+			now,
+			sms: { body: input.node.body }
+		});
 		return outcomeOf(result);
 	} catch (err) {
 		throw asActivityError(err);
@@ -94,8 +108,16 @@ export async function createStoreTaskStep(deps: ChannelDeps, input: ActionInput<
 	const offer = node.offerNodeId ? await offerOfStep(deps.db, ref.enrollmentId, node.offerNodeId) : null;
 	const storeId = node.store.kind === 'fixed' ? node.store.storeId : ((await preferredStore(deps.db, ref.customerId)) ?? node.store.fallbackStoreId);
 	const task = await createStoreTask(deps.db, {
-		taskKey: stepKey(ref, node.id, input.visit), customerId: ref.customerId, journeyId: ref.journeyId, enrollmentId: ref.enrollmentId,
-		nodeId: node.id, storeId, title: node.title, instructions: node.instructions, offerId: offer?.id, now
+		taskKey: stepKey(ref, node.id, input.visit),
+		customerId: ref.customerId,
+		journeyId: ref.journeyId,
+		enrollmentId: ref.enrollmentId,
+		nodeId: node.id,
+		storeId,
+		title: node.title,
+		instructions: node.instructions,
+		offerId: offer?.id,
+		now
 	});
 	return { status: 'done', detail: { taskId: task.id, storeId: task.storeId, offerId: offer?.id ?? null } };
 }
@@ -103,9 +125,16 @@ export async function createStoreTaskStep(deps: ChannelDeps, input: ActionInput<
 export async function callWebhookStep(deps: ChannelDeps, input: ActionInput<WebhookNode>, now = new Date()): Promise<ActionOutcome> {
 	const { node } = input;
 	const key = stepKey(input.ref, node.id, input.visit);
-	const body = node.body === undefined
-		? { journeyId: input.ref.journeyId, enrollmentId: input.ref.enrollmentId, customerId: input.ref.customerId, nodeId: node.id, event: input.entryEvent ?? null }
-		: await renderTemplate(node.body, await webhookContext(deps, input, now), 'json');
+	const body =
+		node.body === undefined
+			? {
+					journeyId: input.ref.journeyId,
+					enrollmentId: input.ref.enrollmentId,
+					customerId: input.ref.customerId,
+					nodeId: node.id,
+					event: input.entryEvent ?? null
+				}
+			: await renderTemplate(node.body, await webhookContext(deps, input, now), 'json');
 	try {
 		const result = await callWebhook({ url: node.url, body, headers: node.headers, secret: deps.webhookSecret, idempotencyKey: key, timeoutMs: 10_000, now });
 		if (!result.ok) throw nonRetryable(`${result.error.code}: ${result.error.message}`, { status: result.status });
@@ -117,7 +146,12 @@ export async function callWebhookStep(deps: ChannelDeps, input: ActionInput<Webh
 }
 
 async function offerOfStep(db: Db, enrollmentId: string, nodeId: string) {
-	const [row] = await db.select({ id: offers.id }).from(offers).where(and(eq(offers.enrollmentId, enrollmentId), eq(offers.nodeId, nodeId))).orderBy(desc(offers.createdAt)).limit(1);
+	const [row] = await db
+		.select({ id: offers.id })
+		.from(offers)
+		.where(and(eq(offers.enrollmentId, enrollmentId), eq(offers.nodeId, nodeId)))
+		.orderBy(desc(offers.createdAt))
+		.limit(1);
 	return row ?? null;
 }
 
@@ -137,7 +171,16 @@ async function webhookContext(deps: ChannelDeps, input: ActionInput<WebhookNode>
 	return {
 		customer: { ...(row?.traits ?? {}), id },
 		event: common(input).event ?? {},
-		offer: offer && { code: offer.code, title: offer.title, kind: offer.kind, value: offer.value, currency: offer.currency, display: '', expiresAt: offer.expiresAt, qrUrl: '' },
+		offer: offer && {
+			code: offer.code,
+			title: offer.title,
+			kind: offer.kind,
+			value: offer.value,
+			currency: offer.currency,
+			display: '',
+			expiresAt: offer.expiresAt,
+			qrUrl: ''
+		},
 		links: { unsubscribe: '' }
 	};
 }

@@ -10,9 +10,20 @@ export async function grantOfferStep(db: Db, input: ActionInput<GrantOfferNode>,
 	const { node, ref } = input;
 	try {
 		const offer = await grant(db, {
-			grantKey: stepKey(ref, node.id, input.visit), customerId: ref.customerId, journeyId: ref.journeyId, enrollmentId: ref.enrollmentId,
-			nodeId: node.id, title: node.title, kind: node.kind, value: node.value, currency: node.currency, productScope: node.productScope,
-			storeScope: node.storeScope, validForMs: durationToMs(node.validFor), codePrefix: node.codePrefix, now
+			grantKey: stepKey(ref, node.id, input.visit),
+			customerId: ref.customerId,
+			journeyId: ref.journeyId,
+			enrollmentId: ref.enrollmentId,
+			nodeId: node.id,
+			title: node.title,
+			kind: node.kind,
+			value: node.value,
+			currency: node.currency,
+			productScope: node.productScope,
+			storeScope: node.storeScope,
+			validForMs: durationToMs(node.validFor),
+			codePrefix: node.codePrefix,
+			now
 		});
 		return { status: 'done', detail: { offerId: offer.id, code: offer.code } };
 	} catch (err) {

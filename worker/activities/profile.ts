@@ -22,7 +22,10 @@ export async function updateProfile(db: Db, input: ActionInput<UpdateProfileNode
 			delete next.traits[key];
 			next.traitTimes[key] = now.toISOString();
 		}
-		await tx.update(customers).set({ traits: next.traits, traitTimes: next.traitTimes, lastSeenAt: sql`greatest(${customers.lastSeenAt}, ${now.toISOString()}::timestamptz)` }).where(eq(customers.id, id));
+		await tx
+			.update(customers)
+			.set({ traits: next.traits, traitTimes: next.traitTimes, lastSeenAt: sql`greatest(${customers.lastSeenAt}, ${now.toISOString()}::timestamptz)` })
+			.where(eq(customers.id, id));
 	});
 	return { status: 'done', detail: { set: Object.keys(input.node.set ?? {}), unset: input.node.unset ?? [] } };
 }

@@ -19,9 +19,17 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 				.insert(stepLog)
 				.values(
 					update.steps.map((s) => ({
-						enrollmentId: ref.enrollmentId, journeyId: ref.journeyId, version: ref.version, customerId: ref.customerId,
-						nodeId: s.nodeId, visit: s.visit, kind: s.kind, branch: s.branch ?? null, reason: s.reason ?? null,
-						detail: s.detail ?? null, at: new Date(s.at)
+						enrollmentId: ref.enrollmentId,
+						journeyId: ref.journeyId,
+						version: ref.version,
+						customerId: ref.customerId,
+						nodeId: s.nodeId,
+						visit: s.visit,
+						kind: s.kind,
+						branch: s.branch ?? null,
+						reason: s.reason ?? null,
+						detail: s.detail ?? null,
+						at: new Date(s.at)
 					}))
 				)
 				.onConflictDoNothing()

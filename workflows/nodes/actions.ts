@@ -10,13 +10,20 @@ type ActionNode = Extract<JourneyNode, { type: 'sendEmail' | 'sendSms' | 'adAudi
 function call(input: ActionInput<ActionNode>): Promise<ActionOutcome> {
 	const node = input.node;
 	switch (node.type) {
-		case 'sendEmail': return actions.sendEmail({ ...input, node });
-		case 'sendSms': return actions.sendSms({ ...input, node });
-		case 'adAudience': return actions.syncAdAudience({ ...input, node });
-		case 'grantOffer': return actions.grantOffer({ ...input, node });
-		case 'storeTask': return actions.createStoreTask({ ...input, node });
-		case 'webhook': return actions.callWebhook({ ...input, node });
-		case 'updateProfile': return actions.updateProfile({ ...input, node });
+		case 'sendEmail':
+			return actions.sendEmail({ ...input, node });
+		case 'sendSms':
+			return actions.sendSms({ ...input, node });
+		case 'adAudience':
+			return actions.syncAdAudience({ ...input, node });
+		case 'grantOffer':
+			return actions.grantOffer({ ...input, node });
+		case 'storeTask':
+			return actions.createStoreTask({ ...input, node });
+		case 'webhook':
+			return actions.callWebhook({ ...input, node });
+		case 'updateProfile':
+			return actions.updateProfile({ ...input, node });
 	}
 }
 
@@ -32,7 +39,13 @@ function failureMessage(err: unknown): string {
  */
 export async function runAction(run: Enrollment, node: ActionNode): Promise<NodeOutcome> {
 	const { quietHours, frequencyCaps, defaultTimeZone } = run.def.settings;
-	const input: ActionInput<ActionNode> = { ref: run.ref, node, visit: run.visit(node.id), entryEvent: run.entryEvent, settings: { quietHours, frequencyCaps, defaultTimeZone } };
+	const input: ActionInput<ActionNode> = {
+		ref: run.ref,
+		node,
+		visit: run.visit(node.id),
+		entryEvent: run.entryEvent,
+		settings: { quietHours, frequencyCaps, defaultTimeZone }
+	};
 	for (;;) {
 		let outcome: ActionOutcome;
 		try {

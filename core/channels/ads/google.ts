@@ -55,7 +55,8 @@ export class GoogleAdsAudienceProvider implements AudienceProvider {
 			...change.member.emails.slice(0, 1).map((e) => ({ hashedEmail: googleEmailHash(e) })),
 			...change.member.phones.slice(0, 1).map((p) => ({ hashedPhoneNumber: googlePhoneHash(p) }))
 		];
-		if (ids.length === 0) throw new PermanentChannelError('google: the customer has no e-mail or phone to match on', { provider: 'google', code: 'no_identifiers' });
+		if (ids.length === 0)
+			throw new PermanentChannelError('google: the customer has no e-mail or phone to match on', { provider: 'google', code: 'no_identifiers' });
 		return ids;
 	}
 
@@ -68,7 +69,8 @@ export class GoogleAdsAudienceProvider implements AudienceProvider {
 			job: { type: 'CUSTOMER_MATCH_USER_LIST', customerMatchUserListMetadata: { userList, ...consent } }
 		});
 		const job = created.resourceName;
-		if (typeof job !== 'string') throw new PermanentChannelError('google: job creation answered no resourceName', { provider: this.name, code: 'bad_response', detail: created });
+		if (typeof job !== 'string')
+			throw new PermanentChannelError('google: job creation answered no resourceName', { provider: this.name, code: 'bad_response', detail: created });
 		const operation = change.action === 'add' ? { create: { userIdentifiers } } : { remove: { userIdentifiers } };
 		await this.post(`${job}:addOperations`, { operations: [operation], enablePartialFailure: true });
 		const run = await this.post(`${job}:run`, {});

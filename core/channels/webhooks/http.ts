@@ -1,6 +1,13 @@
 import type { Db } from '../../db/client';
 import { apiError, issueDetails } from '../../http/index';
-import { isFreshSendGridTimestamp, recordSendGridEvents, SendGridEvents, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, verifySendGridSignature } from './sendgrid';
+import {
+	isFreshSendGridTimestamp,
+	recordSendGridEvents,
+	SendGridEvents,
+	SENDGRID_SIGNATURE_HEADER,
+	SENDGRID_TIMESTAMP_HEADER,
+	verifySendGridSignature
+} from './sendgrid';
 import { handleInboundSms, recordTwilioStatus, twimlReply, TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './twilio';
 
 /*
@@ -24,7 +31,8 @@ export async function sendGridWebhookResponse(request: Request, deps: SendGridWe
 	if (!signature || !timestamp || !verifySendGridSignature({ publicKey: deps.publicKey, rawBody: raw, signature, timestamp }))
 		return apiError(401, 'invalid_signature', 'The event webhook signature does not verify.');
 	// The timestamp is signed, so a replay cannot refresh it: an old batch is refused even with a valid signature.
-	if (!isFreshSendGridTimestamp(timestamp, deps.now?.() ?? new Date())) return apiError(401, 'stale_signature', 'The event webhook timestamp is more than 5 minutes from now.');
+	if (!isFreshSendGridTimestamp(timestamp, deps.now?.() ?? new Date()))
+		return apiError(401, 'stale_signature', 'The event webhook timestamp is more than 5 minutes from now.');
 	let body: unknown;
 	try {
 		body = JSON.parse(raw.toString('utf8'));

@@ -13,9 +13,7 @@ export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp
 /** SendGrid shows the verification key as base64 DER (SubjectPublicKeyInfo); a PEM is accepted too. */
 export function sendGridPublicKey(key: string): KeyObject {
 	const trimmed = key.trim();
-	return trimmed.startsWith('-----BEGIN')
-		? createPublicKey(trimmed)
-		: createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+	return trimmed.startsWith('-----BEGIN') ? createPublicKey(trimmed) : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
 }
 
 /**

@@ -34,7 +34,12 @@ const statusFor: Record<string, MessageStatus> = {
 };
 
 /** Records a status callback. `messageId` is ours, from the callback URL; else the SID finds the message. */
-export async function recordTwilioStatus(db: Db, params: Record<string, string>, messageId: string | null, now: Date): Promise<'recorded' | 'duplicate' | 'unmatched' | 'ignored'> {
+export async function recordTwilioStatus(
+	db: Db,
+	params: Record<string, string>,
+	messageId: string | null,
+	now: Date
+): Promise<'recorded' | 'duplicate' | 'unmatched' | 'ignored'> {
 	const twilioStatus = params.MessageStatus ?? params.SmsStatus ?? '';
 	const status = statusFor[twilioStatus];
 	if (!status) return 'ignored';
@@ -57,7 +62,10 @@ const HELP = new Set(['HELP', 'INFO']);
 export type SmsKeyword = 'stop' | 'start' | 'help' | null;
 
 export function smsKeyword(body: string): SmsKeyword {
-	const word = body.trim().toUpperCase().replace(/[\s.!?-]+/g, '');
+	const word = body
+		.trim()
+		.toUpperCase()
+		.replace(/[\s.!?-]+/g, '');
 	if (STOP.has(word)) return 'stop';
 	if (START.has(word)) return 'start';
 	if (HELP.has(word)) return 'help';

@@ -85,9 +85,7 @@ export const analyticsEngagementDaily = pgTable(
 		stage: text('stage').notNull(),
 		messages: bigint('messages', { mode: 'number' }).notNull().default(0)
 	},
-	(t) => [
-		primaryKey({ name: 'analytics_engagement_daily_pk', columns: [t.journeyId, t.version, t.variant, t.day, t.nodeId, t.channel, t.stage] })
-	]
+	(t) => [primaryKey({ name: 'analytics_engagement_daily_pk', columns: [t.journeyId, t.version, t.variant, t.day, t.nodeId, t.channel, t.stage] })]
 );
 
 /**

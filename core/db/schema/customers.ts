@@ -28,7 +28,9 @@ export const customers = pgTable(
 	},
 	(t) => [
 		index('customers_last_seen_idx').on(t.lastSeenAt),
-		index('customers_merged_into_idx').on(t.mergedInto).where(sql`${t.mergedInto} is not null`),
+		index('customers_merged_into_idx')
+			.on(t.mergedInto)
+			.where(sql`${t.mergedInto} is not null`),
 		// The survivor of a merge is a customer too (never deleted, see above).
 		foreignKey({ name: 'customers_merged_into_fk', columns: [t.mergedInto], foreignColumns: [t.id] }).onDelete('no action')
 	]

@@ -31,7 +31,9 @@ export const events = pgTable(
 		uniqueIndex('events_message_id_uq').on(t.messageId),
 		index('events_customer_ts_idx').on(t.customerId, t.timestamp),
 		index('events_name_ts_idx').on(t.name, t.timestamp),
-		index('events_unrouted_idx').on(t.receivedAt).where(sql`${t.routedAt} is null`),
+		index('events_unrouted_idx')
+			.on(t.receivedAt)
+			.where(sql`${t.routedAt} is null`),
 		// Events are history: merges move them, erasure scrubs them in place, the customer row is never deleted.
 		foreignKey({ name: 'events_customer_fk', columns: [t.customerId], foreignColumns: [customers.id] }).onDelete('no action')
 	]

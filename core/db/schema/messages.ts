@@ -3,8 +3,20 @@ import { enrollments } from './journeys';
 
 export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
 export type MessageStatus =
-	| 'pending' | 'held' | 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'dropped'
-	| 'spam' | 'unsubscribed' | 'undelivered' | 'failed' | 'skipped';
+	| 'pending'
+	| 'held'
+	| 'queued'
+	| 'sent'
+	| 'delivered'
+	| 'opened'
+	| 'clicked'
+	| 'bounced'
+	| 'dropped'
+	| 'spam'
+	| 'unsubscribed'
+	| 'undelivered'
+	| 'failed'
+	| 'skipped';
 
 /**
  * Every outbound message. `idempotencyKey` (enrollment + node + visit) is unique, so a retried activity finds

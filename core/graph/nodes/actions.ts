@@ -22,17 +22,21 @@ export const GrantOfferNode = z
 		title: Text,
 		kind: z.enum(['percent', 'amount']),
 		value: z.number().positive(),
-		currency: z.string().regex(/^[A-Z]{3}$/, 'expected a currency code like EUR').optional(),
+		currency: z
+			.string()
+			.regex(/^[A-Z]{3}$/, 'expected a currency code like EUR')
+			.optional(),
 		productScope: z.array(Id).min(1).optional(),
 		storeScope: z.array(Id).min(1).optional(),
 		validFor: Duration,
-		codePrefix: z.string().regex(/^[A-Za-z0-9-]{1,12}$/, 'letters, digits or dashes').optional()
+		codePrefix: z
+			.string()
+			.regex(/^[A-Za-z0-9-]{1,12}$/, 'letters, digits or dashes')
+			.optional()
 	})
 	.superRefine((node, ctx) => {
-		if (node.kind === 'percent' && node.value > 100)
-			ctx.addIssue(issue(['value'], 'gives more than 100% off.', 'invalid_field'));
-		if (node.kind === 'amount' && node.currency === undefined)
-			ctx.addIssue(issue(['currency'], 'missing', 'missing_field'));
+		if (node.kind === 'percent' && node.value > 100) ctx.addIssue(issue(['value'], 'gives more than 100% off.', 'invalid_field'));
+		if (node.kind === 'amount' && node.currency === undefined) ctx.addIssue(issue(['currency'], 'missing', 'missing_field'));
 	});
 export type GrantOfferNode = z.infer<typeof GrantOfferNode>;
 
@@ -73,8 +77,7 @@ export const UpdateProfileNode = z
 		unset: z.array(PropertyPath).optional()
 	})
 	.superRefine((node, ctx) => {
-		if (Object.keys(node.set ?? {}).length === 0 && (node.unset ?? []).length === 0)
-			ctx.addIssue(issue(['set'], 'missing', 'missing_field'));
+		if (Object.keys(node.set ?? {}).length === 0 && (node.unset ?? []).length === 0) ctx.addIssue(issue(['set'], 'missing', 'missing_field'));
 	});
 export type UpdateProfileNode = z.infer<typeof UpdateProfileNode>;
 

@@ -32,10 +32,7 @@ export type TimeOfDay = z.infer<typeof TimeOfDay>;
 export const TimeZone = z.string().refine(isValidTimeZone, { message: 'unknown time zone' });
 
 /** 0 = Sunday … 6 = Saturday (JavaScript's `getDay()`), or a three-letter English name. */
-export const Weekday = z.union([
-	z.number().int().min(0).max(6),
-	z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'])
-]);
+export const Weekday = z.union([z.number().int().min(0).max(6), z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'])]);
 export type Weekday = z.infer<typeof Weekday>;
 
 /** ISO 8601 with an explicit offset or `Z`, so the instant never depends on the server's zone. */
@@ -60,12 +57,7 @@ export function issue(path: PropertyKey[], message: string, code: string) {
 }
 
 /** Reports ids that occur twice, as custom issues carrying a stable problem code. */
-export function checkUniqueIds(
-	items: readonly { id: string }[],
-	key: string,
-	reserved: string,
-	ctx: z.RefinementCtx
-): void {
+export function checkUniqueIds(items: readonly { id: string }[], key: string, reserved: string, ctx: z.RefinementCtx): void {
 	const seen = new Set<string>();
 	items.forEach((item, i) => {
 		if (item.id === reserved) {

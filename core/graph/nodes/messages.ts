@@ -21,14 +21,11 @@ export const SendEmailNode = z
 	.superRefine((node, ctx) => {
 		const inline = !blank(node.subject) || !blank(node.html) || !blank(node.text);
 		if (node.templateId !== undefined) {
-			if (inline)
-				ctx.addIssue(issue(['templateId'], 'uses both a saved template and its own content; keep only one.', 'conflicting_content'));
+			if (inline) ctx.addIssue(issue(['templateId'], 'uses both a saved template and its own content; keep only one.', 'conflicting_content'));
 			return;
 		}
-		if (blank(node.subject))
-			ctx.addIssue(issue(['subject'], 'missing', 'missing_field'));
-		if (blank(node.html) && blank(node.text))
-			ctx.addIssue(issue(['html'], 'missing', 'missing_field'));
+		if (blank(node.subject)) ctx.addIssue(issue(['subject'], 'missing', 'missing_field'));
+		if (blank(node.html) && blank(node.text)) ctx.addIssue(issue(['html'], 'missing', 'missing_field'));
 	});
 export type SendEmailNode = z.infer<typeof SendEmailNode>;
 

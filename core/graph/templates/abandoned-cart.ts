@@ -24,8 +24,7 @@ export function abandonedCartJourney(): JourneyDefinition {
 				type: 'sendEmail',
 				label: 'Your cart is waiting',
 				subject: 'You left something in your cart, {{ customer.firstName | default: "there" }}',
-				html:
-					'<p>Your cart is saved:</p><ul>{% for item in event.properties.products %}<li>{{ item.quantity | default: 1 }} × {{ item.name | default: item.product_id }} — {{ item.price }} {{ event.properties.currency }}</li>{% endfor %}</ul><p>Pick up where you left off whenever you like.</p>',
+				html: '<p>Your cart is saved:</p><ul>{% for item in event.properties.products %}<li>{{ item.quantity | default: 1 }} × {{ item.name | default: item.product_id }} — {{ item.price }} {{ event.properties.currency }}</li>{% endfor %}</ul><p>Pick up where you left off whenever you like.</p>',
 				text: 'Your cart is saved:\n{% for item in event.properties.products %}- {{ item.quantity | default: 1 }} × {{ item.name | default: item.product_id }}: {{ item.price }} {{ event.properties.currency }}\n{% endfor %}Pick up where you left off whenever you like.'
 			},
 			waitForOrder('wait-1d', 'Ordered within a day?', 1, 'days'),

@@ -9,7 +9,12 @@ export function clickAndCollectJourney(): JourneyDefinition {
 	return {
 		schemaVersion: 1,
 		nodes: [
-			{ id: 'trigger', type: 'trigger', label: 'Order ready for pickup', entry: { kind: 'event', event: 'order_ready', filters: [{ path: 'order_id', op: 'exists' }] } },
+			{
+				id: 'trigger',
+				type: 'trigger',
+				label: 'Order ready for pickup',
+				entry: { kind: 'event', event: 'order_ready', filters: [{ path: 'order_id', op: 'exists' }] }
+			},
 			{
 				id: 'ready-sms',
 				type: 'sendSms',

@@ -9,7 +9,12 @@ export function preorderReleaseJourney(): JourneyDefinition {
 	return {
 		schemaVersion: 1,
 		nodes: [
-			{ id: 'trigger', type: 'trigger', label: 'Placed a pre-order', entry: { kind: 'event', event: 'preorder_placed', filters: [{ path: 'order_id', op: 'exists' }] } },
+			{
+				id: 'trigger',
+				type: 'trigger',
+				label: 'Placed a pre-order',
+				entry: { kind: 'event', event: 'preorder_placed', filters: [{ path: 'order_id', op: 'exists' }] }
+			},
 			{
 				id: 'confirm',
 				type: 'sendEmail',

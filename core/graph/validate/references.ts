@@ -43,11 +43,8 @@ export function checkReferences(ws: Workspace, ctx: ValidationContext): void {
 	for (const node of nodes) {
 		const name = nameOf(ws, node.id);
 		if (node.type === 'condition')
-			node.branches.forEach((b, i) =>
-				b.conditions.forEach((c, j) => checkCondition(ws, node, c, `branches.${i}.conditions.${j}`, eventEntry))
-			);
-		if (node.type === 'storeTask' && node.offerNodeId !== undefined)
-			refersTo(ws, node, node.offerNodeId, ['grantOffer'], 'an offer step', 'offerNodeId');
+			node.branches.forEach((b, i) => b.conditions.forEach((c, j) => checkCondition(ws, node, c, `branches.${i}.conditions.${j}`, eventEntry)));
+		if (node.type === 'storeTask' && node.offerNodeId !== undefined) refersTo(ws, node, node.offerNodeId, ['grantOffer'], 'an offer step', 'offerNodeId');
 		if (node.type === 'waitForEvent' && node.matchEntryProperty !== undefined && !eventEntry)
 			report(ws, 'entry_property_unavailable', `${name} matches on a property of the entry event, but this journey doesn't start from an event.`, {
 				nodeId: node.id,

@@ -40,8 +40,7 @@ export function checkEdges(ws: Workspace): void {
 			continue;
 		}
 		const from = nameOf(ws, e.source);
-		if (!ws.stubById.has(e.target))
-			report(ws, 'edge_unknown_target', `${from} leads to a step that no longer exists (“${e.target}”).`, where);
+		if (!ws.stubById.has(e.target)) report(ws, 'edge_unknown_target', `${from} leads to a step that no longer exists (“${e.target}”).`, where);
 		else if (ws.stubById.get(e.target)?.type === 'trigger')
 			report(ws, 'edge_into_trigger', `${from} leads back into the trigger; the trigger can only start the journey.`, where);
 		const node = ws.nodes.get(e.source);
@@ -70,9 +69,7 @@ export function checkBranches(ws: Workspace): void {
 		for (const b of branchesOf(node)) {
 			if (ws.edges.some((e) => e.source === node.id && e.sourceHandle === b.handle)) continue;
 			const message =
-				b.handle === undefined
-					? `${nameOf(ws, node.id)} doesn't lead anywhere. ${CONNECT}`
-					: `${nameOf(ws, node.id)} has no path for “${b.label}”. ${CONNECT}`;
+				b.handle === undefined ? `${nameOf(ws, node.id)} doesn't lead anywhere. ${CONNECT}` : `${nameOf(ws, node.id)} has no path for “${b.label}”. ${CONNECT}`;
 			report(ws, 'missing_branch', message, { nodeId: node.id, branch: b.handle });
 		}
 	}
@@ -83,6 +80,5 @@ export function checkReachability(ws: Workspace, triggerId: string): void {
 	const graph = { nodes: [...ws.stubById.keys()].map((id) => ({ id })), edges: ws.edges };
 	const reached = reachableFrom(graph, triggerId);
 	for (const s of ws.stubById.values())
-		if (!reached.has(s.id ?? ''))
-			report(ws, 'unreachable_node', `${nodeName(s)} can't be reached from the trigger.`, { nodeId: s.id });
+		if (!reached.has(s.id ?? '')) report(ws, 'unreachable_node', `${nodeName(s)} can't be reached from the trigger.`, { nodeId: s.id });
 }

@@ -47,6 +47,7 @@ describe.each(dbKinds())('channel engagement kept by the database on %s', (kind)
 		raw.events = [...raw.events, 'delivered', 'opened', 'opened'];
 		raw.status = 'opened';
 		const variant = variantOf(raw.enrollmentId);
-		for (const slice of [{}, ...(variant ? [{ variant }] : []), { channel: raw.channel }] as Slice[]) expect(await engagementOf(slice)).toEqual(expectedFigures(sc, slice).engagement);
+		for (const slice of [{}, ...(variant ? [{ variant }] : []), { channel: raw.channel }] as Slice[])
+			expect(await engagementOf(slice)).toEqual(expectedFigures(sc, slice).engagement);
 	});
 });

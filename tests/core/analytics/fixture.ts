@@ -194,17 +194,15 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 		const convert = async (nodeId: string) => {
 			const eventId = randomUUID();
 			const total = Math.round(random() * 20000) / 100;
-			await db.db
-				.insert(events)
-				.values({
-					id: eventId,
-					messageId: randomUUID(),
-					type: 'track',
-					name: 'order_completed',
-					customerId,
-					properties: { total },
-					timestamp: new Date(clock)
-				});
+			await db.db.insert(events).values({
+				id: eventId,
+				messageId: randomUUID(),
+				type: 'track',
+				name: 'order_completed',
+				customerId,
+				properties: { total },
+				timestamp: new Date(clock)
+			});
 			sc.orders.set(eventId, { eventId, total });
 			note(nodeId, 'converted', { reason: 'order_completed', eventId });
 		};
@@ -212,22 +210,20 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 			const outcome = EMAIL_OUTCOMES[Math.floor(random() * EMAIL_OUTCOMES.length)]!;
 			const sent = outcome.status !== 'failed' || random() < 0.5;
 			const mid = randomUUID();
-			await db.db
-				.insert(messages)
-				.values({
-					id: mid,
-					idempotencyKey: `${id}:${nodeId}:1`,
-					channel,
-					provider: 'outbox',
-					customerId,
-					journeyId,
-					enrollmentId: id,
-					nodeId,
-					to: 'x',
-					body: 'b',
-					status: outcome.status,
-					sentAt: sent ? new Date(clock) : null
-				});
+			await db.db.insert(messages).values({
+				id: mid,
+				idempotencyKey: `${id}:${nodeId}:1`,
+				channel,
+				provider: 'outbox',
+				customerId,
+				journeyId,
+				enrollmentId: id,
+				nodeId,
+				to: 'x',
+				body: 'b',
+				status: outcome.status,
+				sentAt: sent ? new Date(clock) : null
+			});
 			if (outcome.events.length > 0)
 				await db.db
 					.insert(messageEvents)
@@ -317,23 +313,21 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 
 	// A builder test send: no enrollment, meta.test — never counted.
 	const testId = randomUUID();
-	await db.db
-		.insert(messages)
-		.values({
-			id: testId,
-			idempotencyKey: `test:${testId}`,
-			channel: 'email',
-			provider: 'outbox',
-			customerId: customerIds[0]!,
-			journeyId,
-			enrollmentId: null,
-			nodeId: 'email',
-			to: 'x',
-			body: 'b',
-			status: 'clicked',
-			sentAt: new Date(BASE),
-			meta: { test: true }
-		});
+	await db.db.insert(messages).values({
+		id: testId,
+		idempotencyKey: `test:${testId}`,
+		channel: 'email',
+		provider: 'outbox',
+		customerId: customerIds[0]!,
+		journeyId,
+		enrollmentId: null,
+		nodeId: 'email',
+		to: 'x',
+		body: 'b',
+		status: 'clicked',
+		sentAt: new Date(BASE),
+		meta: { test: true }
+	});
 	sc.messages.push({
 		id: testId,
 		enrollmentId: null,

@@ -16,7 +16,8 @@ async function rollups(db: Awaited<ReturnType<typeof freshDb>>, journeyId: strin
 			sql`select version, variant, day::text, node_id, metric, key, visits::text, customers::text, amount::text from analytics_step_daily
 				where journey_id = ${journeyId} and (visits <> 0 or customers <> 0 or amount <> 0)`
 		),
-		conversions: await read(sql`select enrollment_id, version, variant, customer_id, node_id, event_id, event_name, revenue::text, entered_at::text, converted_at::text
+		conversions:
+			await read(sql`select enrollment_id, version, variant, customer_id, node_id, event_id, event_name, revenue::text, entered_at::text, converted_at::text
 			from analytics_conversions where journey_id = ${journeyId}`),
 		paths: await read(sql`select version, variant, day::text, path, customers::text, converted::text from analytics_paths where journey_id = ${journeyId}`),
 		engagement: await read(

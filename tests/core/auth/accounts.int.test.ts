@@ -15,7 +15,10 @@ describe.each(dbKinds())('accounts (%s)', (kind) => {
 
 	it('rehashes a password stored with older scrypt parameters at the next sign-in', async () => {
 		const user = await createUser(h.db, { email: 'old@example.test', name: 'Old', role: 'analyst', password: 'old-password-1' });
-		await h.db.update(users).set({ passwordHash: await hashPassword('old-password-1', { N: 2 ** 14, r: 8, p: 1 }) }).where(eq(users.id, user.id));
+		await h.db
+			.update(users)
+			.set({ passwordHash: await hashPassword('old-password-1', { N: 2 ** 14, r: 8, p: 1 }) })
+			.where(eq(users.id, user.id));
 		expect(await login(h.db, 'old@example.test', 'old-password-1')).not.toBeNull();
 		const [row] = await h.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
 		expect(row!.hash).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);

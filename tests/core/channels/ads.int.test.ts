@@ -24,7 +24,11 @@ describe.each(dbKinds())('ad audiences on %s', (kind) => {
 
 	beforeAll(async () => {
 		h = await freshDb(kind);
-		await seedCustomer(h.db, 'ada', { email: ' ADA@example.com', phone: '+33612345678', consent: { ads: { granted: true, source: 'banner', at: '2026-01-01T00:00:00Z' } } });
+		await seedCustomer(h.db, 'ada', {
+			email: ' ADA@example.com',
+			phone: '+33612345678',
+			consent: { ads: { granted: true, source: 'banner', at: '2026-01-01T00:00:00Z' } }
+		});
 		await seedCustomer(h.db, 'eve', { email: 'eve@example.com', consent: { ads: { granted: false, source: 'banner', at: '2026-01-01T00:00:00Z' } } });
 		await seedCustomer(h.db, 'pho', { phone: '+33698765432' });
 		meta = await fakeServer((req, res) => {
@@ -43,7 +47,14 @@ describe.each(dbKinds())('ad audiences on %s', (kind) => {
 			settings,
 			audiences: {
 				meta: new MetaAudienceProvider({ accessToken: 'meta-token', baseUrl: meta.url, apiVersion: 'v25.0', timeoutMs: 2000 }),
-				google: new GoogleAdsAudienceProvider({ developerToken: 'dev-token', accessToken: 'g-token', customerId: '123-456-7890', baseUrl: google.url, apiVersion: 'v24', timeoutMs: 2000 })
+				google: new GoogleAdsAudienceProvider({
+					developerToken: 'dev-token',
+					accessToken: 'g-token',
+					customerId: '123-456-7890',
+					baseUrl: google.url,
+					apiVersion: 'v24',
+					timeoutMs: 2000
+				})
 			}
 		};
 	});

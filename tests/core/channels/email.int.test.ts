@@ -67,7 +67,17 @@ describe('email through the SendGrid SDK against its published contract (Prism)'
 		afterAll(() => h.close());
 
 		it('renders Liquid with the offer, sends once per key, and carries our ids in personalizations[].custom_args', async () => {
-			const offer = await grantOffer(h.db, { grantKey: `enr-1:grant:${kind}`, customerId: 'ada', enrollmentId: 'enr-1', title: 'Spring', kind: 'percent', value: 20, validForMs: 86_400_000, codePrefix: 'SPRING', now });
+			const offer = await grantOffer(h.db, {
+				grantKey: `enr-1:grant:${kind}`,
+				customerId: 'ada',
+				enrollmentId: 'enr-1',
+				title: 'Spring',
+				kind: 'percent',
+				value: 20,
+				validForMs: 86_400_000,
+				codePrefix: 'SPRING',
+				now
+			});
 			const before = prism.requests.length;
 			const input = spring();
 			const first = await sendMessage(h.db, providers, input);
@@ -83,7 +93,15 @@ describe('email through the SendGrid SDK against its published contract (Prism)'
 			const body = JSON.parse(sent[0]!.body) as MailBody;
 			expect(body.subject).toBe('Still thinking about Red shoes, Ada?');
 			expect(body.personalizations).toEqual([
-				{ to: [{ email: 'ada@example.com' }], custom_args: { omnicanal_message_id: first.messageId, omnicanal_journey_id: 'j-spring', omnicanal_enrollment_id: 'enr-1', omnicanal_node_id: 'email-1' } }
+				{
+					to: [{ email: 'ada@example.com' }],
+					custom_args: {
+						omnicanal_message_id: first.messageId,
+						omnicanal_journey_id: 'j-spring',
+						omnicanal_enrollment_id: 'enr-1',
+						omnicanal_node_id: 'email-1'
+					}
+				}
 			]);
 			expect(body).not.toHaveProperty('custom_args');
 			expect(body.from).toEqual({ email: 'shop@example.com', name: 'Omnicanal Shop' });
@@ -111,7 +129,10 @@ describe('email through the SendGrid SDK against its published contract (Prism)'
 			expect(await sendMessage(h.db, providers, spring({ customerId: 'nomail' }))).toMatchObject({ outcome: 'skipped', reason: 'no_address' });
 			expect(await sendMessage(h.db, providers, spring({ customerId: 'ghost' }))).toMatchObject({ outcome: 'skipped', reason: 'no_customer' });
 			const key = `opt-in:${randomUUID()}`;
-			expect(await sendMessage(h.db, providers, spring({ idempotencyKey: key, consentPolicy: 'opt-in' }))).toMatchObject({ outcome: 'skipped', reason: 'no_consent' });
+			expect(await sendMessage(h.db, providers, spring({ idempotencyKey: key, consentPolicy: 'opt-in' }))).toMatchObject({
+				outcome: 'skipped',
+				reason: 'no_consent'
+			});
 			expect(await sendMessage(h.db, providers, spring({ idempotencyKey: key }))).toMatchObject({ outcome: 'skipped', replayed: true });
 			expect(await sendMessage(h.db, providers, spring({ customerId: 'bob', purpose: 'transactional' }))).toMatchObject({ outcome: 'sent' });
 			expect(prism.requests.length - before).toBe(1);

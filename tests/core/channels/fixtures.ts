@@ -27,7 +27,10 @@ export async function seedCustomer(
  * without running one: messages and offers reference the enrollment they came from.
  */
 export async function seedEnrollment(db: Db, id: string, customerId: string, journeyId = 'j-spring'): Promise<void> {
-	await db.insert(journeys).values({ id: journeyId, name: 'Spring', draft: { nodes: [], edges: [] } }).onConflictDoNothing();
+	await db
+		.insert(journeys)
+		.values({ id: journeyId, name: 'Spring', draft: { nodes: [], edges: [] } })
+		.onConflictDoNothing();
 	const n = (await db.$count(enrollments, and(eq(enrollments.journeyId, journeyId), eq(enrollments.customerId, customerId)))) + 1;
 	await db.insert(enrollments).values({ id, journeyId, version: 1, customerId, n });
 }

@@ -34,7 +34,12 @@ describe.each(dbKinds())('outbox fallback on %s', (kind) => {
 				META_ACCESS_TOKEN: 'm'
 			})
 		);
-		expect([configured.email.name, configured.sms.name, configured.audiences.meta.name, configured.audiences.google.name]).toEqual(['sendgrid', 'twilio', 'meta', 'outbox']);
+		expect([configured.email.name, configured.sms.name, configured.audiences.meta.name, configured.audiences.google.name]).toEqual([
+			'sendgrid',
+			'twilio',
+			'meta',
+			'outbox'
+		]);
 		expect(configured.settings).toMatchObject({ publicUrl: 'https://omni.example.com', statusCallbacks: true });
 	});
 
@@ -50,7 +55,12 @@ describe.each(dbKinds())('outbox fallback on %s', (kind) => {
 		expect(rows[0]).toMatchObject({ provider: 'outbox', status: 'sent', subject: 'Hi Ada', to: 'ada@example.com' });
 		expect(rows[0]!.body).toMatch(/^Hello\n\nUnsubscribe: http:\/\/localhost:3000\/unsubscribe\//);
 
-		const sms = await sendMessage(h.db, providers, { idempotencyKey: randomUUID(), channel: 'sms', customerId: 'ada', sms: { body: 'Hi {{ customer.first_name }}' } });
+		const sms = await sendMessage(h.db, providers, {
+			idempotencyKey: randomUUID(),
+			channel: 'sms',
+			customerId: 'ada',
+			sms: { body: 'Hi {{ customer.first_name }}' }
+		});
 		expect(sms).toMatchObject({ outcome: 'sent', provider: 'outbox', channel: 'sms' });
 		const ads = await syncAudience(h.db, providers, { idempotencyKey: randomUUID(), network: 'google', audienceId: '1', action: 'add', customerId: 'ada' });
 		expect(ads).toMatchObject({ outcome: 'sent', provider: 'outbox', channel: 'ads' });
@@ -59,10 +69,21 @@ describe.each(dbKinds())('outbox fallback on %s', (kind) => {
 	it('previews a message without storing or sending it', async () => {
 		const providers = createProviders(loadEnv({ APP_SECRET: 's' }));
 		const key = randomUUID();
-		const preview = await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'ada', sms: { body: 'Hi {{ customer.first_name }} 😀' } });
+		const preview = await previewMessage(h.db, providers, {
+			idempotencyKey: key,
+			channel: 'sms',
+			customerId: 'ada',
+			sms: { body: 'Hi {{ customer.first_name }} 😀' }
+		});
 		expect(preview).toMatchObject({ ok: true, to: '+33612345678', body: 'Hi Ada 😀', meta: { encoding: 'UCS-2', segments: 1 } });
-		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'ada', sms: { body: '{% if %}' } })).toMatchObject({ ok: false, reason: 'template_error' });
-		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'nobody', sms: { body: 'x' } })).toEqual({ ok: false, reason: 'no_customer' });
+		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'ada', sms: { body: '{% if %}' } })).toMatchObject({
+			ok: false,
+			reason: 'template_error'
+		});
+		expect(await previewMessage(h.db, providers, { idempotencyKey: key, channel: 'sms', customerId: 'nobody', sms: { body: 'x' } })).toEqual({
+			ok: false,
+			reason: 'no_customer'
+		});
 		expect(await h.db.select().from(messages).where(eq(messages.idempotencyKey, key))).toEqual([]);
 	});
 

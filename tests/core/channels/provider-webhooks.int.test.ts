@@ -21,14 +21,25 @@ const email: EmailProvider = { channel: 'email', name: 'sendgrid', send: async (
 const sms: SmsProvider = { channel: 'sms', name: 'twilio', send: async () => ({ providerMessageId: `SM${++counter}`, status: 'queued' }) };
 const providers: Providers = { email, sms, audiences: { meta: outboxAudience, google: outboxAudience }, settings };
 
-const mail = (customerId: string): SendMessageInput => ({ idempotencyKey: randomUUID(), channel: 'email', customerId, email: { subject: 'Hi', text: 'Hello' }, now });
+const mail = (customerId: string): SendMessageInput => ({
+	idempotencyKey: randomUUID(),
+	channel: 'email',
+	customerId,
+	email: { subject: 'Hi', text: 'Hello' },
+	now
+});
 const text = (customerId: string): SendMessageInput => ({ idempotencyKey: randomUUID(), channel: 'sms', customerId, sms: { body: 'Hello' }, now });
 
 describe.each(dbKinds())('provider webhooks on %s', (kind) => {
 	let h: DbHandle;
 	const statusOf = async (id: string) => (await h.db.select({ s: messages.status }).from(messages).where(eq(messages.id, id)))[0]?.s;
 	const suppressed = async (channel: 'email' | 'sms', value: string) =>
-		(await h.db.select().from(suppressions).where(and(eq(suppressions.channel, channel), eq(suppressions.value, value))))[0]?.reason;
+		(
+			await h.db
+				.select()
+				.from(suppressions)
+				.where(and(eq(suppressions.channel, channel), eq(suppressions.value, value)))
+		)[0]?.reason;
 	const consentOf = async (id: string) => (await h.db.select({ c: customers.consent }).from(customers).where(eq(customers.id, id)))[0]?.c;
 
 	beforeAll(async () => {
@@ -93,7 +104,12 @@ describe.each(dbKinds())('provider webhooks on %s', (kind) => {
 		expect(await statusOf(sent.messageId)).toBe('unsubscribed');
 		expect(await suppressed('email', 'ada@example.com')).toBe('unsubscribe');
 		expect((await consentOf('ada'))?.email).toMatchObject({ granted: false, source: 'unsubscribe_link' });
-		expect(await h.db.select().from(messageEvents).where(eq(messageEvents.providerEventId, `unsubscribe:${sent.messageId}`))).toHaveLength(1);
+		expect(
+			await h.db
+				.select()
+				.from(messageEvents)
+				.where(eq(messageEvents.providerEventId, `unsubscribe:${sent.messageId}`))
+		).toHaveLength(1);
 	});
 
 	it('records Twilio status callbacks by our id or by SID, forward only and once each', async () => {
@@ -117,12 +133,17 @@ describe.each(dbKinds())('provider webhooks on %s', (kind) => {
 		expect(await sendMessage(h.db, providers, text('dee'))).toMatchObject({ outcome: 'skipped', reason: 'no_consent' });
 		expect(await sendMessage(h.db, providers, { ...text('dee'), purpose: 'transactional' })).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
 
-		expect(await handleInboundSms(h.db, { From: '+33612345678', Body: 'UNSTOP', MessageSid: 'SMin2' }, { helpText: 'help!', now })).toMatchObject({ keyword: 'start' });
+		expect(await handleInboundSms(h.db, { From: '+33612345678', Body: 'UNSTOP', MessageSid: 'SMin2' }, { helpText: 'help!', now })).toMatchObject({
+			keyword: 'start'
+		});
 		expect(await suppressed('sms', '+33612345678')).toBeUndefined();
 		expect((await consentOf('dee'))?.sms).toMatchObject({ granted: true, source: 'sms_start' });
 		expect(await sendMessage(h.db, providers, text('dee'))).toMatchObject({ outcome: 'sent' });
 
-		expect(await handleInboundSms(h.db, { From: '+33612345678', Body: 'help', MessageSid: 'SMin3' }, { helpText: 'help!', now })).toMatchObject({ keyword: 'help', reply: 'help!' });
+		expect(await handleInboundSms(h.db, { From: '+33612345678', Body: 'help', MessageSid: 'SMin3' }, { helpText: 'help!', now })).toMatchObject({
+			keyword: 'help',
+			reply: 'help!'
+		});
 		const unknown = await handleInboundSms(h.db, { From: '+33699999999', Body: 'STOP', MessageSid: 'SMin4' }, { helpText: 'help!', now });
 		expect(unknown).toMatchObject({ customerId: null, eventIds: [] });
 		expect(await suppressed('sms', '+33699999999')).toBe('sms_stop');

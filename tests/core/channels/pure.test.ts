@@ -48,7 +48,16 @@ describe('Liquid templates', () => {
 	const context: TemplateContext = {
 		customer: { id: 'c-1', first_name: '<b>Ada</b>' },
 		event: { product: 'Red shoes' },
-		offer: { code: 'SPRING-7KQ4-M2XD', title: 'Spring', kind: 'percent', value: 20, currency: null, display: '20%', expiresAt: '2026-03-08T10:00:00.000Z', qrUrl: 'https://x/qr.png' },
+		offer: {
+			code: 'SPRING-7KQ4-M2XD',
+			title: 'Spring',
+			kind: 'percent',
+			value: 20,
+			currency: null,
+			display: '20%',
+			expiresAt: '2026-03-08T10:00:00.000Z',
+			qrUrl: 'https://x/qr.png'
+		},
 		links: { unsubscribe: 'https://x/unsubscribe/t' }
 	};
 
@@ -60,7 +69,10 @@ describe('Liquid templates', () => {
 	});
 
 	it('turns template mistakes into permanent errors', async () => {
-		await expect(renderTemplate('{{ customer.first_name | nosuchfilter }}', context, 'text')).rejects.toMatchObject({ name: 'PermanentChannelError', info: { code: 'template_error' } });
+		await expect(renderTemplate('{{ customer.first_name | nosuchfilter }}', context, 'text')).rejects.toMatchObject({
+			name: 'PermanentChannelError',
+			info: { code: 'template_error' }
+		});
 		await expect(renderTemplate('{% if %}', context, 'text')).rejects.toMatchObject({ name: 'PermanentChannelError' });
 	});
 });
@@ -90,7 +102,9 @@ describe('webhook signatures', () => {
 		const timestamp = '1700000000';
 		const signature = sign('sha256', Buffer.from(timestamp + body), privateKey).toString('base64');
 		expect(verifySendGridSignature({ publicKey: publicB64, rawBody: body, signature, timestamp })).toBe(true);
-		expect(verifySendGridSignature({ publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(), rawBody: body, signature, timestamp })).toBe(true);
+		expect(verifySendGridSignature({ publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(), rawBody: body, signature, timestamp })).toBe(
+			true
+		);
 		expect(verifySendGridSignature({ publicKey: publicB64, rawBody: body.replace('e1', 'e2'), signature, timestamp })).toBe(false);
 		expect(verifySendGridSignature({ publicKey: publicB64, rawBody: body, signature, timestamp: '1700000001' })).toBe(false);
 		expect(verifySendGridSignature({ publicKey: 'not a key', rawBody: body, signature, timestamp })).toBe(false);
@@ -99,7 +113,12 @@ describe('webhook signatures', () => {
 	it("verifies Twilio's HMAC-SHA1 over the URL and sorted parameters", () => {
 		const url = 'https://shop.example.test/api/v1/webhooks/twilio/status?m=msg-1';
 		const params = { MessageStatus: 'delivered', MessageSid: 'SM123', AccountSid: 'AC1' };
-		const data = url + Object.keys(params).sort().map((k) => k + params[k as keyof typeof params]).join('');
+		const data =
+			url +
+			Object.keys(params)
+				.sort()
+				.map((k) => k + params[k as keyof typeof params])
+				.join('');
 		const signature = createHmac('sha1', 'auth-token').update(data).digest('base64');
 		expect(verifyTwilioSignature({ authToken: 'auth-token', signature, url, params })).toBe(true);
 		expect(verifyTwilioSignature({ authToken: 'other', signature, url, params })).toBe(false);

@@ -36,12 +36,16 @@ describe('templates cannot reach the file system', () => {
 describe('templates are bounded', () => {
 	it('stops a template that renders for too long', async () => {
 		const started = Date.now();
-		await expect(renderTemplate('{% for i in (1..100000000) %}{{ i }}{% endfor %}', context, 'text')).rejects.toMatchObject({ info: { code: 'template_error' } });
+		await expect(renderTemplate('{% for i in (1..100000000) %}{{ i }}{% endfor %}', context, 'text')).rejects.toMatchObject({
+			info: { code: 'template_error' }
+		});
 		expect(Date.now() - started).toBeLessThan(5000);
 	});
 
 	it('stops a template whose output or allocations grow without bound', async () => {
-		await expect(renderTemplate('{% assign s = "xxxxxxxxxx" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s }}', context, 'text')).rejects.toMatchObject({ info: { code: 'template_error' } });
+		await expect(
+			renderTemplate('{% assign s = "xxxxxxxxxx" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s }}', context, 'text')
+		).rejects.toMatchObject({ info: { code: 'template_error' } });
 		await expect(renderTemplate('{% for i in (1..150000) %}0123456789{% endfor %}', context, 'text')).rejects.toThrow(/template error/);
 	});
 });

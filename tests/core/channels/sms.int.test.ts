@@ -17,7 +17,12 @@ const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const SERVICE = `MG${'fedcba9876543210'.repeat(2)}`;
 const now = new Date('2026-03-01T10:00:00Z');
 
-const providersWith = (sms: Providers['sms']): Providers => ({ email: outboxEmail, sms, audiences: { meta: outboxAudience, google: outboxAudience }, settings });
+const providersWith = (sms: Providers['sms']): Providers => ({
+	email: outboxEmail,
+	sms,
+	audiences: { meta: outboxAudience, google: outboxAudience },
+	settings
+});
 
 const text = (over: Partial<SendMessageInput> = {}): SendMessageInput =>
 	({
@@ -42,7 +47,18 @@ describe('SMS through the Twilio SDK against its published contract (Prism)', ()
 			h = await freshDb(kind);
 			await seedCustomer(h.db, 'ada', { phone: '+33612345678', traits: { first_name: 'Ada' } });
 			await seedEnrollment(h.db, 'enr-2', 'ada');
-			await grantOffer(h.db, { grantKey: 'enr-2:grant', customerId: 'ada', enrollmentId: 'enr-2', title: 'Spring', kind: 'amount', value: 10, currency: 'EUR', validForMs: 86_400_000, codePrefix: 'STORE', now });
+			await grantOffer(h.db, {
+				grantKey: 'enr-2:grant',
+				customerId: 'ada',
+				enrollmentId: 'enr-2',
+				title: 'Spring',
+				kind: 'amount',
+				value: 10,
+				currency: 'EUR',
+				validForMs: 86_400_000,
+				codePrefix: 'STORE',
+				now
+			});
 		});
 		afterAll(() => h.close());
 
@@ -116,7 +132,10 @@ describe.each(dbKinds())('Twilio answers on %s', (kind) => {
 			await expect(sendMessage(h.db, providers, input)).rejects.toMatchObject({ name: 'TransientChannelError', info: { status: 500 } });
 			answer = 'opted-out';
 			expect(await sendMessage(h.db, providers, input)).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
-			const [s] = await h.db.select().from(suppressions).where(and(eq(suppressions.channel, 'sms'), eq(suppressions.value, '+33612345678')));
+			const [s] = await h.db
+				.select()
+				.from(suppressions)
+				.where(and(eq(suppressions.channel, 'sms'), eq(suppressions.value, '+33612345678')));
 			expect(s?.reason).toBe('provider_opt_out');
 			expect(await sendMessage(h.db, providers, text())).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
 			expect(server.requests).toHaveLength(2);

@@ -13,7 +13,14 @@ describe.each(dbKinds())('store tasks on %s', (kind) => {
 	afterAll(() => h.close());
 
 	it('creates one task per key and completes it once', async () => {
-		const input = { taskKey: 'enr-1:task:1', customerId: 'ada', storeId: 'lyon', title: 'Welcome Ada', instructions: 'Offer a coffee', now: new Date('2026-03-01T10:00:00Z') };
+		const input = {
+			taskKey: 'enr-1:task:1',
+			customerId: 'ada',
+			storeId: 'lyon',
+			title: 'Welcome Ada',
+			instructions: 'Offer a coffee',
+			now: new Date('2026-03-01T10:00:00Z')
+		};
 		const first = await createStoreTask(h.db, input);
 		const again = await createStoreTask(h.db, { ...input, title: 'changed' });
 		expect(again).toEqual(first);

@@ -17,7 +17,14 @@ describe('webhook step', () => {
 
 	it('POSTs signed JSON with the Idempotency-Key, and the receiver can verify it', async () => {
 		const now = new Date('2026-03-01T10:00:00Z');
-		const result = await callWebhook({ url: `${server.url}/hook`, body: { customer: 'ada', offer: 'SPRING-7KQ4-M2XD' }, secret: 'whsec', idempotencyKey: 'enr-1:hook:1', now, allowedHosts });
+		const result = await callWebhook({
+			url: `${server.url}/hook`,
+			body: { customer: 'ada', offer: 'SPRING-7KQ4-M2XD' },
+			secret: 'whsec',
+			idempotencyKey: 'enr-1:hook:1',
+			now,
+			allowedHosts
+		});
 		expect(result).toEqual({ ok: true, status: 200, size: '{"got":45}'.length });
 		const req = server.requests.at(-1)!;
 		expect(req.method).toBe('POST');
@@ -36,11 +43,26 @@ describe('webhook step', () => {
 	});
 
 	it('answers 4xx and redirects as not-ok, throws retryable errors for 5xx, 429 and timeouts', async () => {
-		expect(await callWebhook({ url: `${server.url}/x?status=404`, body: {}, idempotencyKey: 'k', allowedHosts })).toMatchObject({ ok: false, status: 404, error: { code: 'http_404' } });
+		expect(await callWebhook({ url: `${server.url}/x?status=404`, body: {}, idempotencyKey: 'k', allowedHosts })).toMatchObject({
+			ok: false,
+			status: 404,
+			error: { code: 'http_404' }
+		});
 		expect(await callWebhook({ url: `${server.url}/x?status=302`, body: {}, idempotencyKey: 'k', allowedHosts })).toMatchObject({ ok: false, status: 302 });
-		await expect(callWebhook({ url: `${server.url}/x?status=502`, body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({ name: 'TransientChannelError', retryable: true, info: { status: 502 } });
-		await expect(callWebhook({ url: `${server.url}/x?status=429`, body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({ name: 'TransientChannelError' });
-		await expect(callWebhook({ url: `${server.url}/x?status=0`, body: {}, idempotencyKey: 'k', timeoutMs: 200, allowedHosts })).rejects.toMatchObject({ name: 'TransientChannelError', info: { code: 'timeout' } });
-		await expect(callWebhook({ url: 'http://127.0.0.1:1/refused', body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({ name: 'TransientChannelError' });
+		await expect(callWebhook({ url: `${server.url}/x?status=502`, body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({
+			name: 'TransientChannelError',
+			retryable: true,
+			info: { status: 502 }
+		});
+		await expect(callWebhook({ url: `${server.url}/x?status=429`, body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({
+			name: 'TransientChannelError'
+		});
+		await expect(callWebhook({ url: `${server.url}/x?status=0`, body: {}, idempotencyKey: 'k', timeoutMs: 200, allowedHosts })).rejects.toMatchObject({
+			name: 'TransientChannelError',
+			info: { code: 'timeout' }
+		});
+		await expect(callWebhook({ url: 'http://127.0.0.1:1/refused', body: {}, idempotencyKey: 'k', allowedHosts })).rejects.toMatchObject({
+			name: 'TransientChannelError'
+		});
 	});
 });

@@ -26,7 +26,12 @@ function sendGridRequest(events: unknown, opts: { tamper?: boolean; timestamp?: 
 
 /** Twilio's scheme, written out: HMAC-SHA1(auth token, public URL + each sorted key and value), base64. */
 function twilioRequest(path: string, params: Record<string, string>, token = AUTH_TOKEN): Request {
-	const data = `${PUBLIC_URL}${path}` + Object.keys(params).sort().map((k) => k + params[k]).join('');
+	const data =
+		`${PUBLIC_URL}${path}` +
+		Object.keys(params)
+			.sort()
+			.map((k) => k + params[k])
+			.join('');
 	const signature = createHmac('sha1', token).update(data).digest('base64');
 	// The app sits behind a proxy: it sees an internal URL, Twilio signed the public one.
 	return new Request(`http://internal:3000${path}`, {
@@ -54,7 +59,16 @@ describe.each(dbKinds())('provider webhook endpoints on %s', (kind) => {
 	afterAll(() => h.close());
 
 	it('accepts a correctly signed SendGrid batch and rejects tampered, unsigned or unconfigured ones', async () => {
-		const events = [{ event: 'delivered', email: 'ada@example.com', sg_event_id: 'ev-1', sg_message_id: 'sg-1.filter', omnicanal_message_id: 'm-email', timestamp: 1772359200 }];
+		const events = [
+			{
+				event: 'delivered',
+				email: 'ada@example.com',
+				sg_event_id: 'ev-1',
+				sg_message_id: 'sg-1.filter',
+				omnicanal_message_id: 'm-email',
+				timestamp: 1772359200
+			}
+		];
 		expect((await sendGridWebhookResponse(sendGridRequest(events, { tamper: true }), sgDeps())).status).toBe(401);
 		expect(await statusOf('m-email')).toBe('sent');
 		const unsigned = new Request('http://x/api/v1/webhooks/sendgrid', { method: 'POST', body: JSON.stringify(events) });
@@ -68,7 +82,10 @@ describe.each(dbKinds())('provider webhook endpoints on %s', (kind) => {
 		expect(await (await sendGridWebhookResponse(sendGridRequest(events), sgDeps())).json()).toMatchObject({ duplicates: 1 });
 		expect((await sendGridWebhookResponse(sendGridRequest({ not: 'an array' }), sgDeps())).status).toBe(400);
 
-		await sendGridWebhookResponse(sendGridRequest([{ event: 'unsubscribe', email: 'ada@example.com', sg_event_id: 'ev-2', omnicanal_message_id: 'm-email' }]), sgDeps());
+		await sendGridWebhookResponse(
+			sendGridRequest([{ event: 'unsubscribe', email: 'ada@example.com', sg_event_id: 'ev-2', omnicanal_message_id: 'm-email' }]),
+			sgDeps()
+		);
 		expect(await statusOf('m-email')).toBe('unsubscribed');
 		expect((await h.db.select().from(suppressions).where(eq(suppressions.value, 'ada@example.com')))[0]?.reason).toBe('unsubscribe');
 	});

@@ -106,7 +106,10 @@ describe.each(dbKinds())('migrations on %s', (kind) => {
 
 	it('settles orphans before adding the foreign keys (0004)', async () => {
 		// Enrollments of a missing journey go, with their steps and the steps of enrollments already gone.
-		expect((await h.db.select({ id: enrollments.id }).from(enrollments).orderBy(asc(enrollments.id))).map((r) => r.id)).toEqual(['enr-lost-customer', 'enr-ok']);
+		expect((await h.db.select({ id: enrollments.id }).from(enrollments).orderBy(asc(enrollments.id))).map((r) => r.id)).toEqual([
+			'enr-lost-customer',
+			'enr-ok'
+		]);
 		expect((await h.db.select({ e: stepLog.enrollmentId }).from(stepLog)).map((r) => r.e)).toEqual(['enr-ok']);
 		// History naming a missing customer keeps it: the customer is back as an empty profile.
 		const people = await h.db.select().from(customers).orderBy(asc(customers.id));
@@ -125,7 +128,9 @@ describe.each(dbKinds())('migrations on %s', (kind) => {
 		]);
 		expect((await h.db.select({ m: messageEvents.messageId }).from(messageEvents)).map((r) => r.m)).toEqual(['m-ok']);
 		expect(await h.db.select({ enrollmentId: offers.enrollmentId }).from(offers)).toEqual([{ enrollmentId: null }]);
-		expect(await h.db.select({ enrollmentId: storeTasks.enrollmentId, offerId: storeTasks.offerId }).from(storeTasks)).toEqual([{ enrollmentId: 'enr-ok', offerId: null }]);
+		expect(await h.db.select({ enrollmentId: storeTasks.enrollmentId, offerId: storeTasks.offerId }).from(storeTasks)).toEqual([
+			{ enrollmentId: 'enr-ok', offerId: null }
+		]);
 		expect(await h.db.$count(events)).toBe(1);
 	});
 

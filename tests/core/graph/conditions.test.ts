@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	Condition,
-	ConditionNode,
-	ELSE_BRANCH,
-	conditionNeeds,
-	evaluateCondition,
-	pickConditionBranch,
-	type ConditionContext
-} from '../../../core/graph';
+import { Condition, ConditionNode, ELSE_BRANCH, conditionNeeds, evaluateCondition, pickConditionBranch, type ConditionContext } from '../../../core/graph';
 
 const DAY = 86_400_000;
 const now = Date.parse('2025-06-15T12:00:00Z');

@@ -20,8 +20,7 @@ describe('hashing', () => {
 	});
 
 	it('hashes non-ASCII ids by their UTF-8 bytes', () => {
-		const reference = (s: string) =>
-			[...Buffer.from(s, 'utf8')].reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+		const reference = (s: string) => [...Buffer.from(s, 'utf8')].reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
 		for (const s of ['é', 'Zoë-42', '客户', '🙂 emoji']) expect(fnv1a32(s)).toBe(reference(s));
 	});
 
@@ -54,7 +53,15 @@ describe('pickVariant distribution over 10 000 customers', () => {
 	});
 
 	it('keeps the holdout share and rescales the variants over the rest', () => {
-		const s = shares('n3', [{ id: 'a', weight: 1 }, { id: 'b', weight: 1 }, { id: 'c', weight: 2 }], 20);
+		const s = shares(
+			'n3',
+			[
+				{ id: 'a', weight: 1 },
+				{ id: 'b', weight: 1 },
+				{ id: 'c', weight: 2 }
+			],
+			20
+		);
 		expect(Math.abs((s[HOLDOUT_BRANCH] ?? 0) - 0.2)).toBeLessThan(0.02);
 		expect(Math.abs((s.a ?? 0) - 0.2)).toBeLessThan(0.02);
 		expect(Math.abs((s.b ?? 0) - 0.2)).toBeLessThan(0.02);
@@ -71,7 +78,10 @@ describe('pickVariant distribution over 10 000 customers', () => {
 	});
 
 	it('never picks a zero-weight variant and refuses a split with none usable', () => {
-		const s = shares('n4', [{ id: 'a', weight: 0 }, { id: 'b', weight: 1 }]);
+		const s = shares('n4', [
+			{ id: 'a', weight: 0 },
+			{ id: 'b', weight: 1 }
+		]);
 		expect(s).toEqual({ b: 1 });
 		expect(() => pickVariant('x', 'n5', [{ id: 'a', weight: 0 }])).toThrow(/no variant/);
 	});

@@ -19,7 +19,10 @@ describe('draft outline', () => {
 	it('tolerates broken drafts: shows what it can and never throws', () => {
 		expect(outlineOf('nonsense')).toEqual([]);
 		expect(outlineOf({ nodes: 'x' })).toEqual([]);
-		const steps = outlineOf({ nodes: [{ id: 'a', type: 'trigger' }, { id: 'b', type: 'mystery', label: 'B' }, 7], edges: [{ source: 'a', target: 'b' }, { source: 'a' }] });
+		const steps = outlineOf({
+			nodes: [{ id: 'a', type: 'trigger' }, { id: 'b', type: 'mystery', label: 'B' }, 7],
+			edges: [{ source: 'a', target: 'b' }, { source: 'a' }]
+		});
 		expect(steps).toEqual([
 			{ id: 'a', type: 'trigger', label: 'a', summary: '', outputs: [{ branch: 'Next', targetId: 'b', targetLabel: 'B' }] },
 			{ id: 'b', type: 'mystery', label: 'B', summary: '', outputs: [] }

@@ -11,11 +11,28 @@ const samples: Record<string, unknown> = {
 		type: 'condition',
 		branches: [{ id: 'b', label: 'B', match: 'any', conditions: [{ kind: 'event', event: 'x', within: { amount: 1, unit: 'weeks' } }] }]
 	},
-	randomSplit: { id: 'n', type: 'randomSplit', holdoutPercent: 5, variants: [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 2 }] },
+	randomSplit: {
+		id: 'n',
+		type: 'randomSplit',
+		holdoutPercent: 5,
+		variants: [
+			{ id: 'a', label: 'A', weight: 1 },
+			{ id: 'b', label: 'B', weight: 2 }
+		]
+	},
 	sendEmail: { id: 'n', type: 'sendEmail', templateId: 'welcome', from: 'Shop <hi@shop.example>' },
 	sendSms: { id: 'n', type: 'sendSms', body: 'Code {{ offer.code }}' },
 	adAudience: { id: 'n', type: 'adAudience', provider: 'google', audienceId: '123', action: 'remove' },
-	grantOffer: { id: 'n', type: 'grantOffer', title: '5€', kind: 'amount', value: 5, currency: 'EUR', storeScope: ['paris-1'], validFor: { amount: 1, unit: 'weeks' } },
+	grantOffer: {
+		id: 'n',
+		type: 'grantOffer',
+		title: '5€',
+		kind: 'amount',
+		value: 5,
+		currency: 'EUR',
+		storeScope: ['paris-1'],
+		validFor: { amount: 1, unit: 'weeks' }
+	},
 	storeTask: { id: 'n', type: 'storeTask', title: 'Hold', instructions: 'Hold the size 42', store: { kind: 'fixed', storeId: 'lyon' } },
 	webhook: { id: 'n', type: 'webhook', url: 'https://crm.example/hooks/{{ customer.id }}', headers: { 'X-Key': 'k' }, body: '{}' },
 	updateProfile: { id: 'n', type: 'updateProfile', set: { 'loyalty.tier': 'gold', score: 3 }, unset: ['churn_risk'] },

@@ -23,14 +23,25 @@ describe('journey templates', () => {
 		// Layout lives beside the definition, never inside it.
 		expect(JSON.stringify(def)).not.toContain('"position"');
 		// The outline (the gallery's step list) reaches every step from the trigger.
-		expect(outlineOf(def).map((s) => s.id).sort()).toEqual(t.build().nodes.map((n) => n.id).sort());
+		expect(
+			outlineOf(def)
+				.map((s) => s.id)
+				.sort()
+		).toEqual(
+			t
+				.build()
+				.nodes.map((n) => n.id)
+				.sort()
+		);
 	});
 
 	it.each(TEMPLATES.filter((t) => t.id !== 'blank').map((t) => [t.id, t] as const))('%s has a goal, an event entry and the channels it claims', (_id, t) => {
 		const def = t.build();
 		expect(def.settings.goal?.events.length).toBeGreaterThan(0);
 		expect(triggerOf(def)?.entry.kind).toBe('event');
-		const used = new Set(def.nodes.map((n) => ({ sendEmail: 'email', sendSms: 'sms', storeTask: 'store', adAudience: 'ads' })[n.type as string]).filter(Boolean));
+		const used = new Set(
+			def.nodes.map((n) => ({ sendEmail: 'email', sendSms: 'sms', storeTask: 'store', adAudience: 'ads' })[n.type as string]).filter(Boolean)
+		);
 		for (const channel of t.channels.filter((c) => c !== 'ads')) expect(used).toContain(channel);
 		for (const n of def.nodes) expect(NODE_KINDS[n.type]).toBeDefined();
 	});
@@ -49,7 +60,12 @@ describe('journey templates', () => {
 			event: {
 				name: 'cart_updated',
 				properties: {
-					cart_id: 'k1', order_id: 'o1', name: 'Lamp', release_date: '2027-03-01', store_name: 'Lyon', currency: 'EUR',
+					cart_id: 'k1',
+					order_id: 'o1',
+					name: 'Lamp',
+					release_date: '2027-03-01',
+					store_name: 'Lyon',
+					currency: 'EUR',
 					products: [{ product_id: 'lamp', name: 'Lamp', quantity: 2, price: 40 }]
 				},
 				timestamp: '2026-11-30T10:00:00.000Z'
@@ -65,7 +81,9 @@ describe('journey templates', () => {
 					expect(out).not.toMatch(/{{|{%/);
 				}
 			}
-		const cart = templateById('abandonedCart')!.build().nodes.find((n) => n.id === 'email');
+		const cart = templateById('abandonedCart')!
+			.build()
+			.nodes.find((n) => n.id === 'email');
 		expect(await renderTemplate(cart?.type === 'sendEmail' ? cart.text! : '', context, 'text')).toContain('2 × Lamp: 40 EUR');
 	});
 
@@ -73,14 +91,18 @@ describe('journey templates', () => {
 		const def = templateById('abandonedCart')!.build();
 		const waits = def.nodes.filter((n) => n.type === 'waitForEvent');
 		expect(waits.map((w) => w.type === 'waitForEvent' && [w.event, w.matchEntryProperty, w.timeout])[0]).toEqual([
-			'order_completed', 'cart_id', { amount: 1, unit: 'hours' }
+			'order_completed',
+			'cart_id',
+			{ amount: 1, unit: 'hours' }
 		]);
 		const email = def.nodes.find((n) => n.id === 'email');
 		expect(email?.type === 'sendEmail' && email.html).toContain('{% for item in event.properties.products %}');
 	});
 
 	it('win-back holds out 10% on an A/B split whose variants are email and SMS', () => {
-		const split = templateById('winBack')!.build().nodes.find((n) => n.type === 'randomSplit');
+		const split = templateById('winBack')!
+			.build()
+			.nodes.find((n) => n.type === 'randomSplit');
 		expect(split).toMatchObject({ holdoutPercent: 10, variants: [{ id: 'email' }, { id: 'sms' }] });
 	});
 });

@@ -39,23 +39,41 @@ describe('validateJourney: fields of a step, in words a marketer understands', (
 
 	it('reports an unknown kind of step and still checks the rest of the graph', () => {
 		const result = validateJourney(around({ id: 's', type: 'teleport' }));
-		expect(result.problems).toEqual([
-			{ nodeId: 's', field: 'type', code: 'unknown_node_type', message: 'The step “s” has an unknown kind (“teleport”).' }
-		]);
+		expect(result.problems).toEqual([{ nodeId: 's', field: 'type', code: 'unknown_node_type', message: 'The step “s” has an unknown kind (“teleport”).' }]);
 		expect(result.definition).toBeUndefined();
 	});
 
 	it.each([
 		['a time of day that is not HH:mm', { id: 'w', type: 'wait', mode: 'localTime', time: '9:75' }, 'invalid_time_of_day', 'time'],
-		['an unknown time zone', { id: 'w', type: 'wait', mode: 'localTime', time: '09:00', fallbackTimeZone: 'Mars/Olympus' }, 'invalid_time_zone', 'fallbackTimeZone'],
+		[
+			'an unknown time zone',
+			{ id: 'w', type: 'wait', mode: 'localTime', time: '09:00', fallbackTimeZone: 'Mars/Olympus' },
+			'invalid_time_zone',
+			'fallbackTimeZone'
+		],
 		['a date without its zone', { id: 'w', type: 'wait', mode: 'until', until: '2030-01-01T10:00' }, 'invalid_field', 'until'],
 		['an unknown wait mode', { id: 'w', type: 'wait', mode: 'forever' }, 'invalid_field', 'mode'],
 		['a zero weight', { id: 'w', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: 0 }] }, 'invalid_split_weight', 'variants.0.weight'],
 		['a negative weight', { id: 'w', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: -1 }] }, 'invalid_split_weight', 'variants.0.weight'],
-		['a 100% holdout', { id: 'w', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: 1 }], holdoutPercent: 100 }, 'invalid_holdout', 'holdoutPercent'],
+		[
+			'a 100% holdout',
+			{ id: 'w', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: 1 }], holdoutPercent: 100 },
+			'invalid_holdout',
+			'holdoutPercent'
+		],
 		['a webhook to ftp', { id: 'w', type: 'webhook', url: 'ftp://example.com' }, 'invalid_field', 'url'],
-		['an offer over 100%', { id: 'w', type: 'grantOffer', title: 'T', kind: 'percent', value: 120, validFor: { amount: 1, unit: 'days' } }, 'invalid_field', 'value'],
-		['an amount offer with no currency', { id: 'w', type: 'grantOffer', title: 'T', kind: 'amount', value: 5, validFor: { amount: 1, unit: 'days' } }, 'missing_field', 'currency'],
+		[
+			'an offer over 100%',
+			{ id: 'w', type: 'grantOffer', title: 'T', kind: 'percent', value: 120, validFor: { amount: 1, unit: 'days' } },
+			'invalid_field',
+			'value'
+		],
+		[
+			'an amount offer with no currency',
+			{ id: 'w', type: 'grantOffer', title: 'T', kind: 'amount', value: 5, validFor: { amount: 1, unit: 'days' } },
+			'missing_field',
+			'currency'
+		],
 		['an email with no content', { id: 'w', type: 'sendEmail', subject: 'Hi' }, 'missing_field', 'html'],
 		['an email with template and content', { id: 'w', type: 'sendEmail', templateId: 'welcome', subject: 'Hi' }, 'conflicting_content', 'templateId'],
 		['a profile update that changes nothing', { id: 'w', type: 'updateProfile', set: {} }, 'missing_field', 'set'],
@@ -69,9 +87,7 @@ describe('validateJourney: fields of a step, in words a marketer understands', (
 
 	it('names the list item in the message', () => {
 		const node = { id: 'w', type: 'randomSplit', label: 'Subject test', variants: [{ id: 'a', label: 'A', weight: 0 }] };
-		expect(validateJourney(around(node)).problems[0]?.message).toBe(
-			'The A/B split “Subject test” has an invalid variant weight: use a number above 0.'
-		);
+		expect(validateJourney(around(node)).problems[0]?.message).toBe('The A/B split “Subject test” has an invalid variant weight: use a number above 0.');
 	});
 
 	it('reports duplicate and reserved output names of a condition and a split', () => {

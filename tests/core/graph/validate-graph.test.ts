@@ -31,7 +31,7 @@ describe('validateJourney: the graph', () => {
 	it('reports steps the trigger cannot reach', () => {
 		const def = journey([trigger(), sms('s', { label: 'Lost' }), exit()], [edge('t', 'x'), edge('s', 'x')]);
 		expect(validateJourney(def).problems).toEqual([
-			{ nodeId: 's', code: 'unreachable_node', message: 'The SMS step “Lost” can\'t be reached from the trigger.' }
+			{ nodeId: 's', code: 'unreachable_node', message: "The SMS step “Lost” can't be reached from the trigger." }
 		]);
 	});
 
@@ -46,7 +46,7 @@ describe('validateJourney: the graph', () => {
 			}
 		]);
 		const dead = problemsOf(journey([trigger(), sms('s')], chain('t', 's')), 'missing_branch');
-		expect(dead.map((p) => p.message)).toEqual(['The SMS step “s” doesn\'t lead anywhere. Connect it to the next step or to an exit.']);
+		expect(dead.map((p) => p.message)).toEqual(["The SMS step “s” doesn't lead anywhere. Connect it to the next step or to an exit."]);
 	});
 
 	it('reports dangling edges: unknown source, target or output', () => {
@@ -55,9 +55,7 @@ describe('validateJourney: the graph', () => {
 			[...chain('t', 's', 'x'), edge('ghost', 'x'), { id: 'to-ghost', source: 's', target: 'ghost' }, edge('t', 's', 'yes')]
 		);
 		expect(codesOf(def)).toEqual(['edge_unknown_source', 'edge_unknown_target', 'duplicate_branch_edge', 'edge_unknown_handle']);
-		expect(problemsOf(def, 'edge_unknown_handle')[0]?.message).toBe(
-			'A connection leaves the trigger “Signed up” from an output it doesn\'t have (“yes”).'
-		);
+		expect(problemsOf(def, 'edge_unknown_handle')[0]?.message).toBe("A connection leaves the trigger “Signed up” from an output it doesn't have (“yes”).");
 	});
 
 	it('rejects an edge from an exit or into the trigger', () => {
@@ -66,14 +64,24 @@ describe('validateJourney: the graph', () => {
 	});
 
 	it('rejects two edges from the same branch', () => {
-		const def = journey([trigger(), waitForOrder, exit()], [edge('t', 'o'), edge('o', 'x', 'event'), { ...edge('o', 'x', 'event'), id: 'copy' }, edge('o', 'x', 'timeout')]);
+		const def = journey(
+			[trigger(), waitForOrder, exit()],
+			[edge('t', 'o'), edge('o', 'x', 'event'), { ...edge('o', 'x', 'event'), id: 'copy' }, edge('o', 'x', 'timeout')]
+		);
 		expect(problemsOf(def, 'duplicate_branch_edge').map((p) => [p.edgeId, p.message])).toEqual([
 			['copy', 'The wait-for-event step “Order?” has two connections from “Event happened”; keep only one.']
 		]);
 	});
 
 	it('rejects a loop without a wait, but accepts one with a wait', () => {
-		const split = { id: 'r', type: 'randomSplit', variants: [{ id: 'a', label: 'A', weight: 1 }, { id: 'b', label: 'B', weight: 1 }] };
+		const split = {
+			id: 'r',
+			type: 'randomSplit',
+			variants: [
+				{ id: 'a', label: 'A', weight: 1 },
+				{ id: 'b', label: 'B', weight: 1 }
+			]
+		};
 		const nodes = [trigger(), split, sms('s'), wait('w'), exit()];
 		const loop = journey(nodes, [edge('t', 'r'), edge('r', 's', 'a'), edge('s', 'r'), edge('r', 'w', 'b'), edge('w', 'x')]);
 		const problems = problemsOf(loop, 'loop_without_wait');

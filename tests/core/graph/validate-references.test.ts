@@ -29,8 +29,8 @@ describe('validateJourney: references', () => {
 	it('reports a condition on a step that is missing or of the wrong kind', () => {
 		const cond = conditionOn({ kind: 'offer', nodeId: 'e', state: 'active' }, { kind: 'message', nodeId: 'gone', status: 'delivered' });
 		expect(problemsOf(withCondition(cond), 'invalid_reference').map((p) => [p.field, p.message])).toEqual([
-			['branches.0.conditions.0.nodeId', 'The condition “Check” refers to an offer step that it can\'t find (“e” is not an offer step).'],
-			['branches.0.conditions.1.nodeId', 'The condition “Check” refers to a message step that it can\'t find (“gone” doesn\'t exist).']
+			['branches.0.conditions.0.nodeId', "The condition “Check” refers to an offer step that it can't find (“e” is not an offer step)."],
+			['branches.0.conditions.1.nodeId', "The condition “Check” refers to a message step that it can't find (“gone” doesn't exist)."]
 		]);
 	});
 
@@ -43,7 +43,10 @@ describe('validateJourney: references', () => {
 		const cond = conditionOn({ kind: 'entryProperty', path: 'cart_id', op: 'exists' });
 		expect(codesOf(withCondition(cond, { kind: 'manual' }))).toEqual(['entry_property_unavailable']);
 		const waitFor = { id: 'w', type: 'waitForEvent', event: 'order_completed', matchEntryProperty: 'cart_id', timeout: { amount: 1, unit: 'days' } };
-		const def = journey([trigger({ entry: { kind: 'segment', segmentId: 'vip' } }), waitFor, exit()], [edge('t', 'w'), edge('w', 'x', 'event'), edge('w', 'x', 'timeout')]);
+		const def = journey(
+			[trigger({ entry: { kind: 'segment', segmentId: 'vip' } }), waitFor, exit()],
+			[edge('t', 'w'), edge('w', 'x', 'event'), edge('w', 'x', 'timeout')]
+		);
 		expect(codesOf(def)).toEqual(['entry_property_unavailable']);
 	});
 
@@ -58,8 +61,8 @@ describe('validateJourney: references', () => {
 		expect(codesOf(def)).toEqual([]);
 		expect(codesOf(def, { templateIds: ['welcome'], segmentIds: ['vip'] })).toEqual([]);
 		expect(validateJourney(def, { templateIds: ['other'], segmentIds: [] }).problems).toEqual([
-			{ nodeId: 't', field: 'entry.segmentId', code: 'unknown_segment', message: 'The trigger “Signed up” uses a segment that doesn\'t exist (“vip”).' },
-			{ nodeId: 'e', field: 'templateId', code: 'unknown_template', message: 'The email step “Welcome” uses an email template that doesn\'t exist (“welcome”).' }
+			{ nodeId: 't', field: 'entry.segmentId', code: 'unknown_segment', message: "The trigger “Signed up” uses a segment that doesn't exist (“vip”)." },
+			{ nodeId: 'e', field: 'templateId', code: 'unknown_template', message: "The email step “Welcome” uses an email template that doesn't exist (“welcome”)." }
 		]);
 	});
 });

@@ -1,14 +1,29 @@
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ApiError, apiError, jsonDepth, MAX_BODY_DEPTH, readJsonBody, readValidBody, refusalResponse, validQuery, withApiErrors } from '../../../core/http/index';
+import {
+	ApiError,
+	apiError,
+	jsonDepth,
+	MAX_BODY_DEPTH,
+	readJsonBody,
+	readValidBody,
+	refusalResponse,
+	validQuery,
+	withApiErrors
+} from '../../../core/http/index';
 import { IngestValidationError } from '../../../core/ingest/errors';
 import { JourneyError } from '../../../core/journeys/errors';
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request('http://x/api', { method: 'POST', body, headers });
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; body: unknown }> {
-	const response = refusalResponse(await promise.then(() => expect.fail('expected a refusal'), (err: unknown) => err));
+	const response = refusalResponse(
+		await promise.then(
+			() => expect.fail('expected a refusal'),
+			(err: unknown) => err
+		)
+	);
 	return { status: response.status, body: await response.json() };
 }
 
@@ -61,7 +76,10 @@ describe('the body reader', () => {
 	it('validates with zod, one detail per issue; an empty body is {}', async () => {
 		const Schema = z.object({ cartId: z.string().min(1), holdSeconds: z.number().int().optional() });
 		expect(await readValidBody(post('{"cartId":"c1"}'), Schema)).toEqual({ cartId: 'c1' });
-		expect(await refusal(readValidBody(post(''), Schema))).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: [{ path: 'cartId' }] } } });
+		expect(await refusal(readValidBody(post(''), Schema))).toMatchObject({
+			status: 400,
+			body: { error: { code: 'invalid_request', details: [{ path: 'cartId' }] } }
+		});
 		expect(await refusal(readValidBody(post('{"cartId":"","holdSeconds":1.5}'), Schema))).toMatchObject({
 			body: { error: { details: [{ path: 'cartId' }, { path: 'holdSeconds' }] } }
 		});

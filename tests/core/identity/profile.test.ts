@@ -21,7 +21,10 @@ describe('traits with set times', () => {
 	});
 	it('merges per trait by time, the survivor on ties', () => {
 		const a = { traits: { plan: 'pro', city: 'Lyon' }, traitTimes: { plan: '2025-01-02T00:00:00.000Z', city: '2025-01-01T00:00:00.000Z' } };
-		const b = { traits: { plan: 'free', city: 'Paris', age: 30 }, traitTimes: { plan: '2025-01-01T00:00:00.000Z', city: '2025-01-03T00:00:00.000Z', age: '2025-01-01T00:00:00.000Z' } };
+		const b = {
+			traits: { plan: 'free', city: 'Paris', age: 30 },
+			traitTimes: { plan: '2025-01-01T00:00:00.000Z', city: '2025-01-03T00:00:00.000Z', age: '2025-01-01T00:00:00.000Z' }
+		};
 		expect(mergeTraits(a, b).traits).toEqual({ plan: 'pro', city: 'Paris', age: 30 });
 	});
 });

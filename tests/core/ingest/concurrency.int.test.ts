@@ -22,7 +22,9 @@ for (const kind of dbKinds()) {
 
 		it('twenty parallel first sightings of one person create one customer', async () => {
 			await Promise.all(
-				Array.from({ length: 20 }, (_, i) => ingestMessages(h.db, [{ type: 'identify', messageId: `p${i}`, anonymousId: 'same', traits: { email: 'same@x.io' } }]))
+				Array.from({ length: 20 }, (_, i) =>
+					ingestMessages(h.db, [{ type: 'identify', messageId: `p${i}`, anonymousId: 'same', traits: { email: 'same@x.io' } }])
+				)
 			);
 			expect(await liveCustomers(h.db)).toHaveLength(1);
 			expect(await h.db.$count(events)).toBe(20);
@@ -41,7 +43,10 @@ for (const kind of dbKinds()) {
 			];
 			await Promise.all(
 				Array.from({ length: 12 }, (_, i) =>
-					ingestMessages(h.db, ties[i % 3]!.map((traits, j) => ({ type: 'identify', messageId: `t${i}-${j}`, userId: 'one', traits: { ...traits, ...ties[(i + 1) % 3]![j] } })))
+					ingestMessages(
+						h.db,
+						ties[i % 3]!.map((traits, j) => ({ type: 'identify', messageId: `t${i}-${j}`, userId: 'one', traits: { ...traits, ...ties[(i + 1) % 3]![j] } }))
+					)
 				)
 			);
 			expect(await liveCustomers(h.db)).toHaveLength(1);

@@ -57,7 +57,9 @@ for (const kind of dbKinds()) {
 			// an identity and an event: all of it must be rolled back.
 			await ingestMessages(h.db, [{ type: 'page', messageId: 'exists', anonymousId: 'z' }], received(0));
 			const before = await tableCounts(h.db);
-			await h.db.execute('create function oc_fail() returns trigger language plpgsql as $$ begin if new.message_id = \'boom\' then raise exception \'boom\'; end if; return new; end $$');
+			await h.db.execute(
+				"create function oc_fail() returns trigger language plpgsql as $$ begin if new.message_id = 'boom' then raise exception 'boom'; end if; return new; end $$"
+			);
 			await h.db.execute('create trigger oc_fail before insert on events for each row execute function oc_fail()');
 			await expect(
 				ingestMessages(h.db, [
@@ -83,7 +85,14 @@ for (const kind of dbKinds()) {
 			await ingestMessages(
 				h.db,
 				[
-					{ type: 'identify', messageId: 'c1', userId: 'u', traits: { consent: { email: true, sms: { granted: true, source: 'checkout' } } }, timestamp: at(1), context: { timezone: 'Europe/Paris' } },
+					{
+						type: 'identify',
+						messageId: 'c1',
+						userId: 'u',
+						traits: { consent: { email: true, sms: { granted: true, source: 'checkout' } } },
+						timestamp: at(1),
+						context: { timezone: 'Europe/Paris' }
+					},
 					{ type: 'track', messageId: 'c2', userId: 'u', event: 'consent_revoked', properties: { channel: 'sms', source: 'STOP' }, timestamp: at(5) },
 					{ type: 'track', messageId: 'c3', userId: 'u', event: 'consent_granted', properties: { channel: 'sms' }, timestamp: at(3) }
 				],
@@ -100,7 +109,11 @@ for (const kind of dbKinds()) {
 
 		it('keeps two signed-in people apart on a shared browser', async () => {
 			await ingestMessages(h.db, [{ type: 'identify', messageId: 's1', userId: 'anna', anonymousId: 'shared', traits: { email: 'anna@x.io' } }], received(0));
-			const r = await ingestMessages(h.db, [{ type: 'identify', messageId: 's2', userId: 'bob', anonymousId: 'shared', traits: { email: 'bob@x.io' } }], received(1));
+			const r = await ingestMessages(
+				h.db,
+				[{ type: 'identify', messageId: 's2', userId: 'bob', anonymousId: 'shared', traits: { email: 'bob@x.io' } }],
+				received(1)
+			);
 			expect(r.mergeIds).toEqual([]);
 			const live = await liveCustomers(h.db);
 			expect(live).toHaveLength(2);

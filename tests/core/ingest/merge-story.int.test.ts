@@ -29,7 +29,11 @@ for (const kind of dbKinds()) {
 				received(2)
 			);
 			// 2. E-mail signup on the same browser.
-			await ingestMessages(db, [{ type: 'identify', messageId: 'm3', anonymousId: 'anon-1', traits: { email: ' Ada@Example.COM ', name: 'Ada' }, timestamp: at(3) }], received(3));
+			await ingestMessages(
+				db,
+				[{ type: 'identify', messageId: 'm3', anonymousId: 'anon-1', traits: { email: ' Ada@Example.COM ', name: 'Ada' }, timestamp: at(3) }],
+				received(3)
+			);
 			const [web] = await liveCustomers(db);
 			// 3. The store's till knows her only by phone, and she buys.
 			await ingestMessages(
@@ -57,7 +61,12 @@ for (const kind of dbKinds()) {
 			expect(result.mergeIds).toHaveLength(1);
 			expect(await messageIdsOf(db, one.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
 			expect(await identitiesOf(db, one.id)).toEqual([
-				'anonymousId:anon-1', 'anonymousId:pos-77', 'email:ada@example.com', 'gclid:G-1', 'phone:+14155550100', 'userId:u-1'
+				'anonymousId:anon-1',
+				'anonymousId:pos-77',
+				'email:ada@example.com',
+				'gclid:G-1',
+				'phone:+14155550100',
+				'userId:u-1'
 			]);
 			expect(one.ordersCount).toBe(1);
 			expect(one.lifetimeValue).toBe('42.50');

@@ -35,7 +35,11 @@ const isoish = fc.oneof(
 	fc.integer()
 );
 const bag = fc.oneof(
-	fc.dictionary(fc.oneof(weirdString, fc.constantFrom('email', 'phone', 'total', 'revenue', 'timezone', 'consent', 'channel', 'age', 'tags')), fc.oneof(scalar, anyValue), { maxKeys: 6 }),
+	fc.dictionary(
+		fc.oneof(weirdString, fc.constantFrom('email', 'phone', 'total', 'revenue', 'timezone', 'consent', 'channel', 'age', 'tags')),
+		fc.oneof(scalar, anyValue),
+		{ maxKeys: 6 }
+	),
 	anyValue
 );
 const deep = fc.integer({ min: 30, max: 40 }).map((n) => {
@@ -64,7 +68,11 @@ const message = fc.record(
 );
 /** Valid envelopes whose free-form parts (traits, properties, context) carry the weird values into the database. */
 const jsonish = fc.anything({ maxDepth: 3, withNullPrototype: true, withSparseArray: true, stringUnit: 'binary' });
-const freeForm = fc.dictionary(fc.oneof(weirdString, fc.constantFrom('email', 'phone', 'total', 'revenue', 'timezone', 'consent', 'age', 'tags')), fc.oneof(scalar, jsonish), { maxKeys: 6 });
+const freeForm = fc.dictionary(
+	fc.oneof(weirdString, fc.constantFrom('email', 'phone', 'total', 'revenue', 'timezone', 'consent', 'age', 'tags')),
+	fc.oneof(scalar, jsonish),
+	{ maxKeys: 6 }
+);
 const validMessage = fc.record(
 	{
 		type: fc.constantFrom('identify', 'track', 'page', 'screen', 'alias', 'group'),
@@ -73,18 +81,27 @@ const validMessage = fc.record(
 		userId: fc.oneof(fc.constantFrom('u-1', 'u-2'), fc.integer()),
 		previousId: fc.constantFrom('anon-1', 'u-2'),
 		groupId: fc.constant('g-1'),
-		event: fc.oneof(fc.constantFrom('order_completed', 'Order Completed', 'consent_granted', 'consent_revoked'), fc.string({ unit: 'binary', minLength: 1, maxLength: 30 })),
+		event: fc.oneof(
+			fc.constantFrom('order_completed', 'Order Completed', 'consent_granted', 'consent_revoked'),
+			fc.string({ unit: 'binary', minLength: 1, maxLength: 30 })
+		),
 		timestamp: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
 		traits: fc.oneof(freeForm, fc.record({ email: scalar, phone: scalar, consent: freeForm, timezone: scalar, age: scalar, tags: jsonish })),
-		properties: fc.oneof(freeForm, fc.record({ total: fc.oneof(fc.double(), fc.integer(), weirdString), channel: fc.constantFrom('email', 'sms', 'x'), product_id: scalar })),
-		context: fc.record({ campaign: fc.record({ gclid: weirdString, fbclid: weirdString }), timezone: weirdString, locale: weirdString, traits: freeForm, extra: jsonish }, { requiredKeys: [] })
+		properties: fc.oneof(
+			freeForm,
+			fc.record({ total: fc.oneof(fc.double(), fc.integer(), weirdString), channel: fc.constantFrom('email', 'sms', 'x'), product_id: scalar })
+		),
+		context: fc.record(
+			{ campaign: fc.record({ gclid: weirdString, fbclid: weirdString }), timezone: weirdString, locale: weirdString, traits: freeForm, extra: jsonish },
+			{ requiredKeys: [] }
+		)
 	},
 	{ requiredKeys: ['type', 'messageId', 'anonymousId', 'userId', 'previousId', 'groupId', 'event'] }
 );
-const batch = fc.array(
-	fc.oneof({ weight: 8, arbitrary: validMessage }, { weight: 1, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
-	{ minLength: 1, maxLength: 3 }
-);
+const batch = fc.array(fc.oneof({ weight: 8, arbitrary: validMessage }, { weight: 1, arbitrary: message }, { weight: 1, arbitrary: anyValue }), {
+	minLength: 1,
+	maxLength: 3
+});
 
 for (const kind of dbKinds()) {
 	describe(`ingest under hostile payloads (${kind})`, () => {
@@ -94,7 +111,13 @@ for (const kind of dbKinds()) {
 			await createSegment(h.db, { name: 'adults', definition: { conditions: [{ kind: 'trait', filter: { path: 'age', op: 'gt', value: 17 } }] } });
 			await createSegment(h.db, {
 				name: 'buyers',
-				definition: { match: 'any', conditions: [{ kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'in', value: [1, 'x', null] }] }, { kind: 'trait', filter: { path: 'tags', op: 'contains', value: 'v' } }] }
+				definition: {
+					match: 'any',
+					conditions: [
+						{ kind: 'event', event: 'order_completed', filters: [{ path: 'total', op: 'in', value: [1, 'x', null] }] },
+						{ kind: 'trait', filter: { path: 'tags', op: 'contains', value: 'v' } }
+					]
+				}
 			});
 		});
 		afterAll(async () => {

@@ -19,8 +19,15 @@ describe('validateMessages', () => {
 	it('accepts what analytics-node sends, dropping unknown top-level fields', () => {
 		const [m] = validateMessages([
 			{
-				type: 'page', name: null, category: null, anonymousId: 'a1', messageId: 'node-next-1', timestamp: '2025-03-01T10:00:00.000Z',
-				context: { library: { name: '@segment/analytics-node', version: '3.1.0' } }, integrations: {}, _metadata: { jsRuntime: 'node' }
+				type: 'page',
+				name: null,
+				category: null,
+				anonymousId: 'a1',
+				messageId: 'node-next-1',
+				timestamp: '2025-03-01T10:00:00.000Z',
+				context: { library: { name: '@segment/analytics-node', version: '3.1.0' } },
+				integrations: {},
+				_metadata: { jsRuntime: 'node' }
 			}
 		]);
 		expect(m).toMatchObject({ type: 'page', anonymousId: 'a1', context: { library: { name: '@segment/analytics-node' } } });
@@ -47,7 +54,12 @@ describe('validateMessages', () => {
 		expect(validateMessages([{ type: 'track', userId: 42, event: 'x' }])[0]).toMatchObject({ userId: '42' });
 	});
 	it('alias needs both ids, group a groupId', () => {
-		expect(issuesOf([{ type: 'alias', userId: 'u' }, { type: 'group', userId: 'u' }]).map((i) => i.path)).toEqual(['0.previousId', '1.groupId']);
+		expect(
+			issuesOf([
+				{ type: 'alias', userId: 'u' },
+				{ type: 'group', userId: 'u' }
+			]).map((i) => i.path)
+		).toEqual(['0.previousId', '1.groupId']);
 	});
 	it('refuses a non-array', () => {
 		expect(issuesOf({ type: 'track' })).toEqual([{ path: '', message: 'Expected an array of messages' }]);
@@ -63,13 +75,20 @@ describe('toStorableJson', () => {
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 	it('follows JSON.stringify for NaN and undefined, and converts Dates', () => {
-		expect(toStorableJson({ n: Number.NaN, u: undefined, l: [undefined], d: new Date(0) }).value).toEqual({ n: null, l: [null], d: '1970-01-01T00:00:00.000Z' });
+		expect(toStorableJson({ n: Number.NaN, u: undefined, l: [undefined], d: new Date(0) }).value).toEqual({
+			n: null,
+			l: [null],
+			d: '1970-01-01T00:00:00.000Z'
+		});
 	});
 	it('refuses non-JSON values and deep nesting, with their paths', () => {
 		let deep: unknown = 1;
 		for (let i = 0; i < 40; i++) deep = [deep];
 		expect(toStorableJson({ b: 1n, f: () => 1, m: new Map(), deep }).issues.map((i) => i.path.join('.'))).toEqual([
-			'b', 'f', 'm', `deep${'.0'.repeat(31)}` // the root object is the first of 32 levels
+			'b',
+			'f',
+			'm',
+			`deep${'.0'.repeat(31)}` // the root object is the first of 32 levels
 		]);
 	});
 });
@@ -95,14 +114,18 @@ describe('identifiersOf', () => {
 	it('collects every identifier, normalized', () => {
 		const [m] = validateMessages([
 			{
-				type: 'identify', userId: 'u-1', anonymousId: 'a-1',
+				type: 'identify',
+				userId: 'u-1',
+				anonymousId: 'a-1',
 				traits: { email: 'Ada@Example.com', phone: '06 12 34 56 78', address: { country: 'fr' }, loyaltyId: 'L-9' },
 				context: { campaign: { fbclid: 'FB-1' }, page: { url: 'https://shop.test/p?gclid=G-1&x=1' } }
 			}
 		]);
-		expect(identifiersOf(m!).map((i) => `${i.kind}:${i.value}`).sort()).toEqual([
-			'anonymousId:a-1', 'email:ada@example.com', 'fbclid:FB-1', 'gclid:G-1', 'loyaltyId:L-9', 'phone:+33612345678', 'userId:u-1'
-		]);
+		expect(
+			identifiersOf(m!)
+				.map((i) => `${i.kind}:${i.value}`)
+				.sort()
+		).toEqual(['anonymousId:a-1', 'email:ada@example.com', 'fbclid:FB-1', 'gclid:G-1', 'loyaltyId:L-9', 'phone:+33612345678', 'userId:u-1']);
 	});
 	it('reads context.traits on any call, and ignores group traits (they describe the group)', () => {
 		const [track, group] = validateMessages([
@@ -113,7 +136,9 @@ describe('identifiersOf', () => {
 		expect(identifiersOf(group!).map((i) => i.kind)).toEqual(['anonymousId']);
 	});
 	it('finds click ids in page properties and skips invalid identifiers', () => {
-		const [m] = validateMessages([{ type: 'page', anonymousId: 'a', properties: { url: 'https://x.test/?fbclid=F' }, context: { traits: { email: 'nope', phone: '12' } } }]);
+		const [m] = validateMessages([
+			{ type: 'page', anonymousId: 'a', properties: { url: 'https://x.test/?fbclid=F' }, context: { traits: { email: 'nope', phone: '12' } } }
+		]);
 		expect(identifiersOf(m!).map((i) => `${i.kind}:${i.value}`)).toEqual(['anonymousId:a', 'fbclid:F']);
 	});
 });

@@ -3,7 +3,17 @@ import type { DbHandle } from '../../../core/db/client';
 import { journeys } from '../../../core/db/schema/journeys';
 import { TEMPLATES } from '../../../core/graph/templates/index';
 import {
-	JOURNEY_TEMPLATES, JourneyError, ListJourneysQuery, createJourney, duplicateJourney, getJourney, listJourneys, publish, setArchived, setStatus, updateDraft
+	JOURNEY_TEMPLATES,
+	JourneyError,
+	ListJourneysQuery,
+	createJourney,
+	duplicateJourney,
+	getJourney,
+	listJourneys,
+	publish,
+	setArchived,
+	setStatus,
+	updateDraft
 } from '../../../core/journeys/index';
 import { TriggerCache } from '../../../core/routing/triggers';
 import { eq } from 'drizzle-orm';
@@ -13,7 +23,10 @@ import { addCustomer, addEnrollment, waitingJourney } from './fixtures';
 const query = (over: Partial<ListJourneysQuery> = {}) => ListJourneysQuery.parse(over);
 
 async function refusal(p: Promise<unknown>): Promise<JourneyError> {
-	const err = await p.then(() => undefined, (e: unknown) => e);
+	const err = await p.then(
+		() => undefined,
+		(e: unknown) => e
+	);
 	expect(err).toBeInstanceOf(JourneyError);
 	return err as JourneyError;
 }
@@ -101,7 +114,9 @@ describe.each(dbKinds())('templates, duplicates, archive and list counts on %s',
 		await addEnrollment(h, { journeyId: journey.id, customerId: 'k4', n: 2, status: 'active' });
 		const { items, total } = await listJourneys(h.db, query({ q: 'Counted', sort: 'name', dir: 'asc' }));
 		expect(total).toBe(2);
-		expect(items.map(({ name, enteredCount, activeCount, convertedCount, conversionRate }) => ({ name, enteredCount, activeCount, convertedCount, conversionRate }))).toEqual([
+		expect(
+			items.map(({ name, enteredCount, activeCount, convertedCount, conversionRate }) => ({ name, enteredCount, activeCount, convertedCount, conversionRate }))
+		).toEqual([
 			{ name: 'Counted journey', enteredCount: 5, activeCount: 2, convertedCount: 2, conversionRate: 0.4 },
 			{ name: 'Counted nobody', enteredCount: 0, activeCount: 0, convertedCount: 0, conversionRate: null }
 		]);

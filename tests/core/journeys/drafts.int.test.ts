@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
 import { adToStoreJourney } from '../../../core/graph/examples';
 import {
-	JourneyError, ListJourneysQuery, createJourney, getJourney, getJourneyWithValidation, listJourneys, updateDraft, validateDraft
+	JourneyError,
+	ListJourneysQuery,
+	createJourney,
+	getJourney,
+	getJourneyWithValidation,
+	listJourneys,
+	updateDraft,
+	validateDraft
 } from '../../../core/journeys/index';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { addEnrollment, brokenJourney, waitingJourney } from './fixtures';

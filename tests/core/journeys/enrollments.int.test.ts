@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
-import { activeEnrollmentIds, createJourney, getEnrollment, listEnrollments, ListEnrollmentsQuery, publish, resolveCustomer } from '../../../core/journeys/index';
+import {
+	activeEnrollmentIds,
+	createJourney,
+	getEnrollment,
+	listEnrollments,
+	ListEnrollmentsQuery,
+	publish,
+	resolveCustomer
+} from '../../../core/journeys/index';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { addCustomer, addEnrollment, addStep, waitingJourney } from './fixtures';
 
@@ -13,7 +21,10 @@ describe.each(dbKinds())('enrollments and customers on %s', (kind) => {
 		h = await freshDb(kind);
 		journeyId = (await createJourney(h.db, { name: 'Enrolments', definition: waitingJourney() })).journey.id;
 		await publish(h.db, journeyId, { publishedBy: null });
-		await addCustomer(h, 'ann', [{ kind: 'email', value: 'ann@example.test' }, { kind: 'userId', value: 'U-1' }]);
+		await addCustomer(h, 'ann', [
+			{ kind: 'email', value: 'ann@example.test' },
+			{ kind: 'userId', value: 'U-1' }
+		]);
 		await addCustomer(h, 'bob');
 		await addCustomer(h, 'old-bob', [{ kind: 'email', value: 'bob@example.test' }], { mergedInto: 'bob' });
 		await addCustomer(h, 'gone', [{ kind: 'email', value: 'gone@example.test' }], { erasedAt: T(0) });
@@ -42,7 +53,11 @@ describe.each(dbKinds())('enrollments and customers on %s', (kind) => {
 
 	it('shows one enrollment with its labelled steps, and lists the active ones', async () => {
 		const detail = await getEnrollment(h.db, journeyId, `journey:${journeyId}:ann:1`);
-		expect(detail.steps.map((s) => [s.kind, s.stepLabel])).toEqual([['entered', 'Entered by hand'], ['completed', 'Entered by hand'], ['entered', 'Give it a day']]);
+		expect(detail.steps.map((s) => [s.kind, s.stepLabel])).toEqual([
+			['entered', 'Entered by hand'],
+			['completed', 'Entered by hand'],
+			['entered', 'Give it a day']
+		]);
 		expect(detail.labels).toMatchObject({ wait: 'Give it a day' });
 		await expect(getEnrollment(h.db, 'other', `journey:${journeyId}:ann:1`)).rejects.toMatchObject({ code: 'not_found' });
 		expect((await activeEnrollmentIds(h.db, journeyId)).sort()).toEqual([`journey:${journeyId}:ann:1`, `journey:${journeyId}:cy:1`]);

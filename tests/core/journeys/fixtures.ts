@@ -26,7 +26,12 @@ export function brokenJourney(): JourneyDefinition {
 	return { ...def, edges: def.edges.filter((e) => e.id !== 'e2') };
 }
 
-export async function addCustomer(h: DbHandle, id: string, ids: { kind: IdentityKind; value: string }[] = [], extra: Partial<typeof customers.$inferInsert> = {}): Promise<void> {
+export async function addCustomer(
+	h: DbHandle,
+	id: string,
+	ids: { kind: IdentityKind; value: string }[] = [],
+	extra: Partial<typeof customers.$inferInsert> = {}
+): Promise<void> {
 	await h.db.insert(customers).values({ id, ...extra });
 	if (ids.length) await h.db.insert(identities).values(ids.map((i) => ({ ...i, customerId: id })));
 }
@@ -40,12 +45,26 @@ export async function addEnrollment(
 	// An enrollment references its customer: suites that only name one get an empty profile.
 	await h.db.insert(customers).values({ id: e.customerId }).onConflictDoNothing();
 	await h.db.insert(enrollments).values({
-		id, journeyId: e.journeyId, customerId: e.customerId, n, version: e.version ?? 1, status: e.status ?? 'active',
-		currentNodeId: e.currentNodeId ?? null, enteredAt: e.enteredAt ?? new Date()
+		id,
+		journeyId: e.journeyId,
+		customerId: e.customerId,
+		n,
+		version: e.version ?? 1,
+		status: e.status ?? 'active',
+		currentNodeId: e.currentNodeId ?? null,
+		enteredAt: e.enteredAt ?? new Date()
 	});
 	return id;
 }
 
-export async function addStep(h: DbHandle, enrollmentId: string, journeyId: string, customerId: string, nodeId: string, at: Date, kind: 'entered' | 'completed' = 'entered'): Promise<void> {
+export async function addStep(
+	h: DbHandle,
+	enrollmentId: string,
+	journeyId: string,
+	customerId: string,
+	nodeId: string,
+	at: Date,
+	kind: 'entered' | 'completed' = 'entered'
+): Promise<void> {
 	await h.db.insert(stepLog).values({ enrollmentId, journeyId, version: 1, customerId, nodeId, kind, at });
 }

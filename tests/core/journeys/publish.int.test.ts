@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
-import { JourneyError, createJourney, getJourney, getVersion, hasUnpublishedChanges, listVersions, publish, setStatus, updateDraft } from '../../../core/journeys/index';
+import {
+	JourneyError,
+	createJourney,
+	getJourney,
+	getVersion,
+	hasUnpublishedChanges,
+	listVersions,
+	publish,
+	setStatus,
+	updateDraft
+} from '../../../core/journeys/index';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { addEnrollment, brokenJourney, waitingJourney } from './fixtures';
 
@@ -45,7 +55,10 @@ describe.each(dbKinds())('publishing and status on %s', (kind) => {
 		expect(first.publishedBy).toBe('marketer@example.test');
 		await addEnrollment(h, { journeyId: journey.id, customerId: 'x', version: 1 });
 		const versions = await listVersions(h.db, journey.id);
-		expect(versions.map((v) => [v.version, v.live, v.enrollmentCount])).toEqual([[2, true, 0], [1, false, 1]]);
+		expect(versions.map((v) => [v.version, v.live, v.enrollmentCount])).toEqual([
+			[2, true, 0],
+			[1, false, 1]
+		]);
 		await expect(getVersion(h.db, journey.id, 3)).rejects.toMatchObject({ code: 'not_found' });
 	});
 

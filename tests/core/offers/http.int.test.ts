@@ -11,7 +11,11 @@ import { dbKinds, freshDb } from '../../helpers/db';
 type ErrorBody = { error: { code: string; message: string } };
 const now = new Date('2026-03-01T10:00:00Z');
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-	new Request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	new Request(`http://localhost${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body)
+	});
 
 describe('who may use offers', () => {
 	it('lets the till (store role) and admins redeem, not marketers or analysts; lookups need customers:read', () => {
@@ -37,12 +41,27 @@ describe.each(dbKinds())('offers HTTP API on %s', (kind) => {
 			{ kind: 'phone', value: '+33612345678', customerId: 'ada' },
 			{ kind: 'loyaltyId', value: 'L-42', customerId: 'ada' }
 		]);
-		offer = await grantOffer(h.db, { grantKey: 'g', customerId: 'ada-phone', title: 'Spring', kind: 'percent', value: 20, validForMs: 86_400_000, codePrefix: 'SPRING', now });
+		offer = await grantOffer(h.db, {
+			grantKey: 'g',
+			customerId: 'ada-phone',
+			title: 'Spring',
+			kind: 'percent',
+			value: 20,
+			validForMs: 86_400_000,
+			codePrefix: 'SPRING',
+			now
+		});
 	});
 	afterAll(() => h.close());
 
 	it('finds the same offer from any identifier on any channel, following merges', async () => {
-		for (const query of ['anonymousId=anon-phone', 'email=%20ADA@example.com', 'phone=%2B33%206%2012%2034%2056%2078', 'loyaltyId=L-42', 'customerId=ada-phone']) {
+		for (const query of [
+			'anonymousId=anon-phone',
+			'email=%20ADA@example.com',
+			'phone=%2B33%206%2012%2034%2056%2078',
+			'loyaltyId=L-42',
+			'customerId=ada-phone'
+		]) {
 			const res = await listOffersResponse(new URL(`http://localhost/api/v1/offers?${query}`), deps());
 			expect(res.status).toBe(200);
 			const body = (await res.json()) as { customerId: string; offers: OfferView[] };
@@ -66,7 +85,10 @@ describe.each(dbKinds())('offers HTTP API on %s', (kind) => {
 	it('holds and releases for a cart, with 409 for another cart and 400 for a bad body', async () => {
 		const hold = await reserveResponse(offer.code, post('/r', { cartId: 'cart-1', holdSeconds: 600 }), deps());
 		expect(hold.status).toBe(200);
-		expect(((await hold.json()) as { offer: OfferView }).offer.reservation).toEqual({ cartId: 'cart-1', until: new Date(now.getTime() + 600_000).toISOString() });
+		expect(((await hold.json()) as { offer: OfferView }).offer.reservation).toEqual({
+			cartId: 'cart-1',
+			until: new Date(now.getTime() + 600_000).toISOString()
+		});
 		const other = await reserveResponse(offer.code, post('/r', { cartId: 'cart-2' }), deps());
 		expect(other.status).toBe(409);
 		expect(((await other.json()) as ErrorBody).error.code).toBe('reserved');

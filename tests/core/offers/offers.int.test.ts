@@ -121,9 +121,15 @@ describe.each(dbKinds())('offers on %s', (kind) => {
 
 	it('answers not_found for unknown codes and refuses a key reused for another code', async () => {
 		const key = randomUUID();
-		expect(await redeemOffer(h.db, { code: 'NOPE-2222-3333', channel: 'api', idempotencyKey: key, now: T0 })).toMatchObject({ status: 404, answer: { ok: false, error: { code: 'not_found' } } });
+		expect(await redeemOffer(h.db, { code: 'NOPE-2222-3333', channel: 'api', idempotencyKey: key, now: T0 })).toMatchObject({
+			status: 404,
+			answer: { ok: false, error: { code: 'not_found' } }
+		});
 		const offer = await grantOffer(h.db, grantInput());
-		expect(await redeemOffer(h.db, { code: offer.code, channel: 'api', idempotencyKey: key, now: T0 })).toMatchObject({ status: 422, answer: { ok: false, error: { code: 'idempotency_key_reused' } } });
+		expect(await redeemOffer(h.db, { code: offer.code, channel: 'api', idempotencyKey: key, now: T0 })).toMatchObject({
+			status: 422,
+			answer: { ok: false, error: { code: 'idempotency_key_reused' } }
+		});
 		expect((await findOffer(h.db, offer.code, T0))?.status).toBe('active');
 	});
 
@@ -132,7 +138,10 @@ describe.each(dbKinds())('offers on %s', (kind) => {
 		const held = await reserveOffer(h.db, { code: offer.code, cartId: 'cart-a', holdMs: 10 * 60_000, now: T0 });
 		expect(held).toMatchObject({ ok: true, offer: { reservation: { cartId: 'cart-a', until: at(10 * 60_000).toISOString() } } });
 		expect(await reserveOffer(h.db, { code: offer.code, cartId: 'cart-b', now: at(1000) })).toMatchObject({ ok: false, error: { code: 'reserved' } });
-		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', idempotencyKey: randomUUID(), now: at(2000) })).toMatchObject({ status: 409, answer: { ok: false, error: { code: 'reserved' } } });
+		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', idempotencyKey: randomUUID(), now: at(2000) })).toMatchObject({
+			status: 409,
+			answer: { ok: false, error: { code: 'reserved' } }
+		});
 		expect(await releaseOffer(h.db, { code: offer.code, cartId: 'cart-b', now: at(3000) })).toMatchObject({ ok: false, error: { code: 'reserved' } });
 
 		expect(await releaseOffer(h.db, { code: offer.code, cartId: 'cart-a', now: at(4000) })).toMatchObject({ ok: true, offer: { reservation: null } });
@@ -140,16 +149,37 @@ describe.each(dbKinds())('offers on %s', (kind) => {
 		expect(await reserveOffer(h.db, { code: offer.code, cartId: 'cart-b', now: at(5000) })).toMatchObject({ ok: true });
 		// cart-b's default hold is 15 minutes; once it lapses cart-a may take the offer and redeem it.
 		expect(await reserveOffer(h.db, { code: offer.code, cartId: 'cart-a', now: at(5000 + 15 * 60_000) })).toMatchObject({ ok: true });
-		const redeemed = await redeemOffer(h.db, { code: offer.code, channel: 'web', cartId: 'cart-a', orderId: 'o-1', idempotencyKey: randomUUID(), now: at(16 * 60_000) });
-		expect(redeemed).toMatchObject({ status: 200, answer: { ok: true, offer: { status: 'redeemed', reservation: null, redemption: { orderId: 'o-1', channel: 'web' } } } });
-		expect(await reserveOffer(h.db, { code: offer.code, cartId: 'cart-a', now: at(17 * 60_000) })).toMatchObject({ ok: false, error: { code: 'already_redeemed' } });
+		const redeemed = await redeemOffer(h.db, {
+			code: offer.code,
+			channel: 'web',
+			cartId: 'cart-a',
+			orderId: 'o-1',
+			idempotencyKey: randomUUID(),
+			now: at(16 * 60_000)
+		});
+		expect(redeemed).toMatchObject({
+			status: 200,
+			answer: { ok: true, offer: { status: 'redeemed', reservation: null, redemption: { orderId: 'o-1', channel: 'web' } } }
+		});
+		expect(await reserveOffer(h.db, { code: offer.code, cartId: 'cart-a', now: at(17 * 60_000) })).toMatchObject({
+			ok: false,
+			error: { code: 'already_redeemed' }
+		});
 	});
 
 	it('honours store scope at redemption', async () => {
 		const offer = await grantOffer(h.db, grantInput({ storeScope: ['store-lyon'] }));
-		expect(await redeemOffer(h.db, { code: offer.code, channel: 'web', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({ status: 422, answer: { ok: false, error: { code: 'not_eligible' } } });
-		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', storeId: 'store-paris', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({ status: 422 });
-		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', storeId: 'store-lyon', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({ status: 200, answer: { ok: true, redemption: { storeId: 'store-lyon' } } });
+		expect(await redeemOffer(h.db, { code: offer.code, channel: 'web', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({
+			status: 422,
+			answer: { ok: false, error: { code: 'not_eligible' } }
+		});
+		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', storeId: 'store-paris', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({
+			status: 422
+		});
+		expect(await redeemOffer(h.db, { code: offer.code, channel: 'store', storeId: 'store-lyon', idempotencyKey: randomUUID(), now: T0 })).toMatchObject({
+			status: 200,
+			answer: { ok: true, redemption: { storeId: 'store-lyon' } }
+		});
 	});
 
 	it('finds the offer an enrollment granted last, for templates', async () => {

@@ -41,5 +41,5 @@ export function denyApi(principal: Principal | null, permission: Permission): Re
 
 /** For pages and form actions: throws SvelteKit's 403 when the signed-in user's role may not do this. */
 export function requirePage(principal: Principal | null, permission: Permission): void {
-	if (principal?.kind !== 'user' || !can(principal.user.role, permission)) error(403, `Your role may not ${permission.replace(":", " ")}.`);
+	if (principal?.kind !== 'user' || !can(principal.user.role, permission)) error(403, `Your role may not ${permission.replace(':', ' ')}.`);
 }

@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '$core/auth/index';
 import type { Db } from '$core/db/client';
 import {
-	activeEnrollmentIds, getEnrollment, getJourney, publish, resolveCustomer, setStatus, type EnrollmentDetail, type ManualEntryInput,
-	type PublishResult, type StatusAction, type StopMode
+	activeEnrollmentIds,
+	getEnrollment,
+	getJourney,
+	publish,
+	resolveCustomer,
+	setStatus,
+	type EnrollmentDetail,
+	type ManualEntryInput,
+	type PublishResult,
+	type StatusAction,
+	type StopMode
 } from '$core/journeys/index';
 import { enrol, exitEnrollments, type EnrolResult } from '$core/routing/index';
 import { stateQuery, type JourneyEvent, type PathEntry } from '$core/enrollment/contract';
@@ -124,7 +133,10 @@ export async function enrollmentWithState(db: Db, journeyId: string, enrollmentI
 		// Bounded: with no worker polling, a query would otherwise wait for one.
 		const view = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(enrollmentId).query(stateQuery));
 		const state: EnrollmentState = {
-			source: 'workflow', status: view.status, currentNodeId: view.currentNodeId, currentStepLabel: label(view.currentNodeId),
+			source: 'workflow',
+			status: view.status,
+			currentNodeId: view.currentNodeId,
+			currentStepLabel: label(view.currentNodeId),
 			path: view.path.map((p) => ({ ...p, stepLabel: label(p.nodeId) }))
 		};
 		return { ...detail, state };
@@ -132,7 +144,10 @@ export async function enrollmentWithState(db: Db, journeyId: string, enrollmentI
 		// Finished and gone from Temporal's retention, never started, or Temporal unreachable: the log still knows.
 		const { enrollment, steps } = detail;
 		const state: EnrollmentState = {
-			source: 'step_log', status: enrollment.status, currentNodeId: enrollment.currentNodeId, currentStepLabel: enrollment.currentStepLabel,
+			source: 'step_log',
+			status: enrollment.status,
+			currentNodeId: enrollment.currentNodeId,
+			currentStepLabel: enrollment.currentStepLabel,
 			path: steps
 				.filter((s) => s.kind === 'entered')
 				.map((s) => ({ nodeId: s.nodeId, at: s.at.getTime(), ...(s.branch ? { branch: s.branch } : {}), stepLabel: s.stepLabel }))

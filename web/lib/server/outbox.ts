@@ -72,13 +72,27 @@ export async function listOutbox(db: Db, q: OutboxQuery): Promise<OutboxPage> {
 	const filter = where.length ? and(...where) : undefined;
 	const [totalRow] = await db.select({ n: count() }).from(messages).where(filter);
 	// The step's label as the marketer named it, from the version the enrollment runs (nodes are a JSON array).
-	const stepLabel = sql<string | null>`(select n.node->>'label' from jsonb_array_elements(${journeyVersions.definition}->'nodes') as n(node) where n.node->>'id' = ${messages.nodeId} limit 1)`;
+	const stepLabel = sql<
+		string | null
+	>`(select n.node->>'label' from jsonb_array_elements(${journeyVersions.definition}->'nodes') as n(node) where n.node->>'id' = ${messages.nodeId} limit 1)`;
 	const rows = await db
 		.select({
-			id: messages.id, createdAt: messages.createdAt, channel: messages.channel, provider: messages.provider, to: messages.to,
-			subject: messages.subject, body: messages.body, meta: messages.meta, status: messages.status, error: messages.error,
-			customerId: messages.customerId, customerName: sql<string | null>`coalesce(${customers.traits}->>'name', ${customers.traits}->>'email')`,
-			journeyId: messages.journeyId, journeyName: journeys.name, nodeId: messages.nodeId, stepLabel
+			id: messages.id,
+			createdAt: messages.createdAt,
+			channel: messages.channel,
+			provider: messages.provider,
+			to: messages.to,
+			subject: messages.subject,
+			body: messages.body,
+			meta: messages.meta,
+			status: messages.status,
+			error: messages.error,
+			customerId: messages.customerId,
+			customerName: sql<string | null>`coalesce(${customers.traits}->>'name', ${customers.traits}->>'email')`,
+			journeyId: messages.journeyId,
+			journeyName: journeys.name,
+			nodeId: messages.nodeId,
+			stepLabel
 		})
 		.from(messages)
 		.leftJoin(customers, eq(customers.id, messages.customerId))

@@ -78,7 +78,10 @@ export function unavailableResponse(event: Pick<RequestEvent, 'url' | 'request'>
 export async function withDeadline<T>(work: T | Promise<T>, ms: number): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
 	try {
-		return await Promise.race([Promise.resolve(work), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RequestDeadlineExceeded(ms)), ms)))]);
+		return await Promise.race([
+			Promise.resolve(work),
+			new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RequestDeadlineExceeded(ms)), ms)))
+		]);
 	} finally {
 		clearTimeout(timer);
 	}

@@ -3,9 +3,7 @@ import { can } from '$core/auth/index';
 import { NODE_KINDS, isNodeType } from '$core/graph/kinds';
 import { outlineOf } from '$core/graph/outline';
 import { TEMPLATES } from '$core/graph/templates/index';
-import {
-	CreateJourneyInput, JourneyError, ListJourneysQuery, createJourney, duplicateJourney, listJourneys, setArchived
-} from '$core/journeys/index';
+import { CreateJourneyInput, JourneyError, ListJourneysQuery, createJourney, duplicateJourney, listJourneys, setArchived } from '$core/journeys/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,7 +26,7 @@ export const load = (async ({ locals, url }) => {
 	return {
 		list: await listJourneys((await database()).db, query),
 		query,
-		filtered: query.q !== undefined && query.q !== '' || query.status !== undefined || query.archived !== 'exclude',
+		filtered: (query.q !== undefined && query.q !== '') || query.status !== undefined || query.archived !== 'exclude',
 		templates: gallery,
 		canWrite: role !== null && can(role, 'journeys:write')
 	};

@@ -24,11 +24,31 @@ const NewUser = z.object({
 function channels() {
 	const env = appEnv();
 	return [
-		{ name: 'Email (SendGrid)', live: Boolean(env.SENDGRID_API_KEY), detail: env.SENDGRID_API_KEY ? `from ${channelSettings(env).emailFrom}` : 'outbox — set SENDGRID_API_KEY' },
-		{ name: 'SMS (Twilio)', live: Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN), detail: env.TWILIO_ACCOUNT_SID ? (env.TWILIO_MESSAGING_SERVICE_SID ? 'messaging service' : `from ${env.TWILIO_FROM ?? '?'}`) : 'outbox — set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' },
+		{
+			name: 'Email (SendGrid)',
+			live: Boolean(env.SENDGRID_API_KEY),
+			detail: env.SENDGRID_API_KEY ? `from ${channelSettings(env).emailFrom}` : 'outbox — set SENDGRID_API_KEY'
+		},
+		{
+			name: 'SMS (Twilio)',
+			live: Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN),
+			detail: env.TWILIO_ACCOUNT_SID
+				? env.TWILIO_MESSAGING_SERVICE_SID
+					? 'messaging service'
+					: `from ${env.TWILIO_FROM ?? '?'}`
+				: 'outbox — set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN'
+		},
 		{ name: 'Meta Custom Audiences', live: Boolean(env.META_ACCESS_TOKEN), detail: env.META_ACCESS_TOKEN ? 'configured' : 'outbox — set META_ACCESS_TOKEN' },
-		{ name: 'Google Customer Match', live: Boolean(env.GOOGLE_ADS_ACCESS_TOKEN && env.GOOGLE_ADS_DEVELOPER_TOKEN), detail: env.GOOGLE_ADS_CUSTOMER_ID ? `customer ${env.GOOGLE_ADS_CUSTOMER_ID}` : 'outbox — set GOOGLE_ADS_* variables' },
-		{ name: 'SendGrid event webhook', live: Boolean(env.SENDGRID_WEBHOOK_PUBLIC_KEY), detail: env.SENDGRID_WEBHOOK_PUBLIC_KEY ? 'signature verified' : 'disabled — set SENDGRID_WEBHOOK_PUBLIC_KEY' }
+		{
+			name: 'Google Customer Match',
+			live: Boolean(env.GOOGLE_ADS_ACCESS_TOKEN && env.GOOGLE_ADS_DEVELOPER_TOKEN),
+			detail: env.GOOGLE_ADS_CUSTOMER_ID ? `customer ${env.GOOGLE_ADS_CUSTOMER_ID}` : 'outbox — set GOOGLE_ADS_* variables'
+		},
+		{
+			name: 'SendGrid event webhook',
+			live: Boolean(env.SENDGRID_WEBHOOK_PUBLIC_KEY),
+			detail: env.SENDGRID_WEBHOOK_PUBLIC_KEY ? 'signature verified' : 'disabled — set SENDGRID_WEBHOOK_PUBLIC_KEY'
+		}
 	];
 }
 
@@ -36,10 +56,23 @@ export const load = (async ({ locals }) => {
 	requirePage(locals.principal, 'settings:manage');
 	const { db } = await database();
 	const [keys, people] = await Promise.all([
-		db.select({ id: apiKeys.id, name: apiKeys.name, kind: apiKeys.kind, role: apiKeys.role, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt }).from(apiKeys).where(isNull(apiKeys.revokedAt)).orderBy(desc(apiKeys.createdAt)),
-		db.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt }).from(users).orderBy(users.email)
+		db
+			.select({ id: apiKeys.id, name: apiKeys.name, kind: apiKeys.kind, role: apiKeys.role, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt })
+			.from(apiKeys)
+			.where(isNull(apiKeys.revokedAt))
+			.orderBy(desc(apiKeys.createdAt)),
+		db
+			.select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
+			.from(users)
+			.orderBy(users.email)
 	]);
-	return { keys, people, me: locals.principal?.kind === 'user' ? locals.principal.user.id : null, channels: channels(), publicUrl: appEnv().PUBLIC_URL ?? null };
+	return {
+		keys,
+		people,
+		me: locals.principal?.kind === 'user' ? locals.principal.user.id : null,
+		channels: channels(),
+		publicUrl: appEnv().PUBLIC_URL ?? null
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -73,7 +106,8 @@ export const actions = {
 	disableUser: async ({ request, locals }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const id = String((await request.formData()).get('id') ?? '');
-		if (locals.principal?.kind === 'user' && locals.principal.user.id === id) return fail(400, { form: 'access' as const, ok: false, message: 'You cannot disable your own account.' });
+		if (locals.principal?.kind === 'user' && locals.principal.user.id === id)
+			return fail(400, { form: 'access' as const, ok: false, message: 'You cannot disable your own account.' });
 		const { db } = await database();
 		const [person] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
 		if (!person) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });

@@ -45,6 +45,11 @@ export function setQuantity(cart: Cart, productId: string, qty: number, mode: 'a
 	const current = cart.items.find((i) => i.productId === productId)?.qty ?? 0;
 	const next = Math.max(0, Math.min(99, mode === 'add' ? current + qty : qty));
 	const others = cart.items.filter((i) => i.productId !== productId);
-	const items = next === 0 ? others : current === 0 ? [...others, { productId, qty: next }] : cart.items.map((i) => (i.productId === productId ? { productId, qty: next } : i));
+	const items =
+		next === 0
+			? others
+			: current === 0
+				? [...others, { productId, qty: next }]
+				: cart.items.map((i) => (i.productId === productId ? { productId, qty: next } : i));
 	return { ...cart, items: items.slice(0, MAX_LINES) };
 }

@@ -22,6 +22,7 @@ export function priceCart(items: readonly CartItem[], discount: Discount | null,
 	const coveredCents = lines.filter((l) => l.discounted).reduce((sum, l) => sum + l.lineCents, 0);
 	let discountCents = 0;
 	if (discount?.kind === 'percent') discountCents = Math.round((coveredCents * discount.value) / 100);
-	else if (discount?.kind === 'amount' && (discount.currency ?? currency) === currency) discountCents = Math.min(Math.round(discount.value * 100), coveredCents);
+	else if (discount?.kind === 'amount' && (discount.currency ?? currency) === currency)
+		discountCents = Math.min(Math.round(discount.value * 100), coveredCents);
 	return { lines, count: lines.reduce((n, l) => n + l.qty, 0), subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
 }

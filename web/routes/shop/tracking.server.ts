@@ -18,7 +18,13 @@ export type ShopEvent =
 type RequestLike = { request: Request; url: URL; cookies: Cookies; getClientAddress(): string };
 
 const CAMPAIGN_PARAMS: Record<string, string> = {
-	utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content', fbclid: 'fbclid', gclid: 'gclid'
+	utm_source: 'source',
+	utm_medium: 'medium',
+	utm_campaign: 'name',
+	utm_term: 'term',
+	utm_content: 'content',
+	fbclid: 'fbclid',
+	gclid: 'gclid'
 };
 
 /** Segment's `context` as analytics.js fills it: the page, the campaign of a landing URL, the browser. */

@@ -13,7 +13,8 @@ const STORE_COOKIE = 'oc_store';
 
 function currentStore(url: URL, cookies: Cookies): Store {
 	const chosen = storeById(url.searchParams.get('store'));
-	if (chosen) cookies.set(STORE_COOKIE, chosen.id, { path: '/store', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 365 * 24 * 3600 });
+	if (chosen)
+		cookies.set(STORE_COOKIE, chosen.id, { path: '/store', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 365 * 24 * 3600 });
 	return chosen ?? storeById(cookies.get(STORE_COOKIE)) ?? stores[0]!;
 }
 

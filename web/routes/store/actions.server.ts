@@ -41,12 +41,23 @@ export const storeActions = {
 		// the offer) is let go so the offer can be redeemed here; that cart then finds it redeemed.
 		const current = await findOffer(db, parsed.data.code, new Date());
 		if (current?.reservation) await releaseOffer(db, { code: current.code, cartId: current.reservation.cartId, now: new Date() });
-		const result = await redeemOffer(db, { code: parsed.data.code, channel: 'store', storeId: parsed.data.storeId, idempotencyKey: parsed.data.key, now: new Date() });
+		const result = await redeemOffer(db, {
+			code: parsed.data.code,
+			channel: 'store',
+			storeId: parsed.data.storeId,
+			idempotencyKey: parsed.data.key,
+			now: new Date()
+		});
 		// offer_redeemed is committed with the redemption: routing it converts the journey that granted the offer.
 		notifyRouter(result.eventIds);
 		const { answer } = result;
 		if (!answer.ok) {
-			return fail(result.status, { action: 'redeem' as const, code, errorCode: answer.error.code, message: tillMessages[answer.error.code] ?? answer.error.message });
+			return fail(result.status, {
+				action: 'redeem' as const,
+				code,
+				errorCode: answer.error.code,
+				message: tillMessages[answer.error.code] ?? answer.error.message
+			});
 		}
 		return { action: 'redeem' as const, code: answer.offer.code, message: `Redeemed: ${formatOfferValue(answer.offer)} off (${answer.offer.title}).` };
 	},

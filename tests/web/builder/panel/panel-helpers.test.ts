@@ -56,8 +56,21 @@ describe('field errors', () => {
 	});
 
 	it('merges validateJourney problems and the node schema by field path, without repeating a message', () => {
-		const node = { id: 'split', type: 'randomSplit', label: 'Test', variants: [{ id: 'a', label: 'A', weight: 0 }, { id: 'a', label: '', weight: 1 }] };
-		const def = { schemaVersion: 1, settings: { reentry: { mode: 'never' }, exitCriteria: [] }, nodes: [{ id: 't', type: 'trigger', entry: { kind: 'manual' } }, node], edges: [{ id: 'e', source: 't', target: 'split' }] };
+		const node = {
+			id: 'split',
+			type: 'randomSplit',
+			label: 'Test',
+			variants: [
+				{ id: 'a', label: 'A', weight: 0 },
+				{ id: 'a', label: '', weight: 1 }
+			]
+		};
+		const def = {
+			schemaVersion: 1,
+			settings: { reentry: { mode: 'never' }, exitCriteria: [] },
+			nodes: [{ id: 't', type: 'trigger', entry: { kind: 'manual' } }, node],
+			edges: [{ id: 'e', source: 't', target: 'split' }]
+		};
 		const { problems } = validateJourney(def);
 		const errors = nodeFieldErrors(node, problems);
 		expect(errorsAt(errors, 'variants.0.weight')).toEqual(['Has an invalid variant weight: use a number above 0.']);
@@ -67,7 +80,10 @@ describe('field errors', () => {
 		// Graph problems have no field: they belong to the step as a whole.
 		const lonely = { id: 'w', type: 'wait', mode: 'duration', duration: { amount: 1, unit: 'days' } };
 		const graph = validateJourney({ ...def, nodes: [def.nodes[0], lonely], edges: [] });
-		expect(errorsAt(nodeFieldErrors(lonely, graph.problems), '')).toEqual(["Doesn't lead anywhere. Connect it to the next step or to an exit.", "Can't be reached from the trigger."]);
+		expect(errorsAt(nodeFieldErrors(lonely, graph.problems), '')).toEqual([
+			"Doesn't lead anywhere. Connect it to the next step or to an exit.",
+			"Can't be reached from the trigger."
+		]);
 		// The schema alone (before the canvas revalidates) gives the same field errors.
 		expect(errorsAt(nodeFieldErrors(node, []), 'variants.0.weight')).toEqual(errorsAt(errors, 'variants.0.weight'));
 	});

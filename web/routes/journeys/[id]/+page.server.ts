@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { can, type Permission } from '$core/auth/index';
 import {
-	JourneyError, ListEnrollmentsQuery, getJourneyWithValidation, getVersion, hasUnpublishedChanges, listEnrollments, listVersions
+	JourneyError,
+	ListEnrollmentsQuery,
+	getJourneyWithValidation,
+	getVersion,
+	hasUnpublishedChanges,
+	listEnrollments,
+	listVersions
 } from '$core/journeys/index';
 import { validationContext } from '$core/journeys/validation';
 import { readLayout } from '$core/graph/index';

@@ -46,7 +46,9 @@ export const journeyActions = {
 		}
 		try {
 			const { validation } = await updateDraft((await database()).db, params.id, { draft });
-			const message = validation.ok ? 'Draft saved. It is ready to publish.' : `Draft saved with ${validation.problems.length} problem(s) to fix before publishing.`;
+			const message = validation.ok
+				? 'Draft saved. It is ready to publish.'
+				: `Draft saved with ${validation.problems.length} problem(s) to fix before publishing.`;
 			return { action: 'draft', message };
 		} catch (err) {
 			return refusal('draft', err, { draftText });
@@ -57,7 +59,10 @@ export const journeyActions = {
 		requirePage(locals.principal, 'journeys:publish');
 		try {
 			const { version, created } = await publishJourney((await database()).db, params.id, locals.principal);
-			return { action: 'status', message: created ? `Published version ${version}. New customers enter it from now on.` : `Version ${version} is live (the draft had not changed).` };
+			return {
+				action: 'status',
+				message: created ? `Published version ${version}. New customers enter it from now on.` : `Version ${version} is live (the draft had not changed).`
+			};
 		} catch (err) {
 			return refusal('status', err);
 		}
@@ -71,8 +76,13 @@ export const journeyActions = {
 		const { mode } = StopInput.parse({ mode: text(await request.formData(), 'mode') || undefined });
 		try {
 			const change = await changeStatus((await database()).db, params.id, 'stop', mode);
-			if (change.endError) return fail(503, { action: 'status', message: 'The journey is stopped, but the customers inside could not be ended yet (Temporal did not answer). Try “Stop and end” again.' });
-			const message = mode === 'end' ? `Stopped; ${change.ended} customer(s) inside were ended.` : 'Stopped: no new customers enter; those inside finish their path.';
+			if (change.endError)
+				return fail(503, {
+					action: 'status',
+					message: 'The journey is stopped, but the customers inside could not be ended yet (Temporal did not answer). Try “Stop and end” again.'
+				});
+			const message =
+				mode === 'end' ? `Stopped; ${change.ended} customer(s) inside were ended.` : 'Stopped: no new customers enter; those inside finish their path.';
 			return { action: 'status', message };
 		} catch (err) {
 			return refusal('status', err);
@@ -93,7 +103,10 @@ export const journeyActions = {
 			return { action: 'enter', message: `The customer entered the journey (${result.enrollmentId}).` };
 		} catch (err) {
 			if (err instanceof EntryUnavailableError)
-				return fail(503, { action: 'enter', message: 'The journey could not be started for this customer right now (Temporal did not answer). Send the form again.' });
+				return fail(503, {
+					action: 'enter',
+					message: 'The journey could not be started for this customer right now (Temporal did not answer). Send the form again.'
+				});
 			return refusal('enter', err);
 		}
 	}

@@ -27,7 +27,9 @@ export const load = (async (event) => {
 	if (offer && cart.items.length) {
 		const held = await reserveOffer(db, { code: offer.code, cartId: cart.id, holdMs: HOLD_MS, now: new Date() });
 		if (held.ok) applied = held.offer;
-		else problem = held.error.code === 'reserved' ? 'It is in use in another cart right now (another device?). It comes back here within 30 minutes.' : held.error.message;
+		else
+			problem =
+				held.error.code === 'reserved' ? 'It is in use in another cart right now (another device?). It comes back here within 30 minutes.' : held.error.message;
 	}
 	const priced = priceCart(cart.items, applied, CURRENCY);
 	await trackView(event, visitor, [
@@ -35,7 +37,10 @@ export const load = (async (event) => {
 			type: 'track',
 			event: 'cart_viewed',
 			properties: {
-				cart_id: cart.id, value: priced.totalCents / 100, currency: CURRENCY, coupon: applied?.code ?? null,
+				cart_id: cart.id,
+				value: priced.totalCents / 100,
+				currency: CURRENCY,
+				coupon: applied?.code ?? null,
 				products: priced.lines.map((l) => ({ product_id: l.product.id, quantity: l.qty, price: l.product.priceCents / 100 }))
 			}
 		}

@@ -41,15 +41,23 @@ async function checkout(event: RequestEvent) {
 		if (!result.answer.ok) {
 			// That key now answers this refusal for good: the next attempt is a new cart (same items, no code).
 			writeCart(event.cookies, { ...newCart(), items: cart.items }, event.url);
-			return fail(409, { action: 'checkout' as const, email, message: `${offer.code} could not be applied: ${result.answer.error.message} Nothing was charged — check the new total and place the order again.` });
+			return fail(409, {
+				action: 'checkout' as const,
+				email,
+				message: `${offer.code} could not be applied: ${result.answer.error.message} Nothing was charged — check the new total and place the order again.`
+			});
 		}
 		redeemed = result.answer.offer;
 		eventIds.push(...result.eventIds);
 	}
 	const priced = priceCart(cart.items, redeemed, CURRENCY);
 	const order = {
-		order_id: orderId, total: priced.totalCents / 100, subtotal: priced.subtotalCents / 100, discount: priced.discountCents / 100,
-		coupon: redeemed?.code ?? null, currency: CURRENCY,
+		order_id: orderId,
+		total: priced.totalCents / 100,
+		subtotal: priced.subtotalCents / 100,
+		discount: priced.discountCents / 100,
+		coupon: redeemed?.code ?? null,
+		currency: CURRENCY,
 		products: priced.lines.map((l) => ({ product_id: l.product.id, name: l.product.name, quantity: l.qty, price: l.product.priceCents / 100 }))
 	};
 	// messageId from the cart: a resent order is one order (ingest dedupes), counted once in the profile.
@@ -60,7 +68,17 @@ async function checkout(event: RequestEvent) {
 	const buyer = { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) };
 	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties: { ...order, buyer }, messageId: `order_completed:${cart.id}` }]);
 	writeCart(event.cookies, newCart(), event.url);
-	return { action: 'checkout' as const, order: { id: orderId, totalCents: priced.totalCents, discountCents: priced.discountCents, code: redeemed?.code ?? null, title: redeemed?.title ?? null, email: parsed.data.email } };
+	return {
+		action: 'checkout' as const,
+		order: {
+			id: orderId,
+			totalCents: priced.totalCents,
+			discountCents: priced.discountCents,
+			code: redeemed?.code ?? null,
+			title: redeemed?.title ?? null,
+			email: parsed.data.email
+		}
+	};
 }
 
 export const cartActions = {
@@ -69,7 +87,8 @@ export const cartActions = {
 		const form = await event.request.formData();
 		const productId = String(form.get('productId') ?? '');
 		const qty = Number(form.get('qty'));
-		if (!productById(productId) || !Number.isInteger(qty) || qty < 0 || qty > 99) return fail(400, { action: 'update' as const, message: 'Choose a quantity between 0 and 99.' });
+		if (!productById(productId) || !Number.isInteger(qty) || qty < 0 || qty > 99)
+			return fail(400, { action: 'update' as const, message: 'Choose a quantity between 0 and 99.' });
 		const cart = setQuantity(readCart(event.cookies), productId, qty, 'set');
 		writeCart(event.cookies, cart, event.url);
 		if (cart.items.length === 0) {

@@ -27,7 +27,11 @@ export const actions = {
 		const cart = setQuantity(readCart(event.cookies), product.id, qty, 'add');
 		writeCart(event.cookies, cart, event.url);
 		await trackView(event, visitor, [
-			{ type: 'track', event: 'product_added', properties: { cart_id: cart.id, product_id: product.id, name: product.name, quantity: qty, price: product.priceCents / 100, currency: CURRENCY } }
+			{
+				type: 'track',
+				event: 'product_added',
+				properties: { cart_id: cart.id, product_id: product.id, name: product.name, quantity: qty, price: product.priceCents / 100, currency: CURRENCY }
+			}
 		]);
 		redirect(303, '/shop/cart');
 	}

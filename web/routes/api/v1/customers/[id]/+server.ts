@@ -21,7 +21,10 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	if (denied) return denied;
 	const q = parseQuery(url, TimelineQuery);
 	if (!q.ok) return q.response;
-	const detail = await customerDetail((await database()).db, params.id, { timelineLimit: q.data.limit, before: q.data.before ? new Date(q.data.before) : undefined });
+	const detail = await customerDetail((await database()).db, params.id, {
+		timelineLimit: q.data.limit,
+		before: q.data.before ? new Date(q.data.before) : undefined
+	});
 	if (!detail) return apiError(404, 'not_found', 'No such customer (or the customer was erased).');
 	return json(detail);
 };

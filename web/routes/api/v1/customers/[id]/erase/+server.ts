@@ -23,6 +23,10 @@ export const POST: RequestHandler = async ({ locals, params }) => {
 		.select({ id: enrollments.id })
 		.from(enrollments)
 		.where(and(inArray(enrollments.customerId, erased), eq(enrollments.status, 'active')));
-	const ended = await exitEnrollments(await router(), active.map((e) => e.id), 'customer erased');
+	const ended = await exitEnrollments(
+		await router(),
+		active.map((e) => e.id),
+		'customer erased'
+	);
 	return json({ erased, endedEnrollments: ended });
 };

@@ -16,6 +16,7 @@ export const POST: RequestHandler = ({ locals, params, request }) =>
 		const body = await parseBody(request, StopInput);
 		if (!body.ok) return body.response;
 		const { journey, changed, ended, endError } = await changeStatus((await database()).db, params.id, 'stop', body.data.mode);
-		if (endError) return apiError(503, 'temporal_unavailable', 'The journey is stopped, but the customers inside could not be ended yet. Try again.', { reason: endError });
+		if (endError)
+			return apiError(503, 'temporal_unavailable', 'The journey is stopped, but the customers inside could not be ended yet. Try again.', { reason: endError });
 		return json({ journey, changed, ended });
 	});
