@@ -109,7 +109,10 @@ export interface Scenario {
 	enrollments: RawEnrollment[];
 	messages: RawMessage[];
 	orders: Map<string, RawOrder>;
-	/** One recorded update, to replay and prove a retry changes nothing. */
+	/**
+	 * An enrollment's latest recorded update, to replay and prove a retry changes nothing. The latest: Temporal retries
+	 * (and re-runs after a crash) a progress write before the workflow moves on, never after a later write.
+	 */
 	replay: { ref: Parameters<typeof recordProgress>[1]; update: ProgressUpdate };
 }
 
@@ -184,7 +187,7 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 			pending = [];
 			if (patch.currentNodeId) e.currentNodeId = patch.currentNodeId;
 			if (patch.status) e.status = patch.status;
-			if (i === 7 && !sc.replay) sc.replay = { ref, update };
+			if (i === 7) sc.replay = { ref, update };
 		};
 		const enter = async (nodeId: string, branch?: string) => {
 			visits.set(nodeId, (visits.get(nodeId) ?? 0) + 1);
