@@ -5,3 +5,4 @@ export * from './journeys';
 export * from './messages';
 export * from './offers';
 export * from './analytics';
+export * from './stock';
