@@ -6,3 +6,4 @@ export * from './messages';
 export * from './offers';
 export * from './analytics';
 export * from './stock';
+export * from './audit';
