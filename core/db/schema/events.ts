@@ -25,7 +25,9 @@ export const events = pgTable(
 		receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 		routedAt: timestamp('routed_at', { withTimezone: true }),
 		routingAttempts: integer('routing_attempts').notNull().default(0),
-		routingError: text('routing_error')
+		routingError: text('routing_error'),
+		/** A router working on the event holds it until then; others skip it (no double routing by web and sweep). */
+		routingClaimedUntil: timestamp('routing_claimed_until', { withTimezone: true })
 	},
 	(t) => [
 		uniqueIndex('events_message_id_uq').on(t.messageId),

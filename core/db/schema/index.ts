@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './customers';
 export * from './events';
+export * from './inbox';
 export * from './journeys';
 export * from './messages';
 export * from './offers';
