@@ -8,3 +8,4 @@ export * from './offers';
 export * from './analytics';
 export * from './stock';
 export * from './audit';
+export * from './orders';
