@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { apiKeys, sessions, users, type Role, type User } from '../db/schema/auth';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { newToken, sha256Hex } from './tokens';
+import { recordAudit, type AuditActor } from '../privacy/audit';
 
 /** A session lives at most 14 days, and ends after 12 hours without a request (a till left signed in overnight). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -14,12 +15,34 @@ const TOUCH_EVERY_MS = 5 * 60 * 1000;
 export type Principal =
 	{ kind: 'user'; user: Pick<User, 'id' | 'email' | 'name' | 'role'> } | { kind: 'key'; keyId: string; name: string; role: Role; keyKind: 'write' | 'secret' };
 
-export async function createUser(db: Db, input: { email: string; name: string; role: Role; password: string }): Promise<User> {
-	const [row] = await db
-		.insert(users)
-		.values({ id: randomUUID(), email: input.email.toLowerCase(), name: input.name, role: input.role, passwordHash: await hashPassword(input.password) })
-		.returning();
-	return row!;
+/** `actor` (admins in Settings) writes the audit row with the account; seeds and tests may leave it out. */
+export async function createUser(db: Db, input: { email: string; name: string; role: Role; password: string }, actor?: AuditActor): Promise<User> {
+	const passwordHash = await hashPassword(input.password);
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.insert(users)
+			.values({ id: randomUUID(), email: input.email.toLowerCase(), name: input.name, role: input.role, passwordHash })
+			.returning();
+		if (actor) await recordAudit(tx, actor, { action: 'user.create', targetType: 'user', targetId: row!.id, details: { email: row!.email, role: row!.role } });
+		return row!;
+	});
+}
+
+/** Gives the account another role; its sessions carry on with the new role at their next request. False when unknown or unchanged. */
+export async function setUserRole(db: Db, userId: string, role: Role, actor?: AuditActor): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const [before] = await tx.select({ role: users.role, email: users.email }).from(users).where(eq(users.id, userId)).for('update');
+		if (!before || before.role === role) return false;
+		await tx.update(users).set({ role }).where(eq(users.id, userId));
+		if (actor)
+			await recordAudit(tx, actor, {
+				action: 'user.role_change',
+				targetType: 'user',
+				targetId: userId,
+				details: { email: before.email, from: before.role, to: role }
+			});
+		return true;
+	});
 }
 
 /**
@@ -47,21 +70,26 @@ function idleDeadline(createdAt: Date, now: Date): Date {
 }
 
 /** Disables an account: it can no longer sign in and every session it has ends now. */
-export async function disableUser(db: Db, userId: string, now = new Date()): Promise<boolean> {
+export async function disableUser(db: Db, userId: string, now = new Date(), actor?: AuditActor): Promise<boolean> {
 	return db.transaction(async (tx) => {
 		const rows = await tx
 			.update(users)
 			.set({ disabledAt: now })
 			.where(and(eq(users.id, userId), isNull(users.disabledAt)))
-			.returning({ id: users.id });
+			.returning({ id: users.id, email: users.email });
 		await tx.delete(sessions).where(eq(sessions.userId, userId));
+		if (rows[0] && actor)
+			await recordAudit(tx, actor, { action: 'user.disable', targetType: 'user', targetId: userId, details: { email: rows[0].email } }, now);
 		return rows.length > 0;
 	});
 }
 
-export async function enableUser(db: Db, userId: string): Promise<boolean> {
-	const rows = await db.update(users).set({ disabledAt: null }).where(eq(users.id, userId)).returning({ id: users.id });
-	return rows.length > 0;
+export async function enableUser(db: Db, userId: string, actor?: AuditActor): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const rows = await tx.update(users).set({ disabledAt: null }).where(eq(users.id, userId)).returning({ id: users.id, email: users.email });
+		if (rows[0] && actor) await recordAudit(tx, actor, { action: 'user.enable', targetType: 'user', targetId: userId, details: { email: rows[0].email } });
+		return rows.length > 0;
+	});
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -84,11 +112,38 @@ export async function userForSession(db: Db, token: string, now = new Date()): P
 }
 
 /** Creates an API key; the clear key is returned once and never stored. */
-export async function createApiKey(db: Db, input: { name: string; kind: 'write' | 'secret'; role: Role; key?: string }): Promise<{ id: string; key: string }> {
+export async function createApiKey(
+	db: Db,
+	input: { name: string; kind: 'write' | 'secret'; role: Role; key?: string },
+	actor?: AuditActor
+): Promise<{ id: string; key: string }> {
 	const key = input.key ?? newToken(input.kind === 'write' ? 'oc_write' : 'oc_secret');
 	const id = randomUUID();
-	await db.insert(apiKeys).values({ id, name: input.name, kind: input.kind, role: input.role, keyHash: sha256Hex(key), prefix: key.slice(0, 12) });
+	const prefix = key.slice(0, 12);
+	await db.transaction(async (tx) => {
+		await tx.insert(apiKeys).values({ id, name: input.name, kind: input.kind, role: input.role, keyHash: sha256Hex(key), prefix });
+		if (actor)
+			await recordAudit(tx, actor, {
+				action: 'api_key.create',
+				targetType: 'api_key',
+				targetId: id,
+				details: { name: input.name, kind: input.kind, role: input.role, prefix }
+			});
+	});
 	return { id, key };
+}
+
+/** Revokes a key at once (its callers get 401 from their next request). False when unknown or already revoked. */
+export async function revokeApiKey(db: Db, keyId: string, actor?: AuditActor, now = new Date()): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const rows = await tx
+			.update(apiKeys)
+			.set({ revokedAt: now })
+			.where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+			.returning({ name: apiKeys.name, prefix: apiKeys.prefix });
+		if (rows[0] && actor) await recordAudit(tx, actor, { action: 'api_key.revoke', targetType: 'api_key', targetId: keyId, details: rows[0] }, now);
+		return rows.length > 0;
+	});
 }
 
 export async function principalForKey(db: Db, key: string): Promise<Principal | null> {

@@ -8,6 +8,9 @@ import type { Role } from '../db/schema/auth';
  * Least privilege on personal data: `customers:read` opens one customer found by an identifier (what the till
  * needs); `customers:list` browses, searches and exports everyone; `outbox:read` shows every message sent, with
  * its address, words and codes. Neither of the last two is needed at the till or for journey figures.
+ *
+ * Data-subject requests are the data controller's (a DPO's) job, not marketing's: `customers:export` (everything
+ * we hold about one person, as a file) and `customers:erase` are admins' only, as is `audit:read` (who did what).
  */
 export const permissions = [
 	'journeys:read',
@@ -16,11 +19,14 @@ export const permissions = [
 	'customers:read',
 	'customers:list',
 	'customers:write',
+	'customers:export',
+	'customers:erase',
 	'outbox:read',
 	'offers:redeem',
 	'store:work',
 	'analytics:read',
 	'settings:manage',
+	'audit:read',
 	'events:write'
 ] as const;
 export type Permission = (typeof permissions)[number];

@@ -6,6 +6,7 @@ import { JourneyError, journeyArchived, journeyNotFound } from './errors';
 import { behaviourOf, sameJson } from './same-json';
 import { readLayout } from '../graph/layout';
 import { validationContext, withStepLabels } from './validation';
+import { recordAudit, type AuditActor } from '../privacy/audit';
 
 export type PublishResult = { journey: Journey; version: number; created: boolean };
 
@@ -14,7 +15,7 @@ export type PublishResult = { journey: Journey; version: number; created: boolea
  * journey active. Customers already inside stay on the version they entered. Publishing a draft identical to
  * the latest version re-uses it (a double click must not mint a version), and re-activates a paused journey.
  */
-export async function publish(db: Db, id: string, by: { publishedBy: string | null }): Promise<PublishResult> {
+export async function publish(db: Db, id: string, by: { publishedBy: string | null; actor?: AuditActor }): Promise<PublishResult> {
 	const ctx = await validationContext(db);
 	return db.transaction(async (tx) => {
 		// Row lock: two publishes of one journey take turns, so they cannot both claim version n+1.
@@ -46,6 +47,8 @@ export async function publish(db: Db, id: string, by: { publishedBy: string | nu
 		const version = created ? (latest?.version ?? 0) + 1 : latest.version;
 		if (created) await tx.insert(journeyVersions).values({ journeyId: id, version, definition, layout: readLayout(row.layout), publishedBy: by.publishedBy });
 		const [journey] = await tx.update(journeys).set({ liveVersion: version, status: 'active', updatedAt: new Date() }).where(eq(journeys.id, id)).returning();
+		if (by.actor)
+			await recordAudit(tx, by.actor, { action: 'journey.publish', targetType: 'journey', targetId: id, details: { name: row.name, version, created } });
 		return { journey: journey!, version, created };
 	});
 }
@@ -75,24 +78,29 @@ const refusals: Record<StatusAction, Partial<Record<JourneyStatus, string>>> = {
  * Pause (no new entries; customers inside carry on), resume, or stop (final: no new entries ever). Ending the
  * customers inside on stop is the caller's job (it needs Temporal); see `activeEnrollmentIds`.
  */
-export async function setStatus(db: Db, id: string, action: StatusAction): Promise<{ journey: Journey; changed: boolean }> {
+export async function setStatus(db: Db, id: string, action: StatusAction, opts: { actor?: AuditActor } = {}): Promise<{ journey: Journey; changed: boolean }> {
 	const move = moves[action];
 	// Conditional update: a concurrent move between a read and a write cannot slip through. An archived
-	// journey may still be paused or stopped, never resumed.
-	const [updated] = await db
-		.update(journeys)
-		.set({ status: move.to, updatedAt: new Date() })
-		.where(
-			and(
-				eq(journeys.id, id),
-				inArray(
-					journeys.status,
-					move.from.filter((s) => s !== move.to)
-				),
-				action === 'resume' ? isNull(journeys.archivedAt) : undefined
+	// journey may still be paused or stopped, never resumed. The audit row commits with the change.
+	const [updated] = await db.transaction(async (tx) => {
+		const rows = await tx
+			.update(journeys)
+			.set({ status: move.to, updatedAt: new Date() })
+			.where(
+				and(
+					eq(journeys.id, id),
+					inArray(
+						journeys.status,
+						move.from.filter((s) => s !== move.to)
+					),
+					action === 'resume' ? isNull(journeys.archivedAt) : undefined
+				)
 			)
-		)
-		.returning();
+			.returning();
+		const row = rows[0];
+		if (row && opts.actor) await recordAudit(tx, opts.actor, { action: `journey.${action}`, targetType: 'journey', targetId: id, details: { name: row.name } });
+		return rows;
+	});
 	if (updated) return { journey: updated, changed: true };
 	const [current] = await db.select().from(journeys).where(eq(journeys.id, id));
 	if (!current) throw journeyNotFound(id);
@@ -106,13 +114,24 @@ export async function setStatus(db: Db, id: string, action: StatusAction): Promi
  * are entering it, so it must be paused or stopped first; customers already inside a paused journey finish.
  * Repeating either is harmless (`changed: false`).
  */
-export async function setArchived(db: Db, id: string, archived: boolean): Promise<{ journey: Journey; changed: boolean }> {
+export async function setArchived(db: Db, id: string, archived: boolean, opts: { actor?: AuditActor } = {}): Promise<{ journey: Journey; changed: boolean }> {
 	// Conditional update, so a publish or resume between a read and a write cannot leave a live journey archived.
-	const [updated] = await db
-		.update(journeys)
-		.set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
-		.where(and(eq(journeys.id, id), archived ? and(isNull(journeys.archivedAt), ne(journeys.status, 'active')) : isNotNull(journeys.archivedAt)))
-		.returning();
+	const [updated] = await db.transaction(async (tx) => {
+		const rows = await tx
+			.update(journeys)
+			.set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
+			.where(and(eq(journeys.id, id), archived ? and(isNull(journeys.archivedAt), ne(journeys.status, 'active')) : isNotNull(journeys.archivedAt)))
+			.returning();
+		const row = rows[0];
+		if (row && opts.actor)
+			await recordAudit(tx, opts.actor, {
+				action: archived ? 'journey.archive' : 'journey.unarchive',
+				targetType: 'journey',
+				targetId: id,
+				details: { name: row.name }
+			});
+		return rows;
+	});
 	if (updated) return { journey: updated, changed: true };
 	const [current] = await db.select().from(journeys).where(eq(journeys.id, id));
 	if (!current) throw journeyNotFound(id);
