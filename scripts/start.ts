@@ -54,6 +54,8 @@ async function run(): Promise<void> {
 		// The webhook step's HMAC key is handed to every receiver a marketer configures: its own secret, never
 		// APP_SECRET (which signs unsubscribe links and would let a receiver forge them).
 		process.env.WEBHOOK_SIGNING_SECRET = persistentSecret(dataDir, 'webhook-signing-secret', env.WEBHOOK_SIGNING_SECRET);
+		// Erased people's suppressions are kept as keyed hashes: the key must survive restarts (and APP_SECRET rotations).
+		process.env.PRIVACY_HASH_KEY = persistentSecret(dataDir, 'privacy-hash-key', env.PRIVACY_HASH_KEY);
 		const seeded = await seed(handle.db, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, demo: env.DEMO, writeKey });
 
 		let temporalUi = env.TEMPORAL_UI_URL;

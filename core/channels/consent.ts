@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, suppressions, type ConsentChannel } from '../db/schema/customers';
 import { survivorOf } from '../identity/lookup';
 import type { Recipient } from './recipients';
+import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 
 export type SkipReason = 'no_customer' | 'erased' | 'no_address' | 'no_consent' | 'suppressed' | 'frequency_cap';
 
@@ -20,11 +21,17 @@ export function consentAllows(recipient: Recipient, channel: ConsentChannel, pol
 	return policy === 'opt-in' ? state?.granted === true : state?.granted !== false;
 }
 
+/** The forms an address is stored in: clear, and keyed-hashed once its owner was erased (core/identity/erase.ts). */
+function storedForms(channel: 'email' | 'sms', address: string): string[] {
+	const key = privacyHashKey();
+	return key ? [address, keyedHash(key, channel, address)] : [address];
+}
+
 export async function isSuppressed(db: Db, channel: 'email' | 'sms', address: string): Promise<boolean> {
 	const [row] = await db
 		.select({ reason: suppressions.reason })
 		.from(suppressions)
-		.where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
+		.where(and(eq(suppressions.channel, channel), inArray(suppressions.value, storedForms(channel, address))));
 	return row !== undefined;
 }
 
@@ -33,7 +40,7 @@ export async function suppress(db: Db, channel: 'email' | 'sms', address: string
 }
 
 export async function unsuppress(db: Db, channel: 'email' | 'sms', address: string): Promise<void> {
-	await db.delete(suppressions).where(and(eq(suppressions.channel, channel), eq(suppressions.value, address)));
+	await db.delete(suppressions).where(and(eq(suppressions.channel, channel), inArray(suppressions.value, storedForms(channel, address))));
 }
 
 /** Records the customer's yes or no on one channel (on the surviving profile), keeping the other channels. */

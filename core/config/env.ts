@@ -47,6 +47,8 @@ export const envSchema = z.object({
 	GOOGLE_ADS_CUSTOMER_ID: optional(),
 	GOOGLE_ADS_BASE_URL: optional(),
 	WEBHOOK_SIGNING_SECRET: optional(),
+	/** Keys the hashes that keep an erased person's suppressions working (core/privacy/keyed-hash.ts). Generated under DATA_DIR when unset. */
+	PRIVACY_HASH_KEY: optional(),
 	/** Host names or IPs (comma-separated) the webhook step may reach although they resolve to private addresses. */
 	WEBHOOK_ALLOWED_HOSTS: optional(),
 	/** `1` turns on the demo: the /shop pages and the demo users. `npm start` sets it on its embedded default. */
