@@ -4,8 +4,9 @@ import { messages, type Message } from '../db/schema/messages';
 import { customerFamily } from '../identity/lookup';
 import { draftMessage, skippedDraft } from './compose';
 import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
-import { PermanentChannelError } from './errors';
-import { claim, insertOrGet, markFinal, markSent, messageByKey, release, resultFromRow, type SendResult } from './outbound';
+import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
+import { mayHaveSent, verifyEarlierAttempt } from './attempts';
+import { claim, dispatchOf, insertOrGet, markDispatching, markFinal, markSent, markUnknown, messageByKey, release, resultFromRow, type SendResult } from './outbound';
 import { loadRecipient, type Recipient } from './recipients';
 import type { ProviderReceipt, Providers } from './types';
 
@@ -99,9 +100,12 @@ function dispatch(providers: Providers, row: Message): Promise<ProviderReceipt> 
  * 2. otherwise the rendered message is stored first (status `pending`), or `skipped` when there is nobody
  *    or no address to send to;
  * 3. consent, suppressions and the frequency cap are checked now;
- * 4. one attempt claims the row, calls the provider (or the outbox) and records the outcome.
+ * 4. one attempt claims the row, records itself on it, calls the provider (or the outbox) and records the
+ *    outcome.
  * Permanent provider errors come back as `outcome: 'failed'`; transient ones are thrown (TransientChannelError)
- * so Temporal retries the activity, which then resumes from the stored row.
+ * so Temporal retries the activity, which then resumes from the stored row. When the failed call may have got
+ * through (a timeout after the request left), the retry first asks the provider (core/channels/attempts.ts):
+ * found → recorded as sent; confirmed absent → sent again; undecidable → `unknown`, never sent blind.
  */
 export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<SendResult> {
 	const now = input.now ?? new Date();
@@ -125,11 +129,26 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		if (row.status !== 'pending') return resultFromRow(row, !stored.inserted);
 	}
 
-	const skip = await sendTimeCheck(db, input, row, now);
-	if (skip) return resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false);
+	// A message that may already be out is accounted for before any rule could skip it.
+	if (!dispatchOf(row)) {
+		const skip = await sendTimeCheck(db, input, row, now);
+		if (skip) return resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false);
+	}
 
 	const claimed = await claim(db, row, now);
 	if ('finished' in claimed) return resultFromRow(claimed.finished, true);
+	if (dispatchOf(claimed)) {
+		const verdict = await verifyEarlierAttempt(providers, claimed, now);
+		if (verdict.state === 'sent') return resultFromRow(await markSent(db, claimed.id, verdict.receipt, new Date(dispatchOf(claimed)!.at)), true);
+		if (verdict.state === 'unknown') return resultFromRow(await markUnknown(db, claimed.id, verdict.why, now), false);
+		if (verdict.state === 'wait') {
+			await release(db, claimed.id, `earlier attempt not accounted for yet: ${verdict.why}`, now, 'maybe');
+			throw new TransientChannelError(`${claimed.provider}: earlier attempt not accounted for yet (${verdict.why})`, { provider: claimed.provider, code: 'outcome_pending' });
+		}
+		const skip = await sendTimeCheck(db, input, claimed, now);
+		if (skip) return resultFromRow(await markFinal(db, claimed.id, 'skipped', skip, now, { dispatch: null }), false);
+	}
+	await markDispatching(db, claimed, now);
 	try {
 		const receipt = await dispatch(providers, claimed);
 		return resultFromRow(await markSent(db, claimed.id, receipt, now), false);
@@ -137,15 +156,16 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		if (err instanceof PermanentChannelError) {
 			if (err.info.code === 'recipient_opted_out' && claimed.channel === 'sms') {
 				await suppress(db, 'sms', claimed.to, 'provider_opt_out', now);
-				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'suppressed', now), false);
+				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'suppressed', now, { dispatch: null }), false);
 			}
 			return resultFromRow(
-				await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null }),
+				await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null, dispatch: null }),
 				false
 			);
 		}
-		// Transient (or unexpected): free the row and let Temporal retry the activity.
-		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now);
+		// Transient (or unexpected): free the row and let Temporal retry the activity, keeping the attempt on
+		// the row when it may have reached the provider.
+		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now, mayHaveSent(err) ? 'maybe' : 'no');
 		throw err;
 	}
 }
