@@ -9,3 +9,4 @@ export * from './analytics';
 export * from './stock';
 export * from './audit';
 export * from './orders';
+export * from './inbound';
