@@ -20,13 +20,24 @@ export type SendResult = {
 	| { outcome: 'sent'; providerMessageId: string | null }
 	| { outcome: 'skipped'; reason: SkipReason }
 	| { outcome: 'failed'; error: { code: string; message: string } }
+	/** An attempt may have been sent and the provider could not say: marked for a person, never re-sent blind. */
+	| { outcome: 'unknown'; reason: string }
 );
+
+/** The attempt recorded on a row before its provider call; present while that call's outcome is unknown. */
+export type DispatchMark = { at: string; attempt: number };
+
+export function dispatchOf(row: Message): DispatchMark | null {
+	const mark = row.meta.dispatch as DispatchMark | undefined | null;
+	return mark && typeof mark.at === 'string' ? mark : null;
+}
 
 /** Longer than any provider timeout: an attempt that dies mid-send frees the row for the next after this. */
 const LEASE_MS = 2 * 60_000;
 
 export function resultFromRow(row: Message, replayed: boolean): SendResult {
 	const base = { messageId: row.id, channel: row.channel, provider: row.provider, status: row.status, replayed };
+	if (row.status === 'unknown') return { ...base, outcome: 'unknown', reason: row.error ?? 'outcome unknown' };
 	if (row.status === 'skipped') return { ...base, outcome: 'skipped', reason: (row.error ?? 'suppressed') as SkipReason };
 	if (row.status === 'failed' && row.sentAt === null) {
 		const code = typeof row.meta.errorCode === 'string' ? row.meta.errorCode : 'failed';
@@ -72,7 +83,7 @@ export async function markSent(db: Db, id: string, receipt: ProviderReceipt, now
 			sentAt: now,
 			lockedUntil: null,
 			error: null,
-			meta: sql`${messages.meta} || ${JSON.stringify(receipt.meta ?? {})}::jsonb`,
+			meta: sql`(${messages.meta} - 'dispatch') || ${JSON.stringify(receipt.meta ?? {})}::jsonb`,
 			updatedAt: now
 		})
 		.where(eq(messages.id, id))
@@ -98,10 +109,38 @@ export async function markFinal(
 	return current!;
 }
 
-/** After a transient failure: note why and free the row at once so Temporal's retry can claim it. */
-export async function release(db: Db, id: string, error: string, now: Date): Promise<void> {
+/**
+ * Records the attempt on the row before the provider is called, so that whichever attempt comes next knows a
+ * request may have left and looks it up before sending again.
+ */
+export async function markDispatching(db: Db, row: Message, now: Date): Promise<void> {
+	const mark: DispatchMark = { at: now.toISOString(), attempt: row.attempts };
 	await db
 		.update(messages)
-		.set({ lockedUntil: null, error, updatedAt: now })
+		.set({ meta: sql`${messages.meta} || ${JSON.stringify({ dispatch: mark })}::jsonb`, updatedAt: now })
+		.where(eq(messages.id, row.id));
+}
+
+/**
+ * After a transient failure: note why and free the row at once so Temporal's retry can claim it. `sent:
+ * 'no'` (the provider answered with an error, or the request never reached it) forgets the attempt; `maybe`
+ * (a timeout or a reset after the request left) keeps it, and the next attempt looks it up first.
+ */
+export async function release(db: Db, id: string, error: string, now: Date, sent: 'no' | 'maybe' = 'no'): Promise<void> {
+	await db
+		.update(messages)
+		.set({ lockedUntil: null, error, updatedAt: now, ...(sent === 'no' ? { meta: sql`${messages.meta} - 'dispatch'` } : {}) })
 		.where(and(eq(messages.id, id), eq(messages.status, 'pending')));
+}
+
+/** Undecidable: the row leaves `pending` for `unknown`, shown in the outbox for a person to check. */
+export async function markUnknown(db: Db, id: string, why: string, now: Date): Promise<Message> {
+	const [row] = await db
+		.update(messages)
+		.set({ status: 'unknown', error: why, lockedUntil: null, updatedAt: now })
+		.where(and(eq(messages.id, id), eq(messages.status, 'pending')))
+		.returning();
+	if (row) return row;
+	const [current] = await db.select().from(messages).where(eq(messages.id, id));
+	return current!;
 }

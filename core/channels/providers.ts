@@ -15,6 +15,7 @@ export type ProviderEnv = Pick<
 	| 'SENDGRID_API_KEY'
 	| 'SENDGRID_FROM'
 	| 'SENDGRID_BASE_URL'
+	| 'SENDGRID_EMAIL_ACTIVITY'
 	| 'TWILIO_ACCOUNT_SID'
 	| 'TWILIO_AUTH_TOKEN'
 	| 'TWILIO_FROM'
@@ -46,7 +47,9 @@ export function channelSettings(env: ProviderEnv): ChannelSettings {
  */
 export function createProviders(env: ProviderEnv, options: { timeoutMs?: number; fetch?: FetchLike } = {}): Providers {
 	const timeoutMs = options.timeoutMs ?? 30_000;
-	const email = env.SENDGRID_API_KEY ? new SendGridEmailProvider({ apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL, timeoutMs }) : outboxEmail;
+	const email = env.SENDGRID_API_KEY
+		? new SendGridEmailProvider({ apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL, timeoutMs, emailActivity: env.SENDGRID_EMAIL_ACTIVITY })
+		: outboxEmail;
 	const sms =
 		env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_MESSAGING_SERVICE_SID || env.TWILIO_FROM)
 			? new TwilioSmsProvider({

@@ -6,7 +6,19 @@ import { draftMessage, skippedDraft } from './compose';
 import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
 import { mayHaveSent, verifyEarlierAttempt } from './attempts';
-import { claim, dispatchOf, insertOrGet, markDispatching, markFinal, markSent, markUnknown, messageByKey, release, resultFromRow, type SendResult } from './outbound';
+import {
+	claim,
+	dispatchOf,
+	insertOrGet,
+	markDispatching,
+	markFinal,
+	markSent,
+	markUnknown,
+	messageByKey,
+	release,
+	resultFromRow,
+	type SendResult
+} from './outbound';
 import { loadRecipient, type Recipient } from './recipients';
 import type { ProviderReceipt, Providers } from './types';
 
@@ -143,7 +155,10 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		if (verdict.state === 'unknown') return resultFromRow(await markUnknown(db, claimed.id, verdict.why, now), false);
 		if (verdict.state === 'wait') {
 			await release(db, claimed.id, `earlier attempt not accounted for yet: ${verdict.why}`, now, 'maybe');
-			throw new TransientChannelError(`${claimed.provider}: earlier attempt not accounted for yet (${verdict.why})`, { provider: claimed.provider, code: 'outcome_pending' });
+			throw new TransientChannelError(`${claimed.provider}: earlier attempt not accounted for yet (${verdict.why})`, {
+				provider: claimed.provider,
+				code: 'outcome_pending'
+			});
 		}
 		const skip = await sendTimeCheck(db, input, claimed, now);
 		if (skip) return resultFromRow(await markFinal(db, claimed.id, 'skipped', skip, now, { dispatch: null }), false);

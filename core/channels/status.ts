@@ -10,6 +10,8 @@ import { messageEvents, messages, type MessageStatus } from '../db/schema/messag
 export const statusOrder: readonly MessageStatus[] = [
 	'pending',
 	'held',
+	// A provider's later report about a message we could not account for settles it.
+	'unknown',
 	'queued',
 	'sent',
 	'delivered',

@@ -2,7 +2,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { httpError, networkError, PermanentChannelError } from './errors';
 import { smsSegments } from './sms-parts';
-import type { OutgoingSms, ProviderReceipt, SmsProvider } from './types';
+import type { LookupAnswer, OutgoingSms, ProviderReceipt, SentLookup, SmsProvider } from './types';
 
 /** Sends every Twilio domain's requests (api., messaging., …) to one base URL: a mock server in tests. */
 class BaseUrlRequestClient extends twilio.RequestClient {
@@ -33,6 +33,9 @@ type TwilioFailure = { status?: number; code?: number; message: string; moreInfo
 
 /** Twilio error codes that mean "this recipient cannot get texts from us": recorded as a suppression. */
 export const TWILIO_OPTED_OUT = 21610;
+
+/** Clock skew between us and Twilio tolerated when matching an attempt to a message Twilio created. */
+const SKEW_MS = 2 * 60_000;
 
 export class TwilioSmsProvider implements SmsProvider {
 	readonly channel = 'sms';
@@ -79,5 +82,40 @@ export class TwilioSmsProvider implements SmsProvider {
 				);
 			throw networkError(this.name, err) ?? err;
 		}
+	}
+
+	/**
+	 * Finds an attempt whose answer was lost: the recipient's newest messages, one created since the attempt,
+	 * from our sender, with exactly the body we stored. Twilio creates the message before it answers, so an
+	 * answered list without it is a confirmed non-send. Not filtered by `dateSentAfter`: a message still queued
+	 * in Twilio (throughput limits) has no date_sent yet and would be missed. The status callback URL carries
+	 * our id too (`?m=`), but Twilio does not echo it in the resource: a callback that arrived already moved the
+	 * message's status on (core/channels/status.ts), so such an attempt never gets here.
+	 */
+	async lookup(attempt: SentLookup): Promise<LookupAnswer> {
+		let recent: Awaited<ReturnType<twilio.Twilio['messages']['list']>>;
+		try {
+			recent = await this.client.messages.list({ to: attempt.to, pageSize: 50, limit: 50 });
+		} catch (err) {
+			const failure = err as TwilioFailure;
+			return { state: 'wait', why: `Twilio lookup failed: ${failure.status ?? ''} ${failure.message}`.trim() };
+		}
+		const since = attempt.since.getTime() - SKEW_MS;
+		const ours = recent.find(
+			(m) =>
+				m.body === attempt.body &&
+				(m.dateCreated ? m.dateCreated.getTime() >= since : true) &&
+				(this.options.messagingServiceSid ? m.messagingServiceSid === this.options.messagingServiceSid : m.from === this.options.from)
+		);
+		if (!ours) return { state: 'not_sent' };
+		const counted = smsSegments(attempt.body);
+		return {
+			state: 'sent',
+			receipt: {
+				providerMessageId: ours.sid ?? null,
+				status: 'queued',
+				meta: { segments: Number(ours.numSegments) || counted.segments, encoding: counted.encoding, recoveredBy: 'twilio_list' }
+			}
+		};
 	}
 }

@@ -24,6 +24,17 @@ export type OutgoingEmail = {
 
 export type OutgoingSms = { to: string; body: string; statusCallback?: string };
 
+/**
+ * What a provider can tell us about an earlier attempt whose answer we never got (a timeout after the
+ * request left): `sent` (found it), `not_sent` (confirmed absent), `wait` (cannot tell yet: ask again later),
+ * `unavailable` (this provider or account offers no lookup: only its webhook can tell).
+ */
+export type LookupAnswer =
+	{ state: 'sent'; receipt: ProviderReceipt } | { state: 'not_sent' } | { state: 'wait'; why: string } | { state: 'unavailable'; why: string };
+
+/** The attempt to find: our message id (custom args / status-callback URL), the recipient and when it left. */
+export type SentLookup = { messageId: string; to: string; body: string; since: Date; now: Date };
+
 /** Normalized identifiers: lower-cased e-mails, E.164 phones. Providers hash them their own way. */
 export type AudienceMember = { emails: string[]; phones: string[] };
 
@@ -39,12 +50,15 @@ export interface EmailProvider {
 	readonly channel: 'email';
 	readonly name: string;
 	send(email: OutgoingEmail): Promise<ProviderReceipt>;
+	/** Absent: the provider cannot be asked (the outbox, which never loses an answer). */
+	lookup?(attempt: SentLookup): Promise<LookupAnswer>;
 }
 
 export interface SmsProvider {
 	readonly channel: 'sms';
 	readonly name: string;
 	send(sms: OutgoingSms): Promise<ProviderReceipt>;
+	lookup?(attempt: SentLookup): Promise<LookupAnswer>;
 }
 
 export interface AudienceProvider {

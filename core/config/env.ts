@@ -35,6 +35,8 @@ export const envSchema = z.object({
 	SENDGRID_FROM: optional(),
 	SENDGRID_WEBHOOK_PUBLIC_KEY: optional(),
 	SENDGRID_BASE_URL: optional(),
+	/** `true` when the account has Email Activity history: a send whose answer was lost is looked up there. */
+	SENDGRID_EMAIL_ACTIVITY: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
 	TWILIO_ACCOUNT_SID: optional(),
 	TWILIO_AUTH_TOKEN: optional(),
 	TWILIO_FROM: optional(),
@@ -47,10 +49,20 @@ export const envSchema = z.object({
 	GOOGLE_ADS_CUSTOMER_ID: optional(),
 	GOOGLE_ADS_BASE_URL: optional(),
 	WEBHOOK_SIGNING_SECRET: optional(),
+	/** Send rate per channel shared by every worker, `<n>/<second|minute|hour>` (e.g. `60/minute` for SMS). */
+	SEND_RATE_EMAIL: z.preprocess(blankToUndefined, z.string().regex(/^\d+\/(second|minute|hour)$/, 'like 60/minute').optional()),
+	SEND_RATE_SMS: z.preprocess(blankToUndefined, z.string().regex(/^\d+\/(second|minute|hour)$/, 'like 60/minute').optional()),
 	/** Keys the hashes that keep an erased person's suppressions working (core/privacy/keyed-hash.ts). Generated under DATA_DIR when unset. */
 	PRIVACY_HASH_KEY: optional(),
 	/** Host names or IPs (comma-separated) the webhook step may reach although they resolve to private addresses. */
 	WEBHOOK_ALLOWED_HOSTS: optional(),
+	/**
+	 * Ingest backpressure: once this many accepted messages wait for the processor, the ingest API answers 429 with
+	 * Retry-After (nothing stored) until it catches up. 0 turns the bound off.
+	 */
+	INGEST_MAX_BACKLOG: z.coerce.number().int().min(0).default(100_000),
+	/** Messages the inbox processor writes per transaction (each worker runs one processor). */
+	INGEST_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(5_000).default(500),
 	/** `1` turns on the demo: the /shop pages and the demo users. `npm start` sets it on its embedded default. */
 	DEMO: z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')).transform((v) => v === '1' || v === 'true')
 });

@@ -26,6 +26,8 @@ function outcomeOf(result: SendResult): ActionOutcome {
 	const detail = { messageId: result.messageId, provider: result.provider, replayed: result.replayed };
 	if (result.outcome === 'sent') return { status: 'done', detail: { ...detail, providerMessageId: result.providerMessageId } };
 	if (result.outcome === 'skipped') return { status: 'skipped', reason: result.reason, detail };
+	// Marked `unknown` on the message for a person to check (the outbox lists it); the journey moves on.
+	if (result.outcome === 'unknown') return { status: 'skipped', reason: 'outcome_unknown', detail: { ...detail, why: result.reason } };
 	throw nonRetryable(`${result.error.code}: ${result.error.message}`, detail);
 }
 

@@ -5,6 +5,8 @@ export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
 export type MessageStatus =
 	| 'pending'
 	| 'held'
+	/** An attempt's answer was lost and the provider could not tell whether it sent: for a person to check. */
+	| 'unknown'
 	| 'queued'
 	| 'sent'
 	| 'delivered'

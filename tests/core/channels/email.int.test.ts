@@ -166,25 +166,35 @@ describe.each(dbKinds())('email provider failures on %s', (kind) => {
 	});
 	afterAll(() => h.close());
 
-	it('throws a retryable error on 5xx and timeouts, then a retry with the same key sends exactly once', async () => {
+	it('throws a retryable error on 5xx and timeouts; a retry after a timeout sends again only once Email Activity confirms the first never arrived', async () => {
 		let mode: 'down' | 'slow' | 'up' = 'down';
-		const server = await fakeServer((_req, res) => {
+		const server = await fakeServer((req, res) => {
+			if (req.method === 'GET') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"messages":[]}');
 			if (mode === 'down') return void res.writeHead(503).end('{"errors":[{"message":"busy"}]}');
 			if (mode === 'slow') return; // never answers
 			res.writeHead(202, { 'x-message-id': 'sg-abc' }).end();
 		});
 		try {
-			const providers = providersWith(new SendGridEmailProvider({ apiKey: 'SG.x', baseUrl: server.url, timeoutMs: 300 }));
+			const providers = providersWith(new SendGridEmailProvider({ apiKey: 'SG.x', baseUrl: server.url, timeoutMs: 300, emailActivity: true }));
 			const input = spring();
 			await expect(sendMessage(h.db, providers, input)).rejects.toMatchObject({ name: 'TransientChannelError', retryable: true, info: { status: 503 } });
 			mode = 'slow';
 			await expect(sendMessage(h.db, providers, input)).rejects.toMatchObject({ name: 'TransientChannelError', info: { code: 'timeout' } });
 			const [pending] = await h.db.select().from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));
-			expect(pending).toMatchObject({ status: 'pending', attempts: 2, lockedUntil: null });
+			expect(pending).toMatchObject({ status: 'pending', attempts: 2, lockedUntil: null, meta: { dispatch: { at: now.toISOString() } } });
 			mode = 'up';
-			expect(await sendMessage(h.db, providers, input)).toMatchObject({ outcome: 'sent', providerMessageId: 'sg-abc', messageId: pending!.id });
+			// Email Activity has not had time to index the timed-out attempt: not sent blind.
+			await expect(sendMessage(h.db, providers, { ...input, now: new Date(now.getTime() + 60_000) })).rejects.toMatchObject({
+				info: { code: 'outcome_pending' }
+			});
+			const later = new Date(now.getTime() + 11 * 60_000);
+			expect(await sendMessage(h.db, providers, { ...input, now: later })).toMatchObject({
+				outcome: 'sent',
+				providerMessageId: 'sg-abc',
+				messageId: pending!.id
+			});
 			expect(await sendMessage(h.db, providers, input)).toMatchObject({ outcome: 'sent', replayed: true });
-			expect(server.requests).toHaveLength(3);
+			expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
 		} finally {
 			await server.close();
 		}

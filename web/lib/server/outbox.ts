@@ -17,6 +17,8 @@ export const OutboxQuery = z.object({
 	/** `outbox`: only what stayed on this machine; `all`: every provider (SendGrid, Twilio, ad platforms…). */
 	provider: z.enum(['outbox', 'all']).default('outbox'),
 	channel: z.enum(OUTBOX_CHANNELS).optional(),
+	/** `unknown`: sends whose answer was lost and that the provider could not account for, for a person to check. */
+	status: z.enum(['unknown']).optional(),
 	page: z.coerce.number().int().min(1).max(100_000).default(1),
 	pageSize: z.coerce.number().int().min(5).max(100).default(25)
 });
@@ -41,7 +43,7 @@ export type OutboxRow = {
 	stepLabel: string | null;
 };
 
-export type OutboxPage = { items: OutboxRow[]; total: number; page: number; pageSize: number };
+export type OutboxPage = { items: OutboxRow[]; total: number; page: number; pageSize: number; /** Every provider, every channel. */ unknownTotal: number };
 
 /** Tags out, entities that matter in e-mail copy decoded, whitespace collapsed: enough for a preview. */
 export function htmlToText(html: string): string {
@@ -69,8 +71,10 @@ export async function listOutbox(db: Db, q: OutboxQuery): Promise<OutboxPage> {
 	const where: SQL[] = [];
 	if (q.provider === 'outbox') where.push(eq(messages.provider, 'outbox'));
 	if (q.channel) where.push(eq(messages.channel, q.channel));
+	if (q.status) where.push(eq(messages.status, q.status));
 	const filter = where.length ? and(...where) : undefined;
 	const [totalRow] = await db.select({ n: count() }).from(messages).where(filter);
+	const [unknownRow] = await db.select({ n: count() }).from(messages).where(eq(messages.status, 'unknown'));
 	// The step's label as the marketer named it, from the version the enrollment runs (nodes are a JSON array).
 	const stepLabel = sql<
 		string | null
@@ -104,5 +108,5 @@ export async function listOutbox(db: Db, q: OutboxQuery): Promise<OutboxPage> {
 		.limit(q.pageSize)
 		.offset((q.page - 1) * q.pageSize);
 	const items = rows.map(({ body, meta, ...r }) => ({ ...r, text: textOf(body, meta) }));
-	return { items, total: totalRow?.n ?? 0, page: q.page, pageSize: q.pageSize };
+	return { items, total: totalRow?.n ?? 0, page: q.page, pageSize: q.pageSize, unknownTotal: unknownRow?.n ?? 0 };
 }
