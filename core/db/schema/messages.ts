@@ -47,6 +47,11 @@ export const messages = pgTable(
 		attempts: integer('attempts').notNull().default(0),
 		lockedUntil: timestamp('locked_until', { withTimezone: true }),
 		sentAt: timestamp('sent_at', { withTimezone: true }),
+		/**
+		 * When this message took its place under the customer's frequency caps (marketing sends only; set under a
+		 * per-customer lock just before the provider call, cleared when it fails or is skipped). Caps count these.
+		 */
+		countedAt: timestamp('counted_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -55,6 +60,7 @@ export const messages = pgTable(
 		index('messages_customer_idx').on(t.customerId, t.createdAt),
 		index('messages_provider_id_idx').on(t.providerMessageId),
 		index('messages_channel_created_idx').on(t.channel, t.createdAt),
+		index('messages_customer_counted_idx').on(t.customerId, t.countedAt),
 		// A message outlives its enrollment (which is never deleted today) by forgetting it; `journeyId` is the
 		// enrollment's, copied. No key to customers: a send or audience sync for an id that names no one is still
 		// recorded, as skipped (no_customer), so a retried activity finds its answer (core/channels/send.ts).
