@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { createStoreTask } from '../core/channels/store-tasks';
+import { seedDemoCatalogue } from '../core/commerce/seed';
 import type { Db } from '../core/db/client';
 import { journeys } from '../core/db/schema/journeys';
 import { ingestMessages } from '../core/ingest/ingest';
@@ -120,6 +121,7 @@ function adClick(): unknown {
 }
 
 export async function seedDemo(db: Db): Promise<{ landingPath: string }> {
+	await seedDemoCatalogue(db);
 	await seedJourney(db);
 	const { accepted } = await ingestMessages(db, [...customerMessages(), adClick()]);
 	const marc = accepted.find((a) => a.messageId === 'demo:marc:identify')!.customerId;

@@ -78,7 +78,11 @@ export const routePermissions: Record<string, Partial<Record<RouteMethod, RouteA
 	'/api/v1/customers': { GET: 'customers:list' },
 	'/api/v1/customers/[id]': { GET: 'customers:read' },
 	'/api/v1/customers/[id]/offers': { GET: 'customers:read' },
-	'/api/v1/customers/[id]/erase': { POST: 'settings:manage' },
+	'/api/v1/customers/[id]/erase': { POST: 'customers:erase' },
+	'/api/v1/customers/[id]/export': { GET: 'customers:export' },
+	// Privacy: who did what (admins).
+	'/api/v1/audit': { GET: 'audit:read' },
+	'/settings/audit': { GET: 'audit:read' },
 
 	// Offers
 	'/api/v1/offers': { GET: 'customers:read' },
@@ -89,6 +93,11 @@ export const routePermissions: Record<string, Partial<Record<RouteMethod, RouteA
 	// The code is the secret: printed in the customer's e-mail, scanned at the till.
 	'/api/v1/offers/[code]/qr.svg': { GET: 'public' },
 	'/api/v1/offers/[code]/qr.png': { GET: 'public' },
+
+	// Stores, catalogue and stock: read by whoever serves customers (the till, the shop's server, the builder); loaded by admins and admin secret keys.
+	'/api/v1/stores': { GET: 'customers:read' },
+	'/api/v1/stores/[id]/stock': { GET: 'customers:read', PUT: 'settings:manage' },
+	'/api/v1/products': { GET: 'customers:read', PUT: 'settings:manage' },
 
 	// Operations and providers
 	'/api/v1/health': { GET: 'public' },
