@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../../core/db/client';
+import { openDb, type DbHandle } from '../../../core/db/client';
 import { migrate, migrationsFolder } from '../../../core/db/migrate';
 import { customers, segmentMembers } from '../../../core/db/schema/customers';
 import { events } from '../../../core/db/schema/events';
@@ -147,5 +147,21 @@ describe.each(dbKinds())('migrations on %s', (kind) => {
 		await h.db.delete(enrollments).where(eq(enrollments.id, 'enr-ok'));
 		expect(await h.db.$count(stepLog)).toBe(0);
 		expect((await h.db.select({ enrollmentId: messages.enrollmentId }).from(messages).where(eq(messages.id, 'm-ok')))[0]).toEqual({ enrollmentId: null });
+	});
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('migrations started by several processes at once (PostgreSQL)', () => {
+	it('take turns: each start succeeds and every migration is applied once', async () => {
+		const first = await blankDb('postgres');
+		const others = await Promise.all([0, 1, 2].map(() => openDb({ kind: 'postgres', url: first.url! })));
+		try {
+			await Promise.all([first, ...others].map((h) => migrate(h)));
+			const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as Journal;
+			const applied = await first.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+			expect((applied as unknown as { n: number }[])[0]?.n ?? (applied as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(journal.entries.length);
+		} finally {
+			await Promise.all(others.map((h) => h.close()));
+			await first.close();
+		}
 	});
 });
