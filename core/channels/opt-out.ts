@@ -1,6 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { smsKeywords } from '../db/schema/inbound';
 import { messages } from '../db/schema/messages';
+import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 import { setConsent, suppress, unsuppress } from './consent';
 import { loadRecipient } from './recipients';
 import { recordMessageEvent } from './status';
@@ -38,4 +41,43 @@ export async function smsOptOut(db: Db, customerId: string | null, phone: string
 export async function smsOptIn(db: Db, customerId: string | null, phone: string, now: Date): Promise<void> {
 	await unsuppress(db, 'sms', phone);
 	if (customerId) await setConsent(db, customerId, 'sms', true, 'sms_start', now);
+}
+
+export type SmsKeywordOutcome = 'applied' | 'replayed' | 'superseded';
+
+/** The number as stored beside its keywords: keyed like erased suppressions, so the table names nobody. */
+function numberHash(phone: string): string {
+	const key = privacyHashKey();
+	return key ? keyedHash(key, 'sms', phone) : `sha256:${createHash('sha256').update(phone).digest('hex')}`;
+}
+
+/**
+ * A STOP or START text, applied at most once and in message order. Twilio's webhook signature has no timestamp,
+ * so a captured STOP stays validly signed forever: the MessageSid is remembered (a replay changes nothing), and a
+ * keyword older than one already applied for the number does not override it (a STOP delivered after a later
+ * START). `sentAt` is the text's time, which Twilio's inbound webhook does not send: callers pass when it reached
+ * us. Without a MessageSid (not from Twilio) the keyword applies as before.
+ */
+export async function applySmsKeyword(
+	db: Db,
+	input: { keyword: 'stop' | 'start'; customerId: string | null; phone: string; messageSid: string | null; sentAt: Date }
+): Promise<SmsKeywordOutcome> {
+	if (input.messageSid) {
+		const hash = numberHash(input.phone);
+		const [fresh] = await db
+			.insert(smsKeywords)
+			.values({ messageSid: input.messageSid, numberHash: hash, keyword: input.keyword, sentAt: input.sentAt })
+			.onConflictDoNothing()
+			.returning({ sid: smsKeywords.messageSid });
+		if (!fresh) return 'replayed';
+		const [later] = await db
+			.select({ sid: smsKeywords.messageSid })
+			.from(smsKeywords)
+			.where(and(eq(smsKeywords.numberHash, hash), gt(smsKeywords.sentAt, input.sentAt)))
+			.limit(1);
+		if (later) return 'superseded';
+	}
+	if (input.keyword === 'stop') await smsOptOut(db, input.customerId, input.phone, input.sentAt);
+	else await smsOptIn(db, input.customerId, input.phone, input.sentAt);
+	return 'applied';
 }

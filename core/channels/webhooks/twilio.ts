@@ -6,7 +6,7 @@ import { events } from '../../db/schema/events';
 import { messages, type MessageStatus } from '../../db/schema/messages';
 import { customerByIdentity } from '../../identity/lookup';
 import { normalizePhone } from '../../identity/normalize';
-import { smsOptIn, smsOptOut } from '../opt-out';
+import { applySmsKeyword, type SmsKeywordOutcome } from '../opt-out';
 import { recordMessageEvent } from '../status';
 
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
@@ -72,11 +72,19 @@ export function smsKeyword(body: string): SmsKeyword {
 	return null;
 }
 
-export type InboundResult = { keyword: SmsKeyword; customerId: string | null; reply: string | null; eventIds: string[] };
+export type InboundResult = {
+	keyword: SmsKeyword;
+	customerId: string | null;
+	reply: string | null;
+	eventIds: string[];
+	/** For STOP/START from a valid number: applied, or ignored as a replay or as older than the number's latest keyword. */
+	optOut?: SmsKeywordOutcome;
+};
 
 /**
  * An inbound text: STOP and its synonyms switch SMS off for the number (consent and suppression), START
- * and its synonyms switch it back on, HELP gets an answer. Every inbound text from a known customer also
+ * and its synonyms switch it back on — each once per MessageSid and never over a later keyword (applySmsKeyword),
+ * HELP gets an answer. Every inbound text from a known customer also
  * becomes an `sms_received` event, so journeys can wait for a reply and staff see it on the timeline.
  */
 export async function handleInboundSms(db: Db, params: Record<string, string>, options: { helpText: string; now: Date }): Promise<InboundResult> {
@@ -86,8 +94,10 @@ export async function handleInboundSms(db: Db, params: Record<string, string>, o
 	const body = params.Body ?? '';
 	const keyword = smsKeyword(body);
 	const customerId = from ? await customerByIdentity(db, 'phone', from) : null;
-	if (from && keyword === 'stop') await smsOptOut(db, customerId, from, options.now);
-	if (from && keyword === 'start') await smsOptIn(db, customerId, from, options.now);
+	const optOut =
+		from && (keyword === 'stop' || keyword === 'start')
+			? await applySmsKeyword(db, { keyword, customerId, phone: from, messageSid: params.MessageSid || null, sentAt: options.now })
+			: undefined;
 	const eventIds: string[] = [];
 	if (customerId && params.MessageSid) {
 		const [row] = await db
@@ -107,7 +117,7 @@ export async function handleInboundSms(db: Db, params: Record<string, string>, o
 		if (row) eventIds.push(row.id);
 	}
 	// STOP/START: Twilio (Advanced Opt-Out) answers those itself; a second reply would be noise.
-	return { keyword, customerId, reply: keyword === 'help' ? options.helpText : null, eventIds };
+	return { keyword, customerId, reply: keyword === 'help' ? options.helpText : null, eventIds, ...(optOut ? { optOut } : {}) };
 }
 
 /** A TwiML answer: one reply message, or none. */
