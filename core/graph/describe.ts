@@ -1,4 +1,5 @@
 import type { Duration, JourneyNode } from './nodes';
+import { describeSchedule } from './schedule';
 
 /** "1 day", "3 hours". */
 export function formatDuration(d: Duration): string {
@@ -15,6 +16,8 @@ export function describeNode(node: JourneyNode): string {
 	switch (node.type) {
 		case 'trigger':
 			if (node.entry.kind === 'event') return `Starts when the customer does “${node.entry.event}”.`;
+			if (node.entry.kind === 'schedule')
+				return `Enters the members of segment “${node.entry.segmentId}”: ${describeSchedule(node.entry).replace(/^./, (c) => c.toLowerCase())}.`;
 			if (node.entry.kind === 'segment') return `Starts when the customer ${node.entry.on === 'leave' ? 'leaves' : 'joins'} segment “${node.entry.segmentId}”.`;
 			return 'Starts when a customer is entered by hand or through the API.';
 		case 'wait':

@@ -1,5 +1,6 @@
 import { branchesOf, type Branch } from './graph';
 import { describeNode, formatDuration } from './describe';
+import { describeSchedule } from './schedule';
 import type { JourneyNode, NodeOfType, NodeType } from './nodes';
 
 /**
@@ -59,14 +60,16 @@ export const NODE_KINDS: Registry = {
 		name: 'Trigger',
 		icon: 'zap',
 		category: 'trigger',
-		help: 'How customers enter: an event they do, a segment they join or leave, or by hand.',
+		help: 'How customers enter: an event they do, a segment they join or leave, a schedule, or by hand.',
 		defaults: () => ({ type: 'trigger', entry: { kind: 'event', event: '' } }),
 		summary: (n) =>
 			n.entry.kind === 'event'
 				? quoted(n.entry.event) || 'Choose an event'
 				: n.entry.kind === 'segment'
 					? `${n.entry.on === 'leave' ? 'Leaves' : 'Joins'} segment ${quoted(n.entry.segmentId)}`
-					: 'By hand or API'
+					: n.entry.kind === 'schedule'
+						? describeSchedule(n.entry)
+						: 'By hand or API'
 	},
 	wait: {
 		type: 'wait',

@@ -8,7 +8,8 @@ export interface TrackedEvent {
 }
 
 /** What may start an enrollment. */
-export type EntryInput = { kind: 'event'; event: TrackedEvent } | { kind: 'segment'; segmentId: string; change: 'enter' | 'leave' } | { kind: 'manual' };
+export type EntryInput =
+	{ kind: 'event'; event: TrackedEvent } | { kind: 'segment'; segmentId: string; change: 'enter' | 'leave' } | { kind: 'manual' } | { kind: 'schedule' };
 
 /**
  * Reads a dotted path (`address.city`, `items.0.sku`). A key that itself contains dots wins when
@@ -112,6 +113,8 @@ export function triggerMatches(trigger: TriggerNode, input: EntryInput): boolean
 			return input.kind === 'segment' && input.segmentId === entry.segmentId && input.change === (entry.on ?? 'enter');
 		case 'manual':
 			return input.kind === 'manual';
+		case 'schedule':
+			return input.kind === 'schedule';
 	}
 }
 

@@ -6,6 +6,7 @@ import { phraseIssue } from './validate/issues';
 import { checkLoops } from './validate/loops';
 import { nodeName, stubOf, type Problem } from './validate/problems';
 import { checkReferences, type ValidationContext } from './validate/references';
+import { checkSchedule } from './validate/schedule';
 import { checkBranches, checkEdges, checkIds, checkReachability, checkTrigger } from './validate/structure';
 import { createWorkspace } from './validate/workspace';
 
@@ -96,6 +97,7 @@ export function validateJourney(def: unknown, ctx: ValidationContext = {}): Vali
 	if (triggerId !== undefined) checkReachability(ws, triggerId);
 	checkLoops(ws);
 	checkReferences(ws, ctx);
+	checkSchedule(ws, settings, ctx);
 
 	const complete = nodes.length === rawNodes.length && edges.length === rawEdges.length && def.schemaVersion === 1;
 	const definition: JourneyDefinition | undefined = complete && settings !== undefined ? { schemaVersion: 1, nodes, edges, settings } : undefined;

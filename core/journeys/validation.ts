@@ -10,7 +10,7 @@ export type DraftValidation = { ok: boolean; problems: DraftProblem[] };
 /** What exists in the workspace, so a journey naming a missing segment is caught before it goes live. */
 export async function validationContext(db: Db): Promise<ValidationContext> {
 	const rows = await db.select({ id: segments.id }).from(segments);
-	return { segmentIds: rows.map((r) => r.id) };
+	return { segmentIds: rows.map((r) => r.id), now: Date.now() };
 }
 
 /** The labels of a draft's steps by id, read defensively: a draft may be any JSON. */

@@ -10,6 +10,7 @@ import { callWebhookStep, createStoreTaskStep, sendEmailStep, sendSmsStep, syncA
 import { grantOfferStep } from './offers';
 import { updateProfile } from './profile';
 import { customerTimeZone, recordProgress } from './progress';
+import { scheduledEntryActivities } from './scheduled-entry';
 
 export interface ActivityDeps {
 	db: Db;
@@ -47,7 +48,8 @@ export function createActivities(deps: ActivityDeps) {
 		sendSms: (input) => sendSmsStep(deps, input, activityNow()),
 		syncAdAudience: (input) => syncAdAudienceStep(deps, input, activityNow()),
 		createStoreTask: (input) => createStoreTaskStep(deps, input, activityNow()),
-		callWebhook: (input) => callWebhookStep(deps, input, activityNow())
+		callWebhook: (input) => callWebhookStep(deps, input, activityNow()),
+		...scheduledEntryActivities(db)
 	} satisfies JourneyActivities;
 }
 

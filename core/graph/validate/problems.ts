@@ -48,7 +48,8 @@ export const PROBLEM_CODES = [
 	'entry_property_unavailable',
 	'untrackable_engagement',
 	'unknown_template',
-	'unknown_segment'
+	'unknown_segment',
+	'schedule_in_past'
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

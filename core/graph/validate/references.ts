@@ -5,6 +5,8 @@ import { nameOf, report, type Workspace } from './workspace';
 export interface ValidationContext {
 	templateIds?: readonly string[];
 	segmentIds?: readonly string[];
+	/** The present (ms): a one-off scheduled entry before it is reported. Absent when stored versions are re-read. */
+	now?: number;
 }
 
 function refersTo(ws: Workspace, from: JourneyNode, target: string, types: NodeType[], what: string, field: string): boolean {
@@ -55,7 +57,12 @@ export function checkReferences(ws: Workspace, ctx: ValidationContext): void {
 				nodeId: node.id,
 				field: 'templateId'
 			});
-		if (node.type === 'trigger' && node.entry.kind === 'segment' && ctx.segmentIds && !ctx.segmentIds.includes(node.entry.segmentId))
+		if (
+			node.type === 'trigger' &&
+			(node.entry.kind === 'segment' || node.entry.kind === 'schedule') &&
+			ctx.segmentIds &&
+			!ctx.segmentIds.includes(node.entry.segmentId)
+		)
 			report(ws, 'unknown_segment', `${name} uses a segment that doesn't exist (“${node.entry.segmentId}”).`, {
 				nodeId: node.id,
 				field: 'entry.segmentId'
