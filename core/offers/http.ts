@@ -5,6 +5,7 @@ import type { IdentityKind } from '../db/schema/customers';
 import { apiError, errorResponse, offerRefusal, readValidBody, refusalResponse, withApiErrors } from '../http/index';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { customerByIdentity, survivorOf } from '../identity/lookup';
+import { normalizeCode } from './codes';
 import { activeOffersFor, findOffer } from './query';
 import { redeemOffer, redemptionChannels } from './redeem';
 import { MAX_HOLD_MS, releaseOffer, reserveOffer, type OfferOutcome } from './reserve';
@@ -114,17 +115,23 @@ export async function releaseResponse(code: string, request: Request, deps: Offe
 	});
 }
 
+/** What a code can look like (core/offers/codes.ts: an optional prefix and groups of the code alphabet). */
+const CODE_SHAPE = /^[A-Z0-9](?:[A-Z0-9-]{0,62}[A-Z0-9])?$/;
+
 /**
- * `GET /api/v1/offers/{code}/qr.svg|png`: the code as a QR code for the store's scanner. Public, because
- * e-mails embed it as an image; it encodes only the code itself, which its holder already has.
+ * `GET /api/v1/offers/{code}/qr.svg|png`: the code as a QR code for the store's scanner. Public, because e-mails
+ * embed it as an image (mail clients send no credentials). It draws whatever well-formed code it is given without
+ * looking it up: a QR code holds nothing beyond the code already in its URL, and answering unknown codes exactly
+ * like real ones (same status, same work, no database) means the endpoint cannot be used to test guesses. A
+ * signed token would also hide existence but would break the QR links in e-mails already sent.
  */
-export async function qrResponse(code: string, format: 'svg' | 'png', deps: OffersHttpDeps): Promise<Response> {
-	const offer = await findOffer(deps.db, code, deps.now?.() ?? new Date());
-	if (!offer) return apiError(404, 'not_found', 'No offer has this code.');
+export async function qrResponse(code: string, format: 'svg' | 'png'): Promise<Response> {
+	const normalized = normalizeCode(code);
+	if (!CODE_SHAPE.test(normalized)) return apiError(400, 'invalid_code', 'Offer codes are letters, digits and dashes (at most 64).');
 	const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
 	const headers = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
 	if (format === 'svg')
-		return new Response(await QRCode.toString(offer.code, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });
-	const png = await QRCode.toBuffer(offer.code, { ...options, type: 'png', width: 256 });
+		return new Response(await QRCode.toString(normalized, { ...options, type: 'svg' }), { headers: { ...headers, 'content-type': 'image/svg+xml' } });
+	const png = await QRCode.toBuffer(normalized, { ...options, type: 'png', width: 256 });
 	return new Response(new Uint8Array(png), { headers: { ...headers, 'content-type': 'image/png' } });
 }

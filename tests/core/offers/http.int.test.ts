@@ -122,13 +122,12 @@ describe.each(dbKinds())('offers HTTP API on %s', (kind) => {
 		expect(await late.response.json()).toEqual({ error: { code: 'already_redeemed', message: 'This offer has already been redeemed.', details: null } });
 	});
 
-	it('draws the code as a QR code (SVG and PNG) and 404s unknown codes', async () => {
-		const svg = await qrResponse(offer.code, 'svg', deps());
+	it('draws the code as a QR code (SVG and PNG)', async () => {
+		const svg = await qrResponse(offer.code, 'svg');
 		expect(svg.headers.get('content-type')).toBe('image/svg+xml');
 		expect(await svg.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/);
-		const png = await qrResponse(offer.code, 'png', deps());
+		const png = await qrResponse(offer.code, 'png');
 		expect(png.headers.get('content-type')).toBe('image/png');
 		expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-		expect((await qrResponse('NOPE-2222-2222', 'svg', deps())).status).toBe(404);
 	});
 });
