@@ -4,10 +4,11 @@
  * (the floor: default nodes, no validation, no panels), in the same run, alternating. Measures
  * - open: navigation start → the canvas drawn with its nodes (and, for the builder, the app hydrated);
  * - drag: frames per second while a node is dragged across the canvas with the mouse.
- * Targets: open < 1.5 s; drag ≥ 0.8 × the bare canvas's fps. Prints figures and ratios; writes no files.
+ * Targets: open < 1.5 s; drag ≥ 0.8 × the bare canvas's fps. Prints figures and ratios; writes no files, unless
+ * BENCH_PROFILE=<dir> asks for CPU profiles of one more (untimed) drag on each canvas.
  */
 import { createServer, type Server } from 'node:http';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ import { openPgliteBench } from './lib/db';
 const root = resolve(import.meta.dirname, '..');
 const SIZE = Number(process.env.BENCH_NODES ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** A directory: the first timed drag on each canvas is also recorded as a Chromium CPU profile there (DevTools opens it). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 /** A long journey with branches: every fifth step an A/B split whose B side ends at once. */
 function generate(size: number) {
@@ -120,9 +123,30 @@ async function timeOpen(page: Page, url: string, ready: string): Promise<number>
 }
 
 /** Frames per second while the mouse drags a visible (already selected) node in a circle for about two seconds. */
-async function dragFps(page: Page): Promise<number> {
-	const handle = page.locator('.svelte-flow__node').nth(2);
+async function dragFps(page: Page, profile?: string): Promise<number> {
+	// The drawn node nearest the middle of the canvas: on screen on both canvases (the bare one draws every node,
+	// most of them off screen; the builder only those in view).
+	// Polled: right after opening, the canvas may still be fitting the journey into view.
+	const found = await page.waitForFunction(
+		`(() => {
+		const pane = document.querySelector('.svelte-flow').getBoundingClientRect();
+		const cx = pane.left + pane.width / 2, cy = pane.top + pane.height / 2;
+		let best, bestD = Infinity;
+		for (const el of document.querySelectorAll('.svelte-flow__node')) {
+			const r = el.getBoundingClientRect();
+			if (r.left < pane.left || r.right > pane.right || r.top < pane.top || r.bottom > pane.bottom) continue;
+			const d = Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy);
+			if (d < bestD) { bestD = d; best = el.getAttribute('data-id'); }
+		}
+		return best;
+	})()`,
+		undefined,
+		{ polling: 'raf', timeout: 15_000 }
+	);
+	const id = (await found.jsonValue()) as string;
+	const handle = page.locator(`.svelte-flow__node[data-id="${id}"]`);
 	const box = (await handle.boundingBox())!;
+	const transform = () => page.locator(`.svelte-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
 	const start = { x: box.x + box.width / 2, y: box.y + Math.min(20, box.height / 2) };
 	// Selected first, on both canvases: the builder opens the step's side panel on selection, which is not dragging.
 	await page.mouse.click(start.x, start.y);
@@ -134,17 +158,34 @@ async function dragFps(page: Page): Promise<number> {
 		const tick = () => { if (!window.__counting) return; window.__frames++; requestAnimationFrame(tick); };
 		requestAnimationFrame(tick);
 	})()`);
+	const cdp = profile ? await page.context().newCDPSession(page) : undefined;
+	if (cdp) {
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+		await cdp.send('Profiler.start');
+	}
 	await page.mouse.move(start.x, start.y);
 	await page.mouse.down();
+	const before = await transform();
+	let during = before;
 	const t0 = Date.now();
 	const steps = 120;
 	for (let i = 1; i <= steps; i++) {
 		const a = (i / steps) * Math.PI * 2;
 		await page.mouse.move(start.x + Math.sin(a) * 160, start.y + (1 - Math.cos(a)) * 80);
+		if (i === steps / 2) during = await transform();
 	}
 	await page.mouse.up();
 	const seconds = (Date.now() - t0) / 1000;
+	if (cdp && profile) {
+		const { profile: recorded } = await cdp.send('Profiler.stop');
+		mkdirSync(PROFILE_DIR!, { recursive: true });
+		writeFileSync(join(PROFILE_DIR!, `${profile}.cpuprofile`), JSON.stringify(recorded));
+		await cdp.detach();
+	}
 	const frames = await page.evaluate<number>(`(() => { window.__counting = false; return window.__frames; })()`);
+	// Honest figures only: the node must have followed the mouse (half-way round, it is far from where it started).
+	if (during === before) throw new Error(`${page.url()}: node ${id} did not move while dragged (transform stayed ${before})`);
 	return frames / seconds;
 }
 
@@ -178,14 +219,24 @@ async function main() {
 
 		// Warm-up (caches, JIT) for both, untimed.
 		await timeOpen(page, builderUrl, 'html[data-hydrated] [data-testid="canvas"]');
-		await timeOpen(page, bare.url, '[data-testid="canvas"]');
+		const box = (await page.getByTestId('canvas').boundingBox())!;
+		const bareUrl = `${bare.url}?w=${Math.round(box.width)}&h=${Math.round(box.height)}`;
+		await timeOpen(page, bareUrl, '[data-testid="canvas"]');
 		const open = { builder: [] as number[], bare: [] as number[] };
 		const fps = { builder: [] as number[], bare: [] as number[] };
 		for (let i = 0; i < RUNS; i++) {
 			open.builder.push(await timeOpen(page, builderUrl, 'html[data-hydrated] [data-testid="canvas"]'));
 			fps.builder.push(await dragFps(page));
-			open.bare.push(await timeOpen(page, bare.url, '[data-testid="canvas"]'));
+			open.bare.push(await timeOpen(page, bareUrl, '[data-testid="canvas"]'));
 			fps.bare.push(await dragFps(page));
+		}
+		if (PROFILE_DIR) {
+			// Untimed extra drags, profiled (the profiler slows the page down; the figures above are without it).
+			await timeOpen(page, builderUrl, 'html[data-hydrated] [data-testid="canvas"]');
+			await dragFps(page, 'drag-builder');
+			await timeOpen(page, bareUrl, '[data-testid="canvas"]');
+			await dragFps(page, 'drag-bare');
+			console.log(`CPU profiles of a drag on each canvas: ${PROFILE_DIR}/drag-{builder,bare}.cpuprofile`);
 		}
 		const o = { builder: median(open.builder), bare: median(open.bare) };
 		const f = { builder: median(fps.builder), bare: median(fps.bare) };
