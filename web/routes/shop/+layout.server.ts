@@ -8,7 +8,7 @@ import type { LayoutServerLoad } from './$types';
 /** Every shop page: who is browsing (landing links read here), the cart's size, and the promotion waiting for them. */
 export const load = (async (event) => {
 	const visitor = await shopVisitor(event);
-	const cart = readCart(event.cookies);
+	const cart = await readCart(event);
 	const { offer } = await cartOffer((await database()).db, visitor, cart.code);
 	return {
 		cartCount: cart.items.reduce((n, i) => n + i.qty, 0),

@@ -1,55 +1,65 @@
 import { randomUUID } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
-import { z } from 'zod';
+import { findOpenCart, openCart, updateCart, withQuantity, type CartOwner, type CartRow } from '$core/commerce/carts';
+import { database } from '$lib/server/context';
+import { customerOf } from './offer.server';
+import { shopVisitor, type Visitor } from './session.server';
 import type { CartItem } from './pricing';
 
 /**
- * The cart lives in a cookie: the demo shop has no database of its own (a real shop keeps carts in its own
- * backend). It holds only product ids, quantities and a promotion code; prices are always the catalogue's.
- * `id` names the cart to Omnicanal: it holds the offer (reserve) and is the Idempotency-Key at checkout.
+ * The cart lives in Omnicanal's database (core/commerce/carts), one per customer: a customer on their phone and
+ * their laptop sees one cart, and the store's till can take it over. It holds only product ids, quantities and a
+ * promotion code; prices are always the catalogue's. `id` names the cart to Omnicanal: it holds the offer (reserve),
+ * is the Idempotency-Key at checkout and names the order. A visitor who has no cart yet reads an empty one that is
+ * saved on its first change.
  */
 export type Cart = { id: string; items: CartItem[]; code?: string };
 
-const CART_COOKIE = 'oc_cart';
-const MAX_LINES = 20;
+type ShopEvent = { request: Request; url: URL; cookies: Cookies };
 
-const CartCookie = z.object({
-	id: z.uuid(),
-	items: z.array(z.object({ productId: z.string().max(64), qty: z.number().int().min(1).max(99) })).max(MAX_LINES),
-	code: z.string().max(100).optional()
-});
+/** Whose cart: the visitor, and the customer identity resolution made of them (both devices of one person meet there). */
+export async function cartOwner(visitor: Visitor): Promise<CartOwner> {
+	return { customerId: await customerOf((await database()).db, visitor), anonymousId: visitor.anonymousId };
+}
+
+function toCart(row: CartRow): Cart {
+	return { id: row.id, items: row.items, ...(row.offerCode ? { code: row.offerCode } : {}) };
+}
 
 export function newCart(): Cart {
 	return { id: randomUUID(), items: [] };
 }
 
-/** A missing or tampered cookie is simply a new, empty cart. */
-export function readCart(cookies: Cookies): Cart {
-	const raw = cookies.get(CART_COOKIE);
-	if (!raw) return newCart();
-	try {
-		const parsed = CartCookie.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-		return parsed.success ? parsed.data : newCart();
-	} catch {
-		return newCart();
-	}
+/** The visitor's cart as it is now (empty when they have none). */
+export async function cartOfVisitor(visitor: Visitor): Promise<Cart> {
+	const row = await findOpenCart((await database()).db, await cartOwner(visitor));
+	return row ? toCart(row) : newCart();
 }
 
-export function writeCart(cookies: Cookies, cart: Cart, url: URL): void {
-	const value = Buffer.from(JSON.stringify(cart)).toString('base64url');
-	cookies.set(CART_COOKIE, value, { path: '/shop', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 30 * 24 * 3600 });
+export async function readCart(e: ShopEvent): Promise<Cart> {
+	return cartOfVisitor(await shopVisitor(e));
+}
+
+/**
+ * Saves the lines and code into the visitor's open cart (opened now if needed) and returns it as saved. If a till
+ * sold the cart meanwhile, the change goes into the customer's next cart rather than into the sold one.
+ */
+export async function saveVisitorCart(visitor: Visitor, cart: Pick<Cart, 'items' | 'code'>): Promise<Cart> {
+	const { db } = await database();
+	const owner = await cartOwner(visitor);
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const open = await openCart(db, owner);
+		const saved = await updateCart(db, open.id, { items: cart.items, offerCode: cart.code ?? null });
+		if (saved) return toCart(saved);
+	}
+	throw new Error('the cart kept closing while it was saved');
+}
+
+export async function writeCart(e: ShopEvent, cart: Pick<Cart, 'items' | 'code'>): Promise<Cart> {
+	return saveVisitorCart(await shopVisitor(e), cart);
 }
 
 /** Adds to a line (or creates it); quantity 0 removes it. */
 export function setQuantity(cart: Cart, productId: string, qty: number, mode: 'add' | 'set'): Cart {
-	const current = cart.items.find((i) => i.productId === productId)?.qty ?? 0;
-	const next = Math.max(0, Math.min(99, mode === 'add' ? current + qty : qty));
-	const others = cart.items.filter((i) => i.productId !== productId);
-	const items =
-		next === 0
-			? others
-			: current === 0
-				? [...others, { productId, qty: next }]
-				: cart.items.map((i) => (i.productId === productId ? { productId, qty: next } : i));
-	return { ...cart, items: items.slice(0, MAX_LINES) };
+	return { ...cart, items: withQuantity(cart.items, productId, qty, mode) };
 }

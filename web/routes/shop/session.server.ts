@@ -3,7 +3,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { survivorOf } from '$core/identity/index';
 import { normalizeCode } from '$core/offers/index';
 import { database } from '$lib/server/context';
-import { readCart, writeCart } from './cart.server';
+import { cartOfVisitor, saveVisitorCart } from './cart.server';
 
 /**
  * Who is browsing the shop. `anonymousId` is the visitor's id as the shop's tracking sends it (Segment's
@@ -41,15 +41,18 @@ async function open(e: ShopEvent): Promise<Visitor> {
 	}
 	anonymousId ??= randomUUID();
 	if (anonymousId !== stored) cookies.set(ANON_COOKIE, anonymousId, { ...cookie, maxAge: 365 * 24 * 3600 });
+	const visitor = { anonymousId, ref: cid ?? clean(cookies.get(REF_COOKIE)) };
 	const code = normalizeCode(url.searchParams.get('offer') ?? '');
-	const cart = readCart(cookies);
-	if (code && code.length <= 100 && code !== cart.code) writeCart(cookies, { ...cart, code }, url);
-	return { anonymousId, ref: cid ?? clean(cookies.get(REF_COOKIE)) };
+	if (code && code.length <= 100) {
+		const cart = await cartOfVisitor(visitor);
+		if (code !== cart.code) await saveVisitorCart(visitor, { ...cart, code });
+	}
+	return visitor;
 }
 
 /**
  * Layout and page loads of one request run concurrently: they share one visitor, so one anonymous id. The cart
- * is not memoized: read it with `readCart` after this resolves (cookies set during the request read back).
+ * is not memoized: read it with `readCart` after this resolves.
  */
 const visitors = new WeakMap<Request, Promise<Visitor>>();
 

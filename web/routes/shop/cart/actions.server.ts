@@ -1,9 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
+import { orderCompletedProperties, orderIdForCart, placeOrder } from '$core/commerce/orders';
+import { getStore } from '$core/commerce/stores';
 import { findOffer, redeemOffer, releaseOffer, type OfferView } from '$core/offers/index';
 import { database } from '$lib/server/context';
 import { CURRENCY, productById } from '../catalog';
-import { newCart, readCart, setQuantity, writeCart } from '../cart.server';
+import { cartOwner, readCart, setQuantity, writeCart } from '../cart.server';
 import { cartOffer, isOwnOffer } from '../offer.server';
 import { priceCart } from '../pricing';
 import { shopVisitor } from '../session.server';
@@ -12,7 +14,10 @@ import type { Actions, RequestEvent } from './$types';
 
 const Checkout = z.object({
 	email: z.email('Enter your e-mail address.').max(320),
-	name: z.string().trim().max(200).optional()
+	name: z.string().trim().max(200).optional(),
+	fulfilment: z.enum(['ship', 'pickup']).default('ship'),
+	store: z.string().max(64).optional(),
+	key: z.uuid('Reload the page and place the order again.')
 });
 
 /** Why a code typed at the cart cannot be used, in the customer's words. */
@@ -25,22 +30,30 @@ const codeProblems: Record<string, string> = {
 async function checkout(event: RequestEvent) {
 	const form = Object.fromEntries(await event.request.formData());
 	const email = String(form.email ?? '');
-	const parsed = Checkout.safeParse({ email, name: form.name ? String(form.name) : undefined });
+	const parsed = Checkout.safeParse({
+		email,
+		name: form.name ? String(form.name) : undefined,
+		fulfilment: form.fulfilment ? String(form.fulfilment) : undefined,
+		store: form.store ? String(form.store) : undefined,
+		key: String(form.key ?? '')
+	});
 	if (!parsed.success) return fail(400, { action: 'checkout' as const, email, message: parsed.error.issues[0]!.message });
 	const { db } = await database();
+	const pickupStore = parsed.data.fulfilment === 'pickup' ? await getStore(db, parsed.data.store) : undefined;
+	if (parsed.data.fulfilment === 'pickup' && !pickupStore)
+		return fail(400, { action: 'checkout' as const, email, message: 'Choose the store where you will collect your order.' });
 	const visitor = await shopVisitor(event);
-	const cart = readCart(event.cookies);
+	const cart = await readCart(event);
 	if (cart.items.length === 0) return fail(400, { action: 'checkout' as const, email, message: 'Your cart is empty.' });
-	const orderId = `order-${cart.id.slice(0, 8)}`;
+	const orderId = orderIdForCart(cart.id);
 	const { offer } = await cartOffer(db, visitor, cart.code);
-	const eventIds: string[] = [];
 	let redeemed: OfferView | null = null;
 	if (offer) {
-		// The cart id is the Idempotency-Key: a double-clicked "Place order" redeems once and gets the same answer.
-		const result = await redeemOffer(db, { code: offer.code, channel: 'web', cartId: cart.id, orderId, idempotencyKey: cart.id, now: new Date() });
+		// The form's key is the Idempotency-Key: a double-clicked "Place order" redeems once and gets the same answer.
+		const result = await redeemOffer(db, { code: offer.code, channel: 'web', cartId: cart.id, orderId, idempotencyKey: `checkout:${parsed.data.key}`, now: new Date() });
 		if (!result.answer.ok) {
-			// That key now answers this refusal for good: the next attempt is a new cart (same items, no code).
-			writeCart(event.cookies, { ...newCart(), items: cart.items }, event.url);
+			// That key now answers this refusal for good: the cart lets go of the code, and the next attempt (a new key) goes without it.
+			await writeCart(event, { items: cart.items });
 			return fail(409, {
 				action: 'checkout' as const,
 				email,
@@ -48,35 +61,45 @@ async function checkout(event: RequestEvent) {
 			});
 		}
 		redeemed = result.answer.offer;
-		eventIds.push(...result.eventIds);
 	}
 	const priced = priceCart(cart.items, redeemed, CURRENCY);
-	const order = {
-		order_id: orderId,
-		total: priced.totalCents / 100,
-		subtotal: priced.subtotalCents / 100,
-		discount: priced.discountCents / 100,
-		coupon: redeemed?.code ?? null,
+	const owner = await cartOwner(visitor);
+	// One order per cart: placing it closes the cart, so every device of the customer now shows an empty one.
+	const { order } = await placeOrder(db, {
+		cartId: cart.id,
+		customerId: owner.customerId,
+		anonymousId: owner.anonymousId,
+		channel: 'web',
+		fulfilment: pickupStore ? 'pickup' : 'ship',
+		pickupStoreId: pickupStore?.id ?? null,
+		items: priced.lines.map((l) => ({ productId: l.product.id, name: l.product.name, qty: l.qty, priceCents: l.product.priceCents })),
+		subtotalCents: priced.subtotalCents,
+		discountCents: priced.discountCents,
+		totalCents: priced.totalCents,
 		currency: CURRENCY,
-		products: priced.lines.map((l) => ({ product_id: l.product.id, name: l.product.name, quantity: l.qty, price: l.product.priceCents / 100 }))
-	};
+		offerCode: redeemed?.code ?? null,
+		buyerName: parsed.data.name ?? null,
+		buyerEmail: parsed.data.email,
+		now: new Date()
+	});
 	// messageId from the cart: a resent order is one order (ingest dedupes), counted once in the profile.
 	// The demo has no accounts, so the e-mail typed at checkout is unverified: anyone can type anyone's. It travels
 	// as a property of the order, never as `context.traits.email` — that would make it an identifier and merge
 	// this visitor into whoever owns the address (their profile, their offers). A real shop sends `identify` with
 	// the e-mail only once the person has proved it (signed in, clicked a confirmation link).
 	const buyer = { email: parsed.data.email, ...(parsed.data.name ? { name: parsed.data.name } : {}) };
-	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties: { ...order, buyer }, messageId: `order_completed:${cart.id}` }]);
-	writeCart(event.cookies, newCart(), event.url);
+	const properties = { ...orderCompletedProperties(order), ...(pickupStore ? { pickup_store_name: pickupStore.name } : {}), buyer };
+	await sendShopEvents(event, visitor, [{ type: 'track', event: 'order_completed', properties, messageId: `order_completed:${cart.id}` }]);
 	return {
 		action: 'checkout' as const,
 		order: {
-			id: orderId,
-			totalCents: priced.totalCents,
-			discountCents: priced.discountCents,
-			code: redeemed?.code ?? null,
+			id: order.id,
+			totalCents: order.totalCents,
+			discountCents: order.discountCents,
+			code: redeemed?.code ?? order.offerCode,
 			title: redeemed?.title ?? null,
-			email: parsed.data.email
+			email: parsed.data.email,
+			pickupStore: pickupStore ? { name: pickupStore.name, city: pickupStore.city } : null
 		}
 	};
 }
@@ -89,8 +112,7 @@ export const cartActions = {
 		const qty = Number(form.get('qty'));
 		if (!productById(productId) || !Number.isInteger(qty) || qty < 0 || qty > 99)
 			return fail(400, { action: 'update' as const, message: 'Choose a quantity between 0 and 99.' });
-		const cart = setQuantity(readCart(event.cookies), productId, qty, 'set');
-		writeCart(event.cookies, cart, event.url);
+		const cart = await writeCart(event, setQuantity(await readCart(event), productId, qty, 'set'));
 		if (cart.items.length === 0) {
 			const { db } = await database();
 			const { offer } = await cartOffer(db, await shopVisitor(event), cart.code);
@@ -110,7 +132,7 @@ export const cartActions = {
 			return fail(404, { action: 'applyCode' as const, code, message: 'We do not know this code. Check it and try again.' });
 		}
 		if (offer.status !== 'active') return fail(409, { action: 'applyCode' as const, code, message: codeProblems[offer.status] ?? 'This code cannot be used.' });
-		writeCart(event.cookies, { ...readCart(event.cookies), code: offer.code }, event.url);
+		await writeCart(event, { ...(await readCart(event)), code: offer.code });
 		return { action: 'applyCode' as const, message: `${offer.title} is in your cart.` };
 	},
 

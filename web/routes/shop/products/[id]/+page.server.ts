@@ -24,8 +24,7 @@ export const actions = {
 		const qty = Number((await event.request.formData()).get('qty') ?? 1);
 		if (!Number.isInteger(qty) || qty < 1 || qty > 10) return fail(400, { message: 'Choose between 1 and 10.' });
 		const visitor = await shopVisitor(event);
-		const cart = setQuantity(readCart(event.cookies), product.id, qty, 'add');
-		writeCart(event.cookies, cart, event.url);
+		const cart = await writeCart(event, setQuantity(await readCart(event), product.id, qty, 'add'));
 		await trackView(event, visitor, [
 			{
 				type: 'track',
