@@ -4,7 +4,9 @@ import { stores, storeById, type Store } from '$core/stores';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { findStoreCustomer, openTasksAt, storeCustomer, type StoreMatch } from '$lib/server/store-desk';
+import { pickupsAt } from '$core/commerce/pickups';
 import { storeActions } from './actions.server';
+import { tillActions } from './till.server';
 import type { Cookies } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
@@ -36,7 +38,7 @@ export const load = (async ({ locals, url, cookies }) => {
 	// instead of redeeming twice; a new attempt (after the page reloads) is a new key and gets a fresh verdict.
 	const redeemKeys: Record<string, string> = {};
 	for (const o of customer?.offers ?? []) if (o.status === 'active') redeemKeys[o.code] = randomUUID();
-	return { stores, store, q, searched: q !== '' || customerParam !== null, match, customer, redeemKeys, tasks: await openTasksAt(db, store) };
+	return { stores, store, q, searched: q !== '' || customerParam !== null, match, customer, redeemKeys, tasks: await openTasksAt(db, store), pickups: await pickupsAt(db, store.id) };
 }) satisfies PageServerLoad;
 
-export const actions = storeActions;
+export const actions = { ...storeActions, ...tillActions };
