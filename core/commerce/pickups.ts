@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orders, type OrderRow, type OrderStatus } from '../db/schema/orders';
 import { ingestMessages } from '../ingest/ingest';
-import { storeById } from '../stores';
+import { getStore } from './stores';
 
 /**
  * Click & collect at the store: orders to prepare, ready on the shelf, collected. Each move is one conditional
@@ -44,8 +44,7 @@ export type PickupResult =
 const EVENT: Record<PickupMove, string> = { ready: 'order_ready', collected: 'order_picked_up' };
 
 /** The order's pickup event as the shop's own tracking would send it: same visitor, so the same customer. */
-function pickupMessage(order: OrderRow, move: PickupMove, at: Date) {
-	const store = storeById(order.pickupStoreId);
+function pickupMessage(order: OrderRow, move: PickupMove, at: Date, storeName: string | null) {
 	return {
 		type: 'track' as const,
 		event: EVENT[move],
@@ -55,7 +54,7 @@ function pickupMessage(order: OrderRow, move: PickupMove, at: Date) {
 		properties: {
 			order_id: order.id,
 			store_id: order.pickupStoreId,
-			store_name: store?.name ?? order.pickupStoreId,
+			store_name: storeName ?? order.pickupStoreId,
 			total: order.totalCents / 100,
 			currency: order.currency,
 			products: order.items.map((l) => ({ product_id: l.productId, name: l.name, quantity: l.qty }))
@@ -79,7 +78,7 @@ export async function movePickup(db: Db, input: { orderId: string; storeId: stri
 	const order = moved ?? (await db.select().from(orders).where(eq(orders.id, input.orderId)))[0];
 	if (!order || order.fulfilment !== 'pickup') return { ok: false, code: 'not_found', message: 'No click-and-collect order has this number.' };
 	if (order.pickupStoreId !== input.storeId) {
-		const other = storeById(order.pickupStoreId)?.name ?? order.pickupStoreId;
+		const other = (await getStore(db, order.pickupStoreId))?.name ?? order.pickupStoreId;
 		return { ok: false, code: 'wrong_store', message: `This order is collected at ${other}, not here.` };
 	}
 	const reached = input.to === 'ready' ? order.status === 'ready' || order.status === 'collected' : order.status === 'collected';
@@ -87,7 +86,7 @@ export async function movePickup(db: Db, input: { orderId: string; storeId: stri
 	if (!order.anonymousId) return { ok: true, order, changed: moved !== undefined, eventIds: [] };
 	// Collected straight from "to prepare" (the customer came while it was packed) sends no `order_ready`: an SMS
 	// "your order is ready" after they left with it would be noise.
-	const messages = [pickupMessage(order, input.to, input.now)];
+	const messages = [pickupMessage(order, input.to, input.now, (await getStore(db, order.pickupStoreId))?.name ?? null)];
 	const result = await ingestMessages(db, messages);
 	return { ok: true, order, changed: moved !== undefined, eventIds: result.eventIds };
 }

@@ -76,7 +76,12 @@ describe.each(dbKinds())('commerce on %s', (kind) => {
 		// Another profile of the same person with a visitor cart of its own, then joined to them (sign-in merges them).
 		const other = await visitor(h.db, 'anon-3');
 		const otherCart = await openCart(h.db, { customerId: null, anonymousId: 'anon-3-tab' });
-		await updateCart(h.db, otherCart.id, { items: [{ productId: 'wool-scarf', qty: 2 }, { productId: 'ceramic-mug', qty: 1 }] });
+		await updateCart(h.db, otherCart.id, {
+			items: [
+				{ productId: 'wool-scarf', qty: 2 },
+				{ productId: 'ceramic-mug', qty: 1 }
+			]
+		});
 		await ingestMessages(h.db, [
 			{ type: 'identify', userId: 'u-42', anonymousId: 'anon-2', messageId: 'id:anon-2' },
 			{ type: 'identify', userId: 'u-42', anonymousId: 'anon-3', messageId: 'id:anon-3' }
@@ -107,7 +112,9 @@ describe.each(dbKinds())('commerce on %s', (kind) => {
 		expect(await findHandoff(h.db, SECRET, handoff.code, at(16))).toMatchObject({ ok: false, problem: 'expired' });
 		expect(await findHandoff(h.db, SECRET, handoff.token, at(16))).toMatchObject({ ok: false, problem: 'expired' });
 		expect(await findHandoff(h.db, SECRET, 'ZZZ ZZZ', at(5))).toMatchObject({ ok: false, problem: 'unknown' });
-		expect(await findHandoff(h.db, 'stolen', signCartToken('not-our-secret', { cartId: cart.id, code: handoff.code, expiresAt: at(10).getTime() }), at(5))).toMatchObject({
+		expect(
+			await findHandoff(h.db, 'stolen', signCartToken('not-our-secret', { cartId: cart.id, code: handoff.code, expiresAt: at(10).getTime() }), at(5))
+		).toMatchObject({
 			ok: false,
 			problem: 'forged'
 		});
@@ -116,7 +123,10 @@ describe.each(dbKinds())('commerce on %s', (kind) => {
 		expect(renewed.code).not.toBe(handoff.code);
 		expect(await findHandoff(h.db, SECRET, handoff.token, at(11))).toMatchObject({ ok: false, problem: 'expired' });
 
-		await placeOrder(h.db, order(cart.id, { customerId, anonymousId: 'anon-till', channel: 'store', storeId: 'paris-01', fulfilment: 'in_store', now: at(12) }));
+		await placeOrder(
+			h.db,
+			order(cart.id, { customerId, anonymousId: 'anon-till', channel: 'store', storeId: 'paris-01', fulfilment: 'in_store', now: at(12) })
+		);
 		expect(await findHandoff(h.db, SECRET, renewed.code, at(13))).toMatchObject({ ok: false, problem: 'used' });
 		expect(await findHandoff(h.db, SECRET, renewed.token, at(13))).toMatchObject({ ok: false, problem: 'used' });
 		expect(await issueHandoff(h.db, SECRET, cart.id, at(13))).toBeNull();
@@ -163,6 +173,10 @@ describe.each(dbKinds())('commerce on %s', (kind) => {
 		const emitted = await h.db.select().from(events).where(eq(events.customerId, customerId));
 		const pickupEvents = emitted.filter((e) => e.name === 'order_ready' || e.name === 'order_picked_up');
 		expect(pickupEvents.map((e) => e.name).sort()).toEqual(['order_picked_up', 'order_ready']);
-		expect(pickupEvents.find((e) => e.name === 'order_ready')?.properties).toMatchObject({ order_id: placed.id, store_id: 'lyon-01', store_name: 'Lyon Presqu’île' });
+		expect(pickupEvents.find((e) => e.name === 'order_ready')?.properties).toMatchObject({
+			order_id: placed.id,
+			store_id: 'lyon-01',
+			store_name: 'Lyon Presqu’île'
+		});
 	});
 });
