@@ -18,6 +18,8 @@ export const stores = pgTable('stores', {
 	country: text('country').notNull(),
 	timeZone: text('time_zone').notNull(),
 	openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull().default({}),
+	/** Order in pickers; the first is a new till's store until the associate picks theirs. */
+	position: integer('position').notNull().default(0),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
