@@ -12,6 +12,8 @@ import { tempDir, undoOnExit } from './cleanup';
 export type BenchDb = {
 	label: string;
 	handle: DbHandle;
+	/** PostgreSQL only: the connection string of the benchmark's own database, for other processes. */
+	url?: string;
 	/** What the figures depend on (version, durability settings). */
 	describe(): Promise<string>;
 	close(): Promise<void>;
@@ -73,6 +75,7 @@ export async function openPostgresBench(adminUrl: string): Promise<BenchDb> {
 	return {
 		label: 'PostgreSQL',
 		handle: opened,
+		url: url.toString(),
 		async describe() {
 			const [row] = rowsOf<{ v: string; fsync: string; sc: string }>(
 				await opened.db.execute(
