@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppEnv } from '../core/config/env';
 import type { DbHandle } from '../core/db/client';
-import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { startInboxProcessor } from '../core/ingest/processor';
+import { createRouter, routeAfterProcessing, startRoutingLoop } from '../core/routing/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from '../worker/activities/index';
@@ -37,7 +38,10 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
 	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });
 	const segmentRefresh = startSegmentRefreshLoop(o.db.db);
-	const routing = startRoutingLoop(createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE }));
+	const router = createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE });
+	// The worker's inbox processor: accepted ingest messages become events, profiles and routing (one process here).
+	const processor = startInboxProcessor(o.db.db, { batchSize: o.env.INGEST_PROCESSOR_BATCH, route: routeAfterProcessing(router) });
+	const routing = startRoutingLoop(router);
 
 	buildWebIfStale(o.root, o.log);
 	process.env.TEMPORAL_ADDRESS = o.temporalAddress;
@@ -64,6 +68,7 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 			const cut = setTimeout(() => http.closeAllConnections(), 5_000);
 			await new Promise((ok) => http.close(ok));
 			clearTimeout(cut);
+			await processor.stop();
 			await routing.stop();
 			await segmentRefresh.stop();
 			await temporalClient.connection.close();

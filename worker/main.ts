@@ -1,6 +1,7 @@
 import { loadEnv } from '../core/config/env';
 import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
-import { createRouter, startRoutingLoop } from '../core/routing/index';
+import { startInboxProcessor } from '../core/ingest/processor';
+import { createRouter, routeAfterProcessing, startRoutingLoop } from '../core/routing/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from './activities/index';
@@ -33,11 +34,15 @@ async function run(): Promise<void> {
 		workerStarted = true;
 		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
 		const segmentRefresh = startSegmentRefreshLoop(handle.db);
-		const routing = startRoutingLoop(createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }));
+		const router = createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE });
+		// Accepted ingest messages become events, profiles and routing here (several workers may run it).
+		const processor = startInboxProcessor(handle.db, { batchSize: env.INGEST_PROCESSOR_BATCH, route: routeAfterProcessing(router) });
+		const routing = startRoutingLoop(router);
 		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);
 		try {
 			await worker.run();
 		} finally {
+			await processor.stop();
 			await routing.stop();
 			await segmentRefresh.stop();
 			await client.connection.close();

@@ -32,7 +32,8 @@ export type BodyOptions = {
 	empty?: unknown;
 };
 
-async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
+/** `drainBytes`: how far past `maxBytes` to keep reading (and dropping) before giving up; see MAX_DRAIN_BYTES. */
+async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number, drainBytes = MAX_DRAIN_BYTES): Promise<Uint8Array | null> {
 	const reader = stream.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;
@@ -40,7 +41,7 @@ async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number):
 		const { done, value } = await reader.read();
 		if (done) break;
 		size += value.byteLength;
-		if (size > MAX_DRAIN_BYTES) {
+		if (size > drainBytes) {
 			await reader.cancel().catch(() => {});
 			return null;
 		}
@@ -78,8 +79,9 @@ export function jsonDepth(text: string): number {
 export async function readBodyText(request: Request, opts: Pick<BodyOptions, 'maxBytes' | 'gzip'> = {}): Promise<string> {
 	const maxBytes = opts.maxBytes ?? MAX_JSON_BODY_BYTES;
 	const tooLarge = new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes.`);
+	// A declared size over the limit is refused before reading a byte (Node discards the unread body).
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_DRAIN_BYTES) throw tooLarge;
+	if (declared > maxBytes) throw tooLarge;
 	const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
 	if (encoding !== 'identity' && !(opts.gzip && encoding === 'gzip')) {
 		throw new ApiError(415, 'unsupported_encoding', opts.gzip ? 'Send the body as identity or gzip.' : 'Send the body uncompressed.');
@@ -87,8 +89,11 @@ export async function readBodyText(request: Request, opts: Pick<BodyOptions, 'ma
 	let bytes: Uint8Array | null;
 	try {
 		const raw = request.body ?? new Response('').body!;
-		bytes = await readCapped(encoding === 'gzip' ? raw.pipeThrough(new DecompressionStream('gzip')) : raw, maxBytes);
-	} catch {
+		// Decompressed output stops at the limit itself: a small gzip bomb never inflates past maxBytes.
+		bytes = await (encoding === 'gzip' ? readCapped(raw.pipeThrough(new DecompressionStream('gzip')), maxBytes, maxBytes) : readCapped(raw, maxBytes));
+	} catch (err) {
+		// The server's own body limit (adapter-node's BODY_SIZE_LIMIT errors the stream with a 413).
+		if ((err as { status?: unknown } | null)?.status === 413) throw tooLarge;
 		throw new ApiError(400, 'invalid_body', 'The body could not be read (bad gzip?).');
 	}
 	if (!bytes) throw tooLarge;

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { ApiError, apiError, errorResponse, issueDetails, readJsonBody, refusalResponse, toApiError } from '../http/index';
 import { IngestValidationError } from './errors';
-import { ingestMessages } from './ingest';
+import { inboxEntries, InboxWriter } from './inbox';
 import type { TokenBucketLimiter } from './rate-limit';
 import type { MessageType } from './schema';
 
@@ -61,48 +61,103 @@ export function validationResponse(err: IngestValidationError, endpoint: IngestE
 
 export type IngestHttpDeps = {
 	db: Db;
+	/** The process's group-committing writer; without one each request writes alone. */
+	inbox?: InboxWriter;
 	limiter: TokenBucketLimiter;
-	/** Checks the credential (header, or the body's write key); answers the 401/403 itself. */
+	/**
+	 * Backpressure: seconds the client should wait when the processor is too far behind (429 + Retry-After), else
+	 * null. Asked before the body is read.
+	 */
+	backpressure?: () => Promise<number | null>;
+	/**
+	 * Checks the credential and answers the 401/403 itself: called first with `undefined` (the request's header
+	 * credential alone, before the body is read), then, only if that fails, with the body's `writeKey`.
+	 */
 	authorize(bodyWriteKey: string | undefined): Promise<{ ok: true; rateKey: string } | { ok: false; response: Response }>;
 	now?: () => Date;
 	/** Unexpected failures (the database is down): logged, answered 500 so clients retry. */
 	logError?: (err: unknown) => void;
 };
 
+/** `eventIds`: the events this request added to the inbox (the processor writes and routes them). */
 export type IngestHttpResult = { response: Response; eventIds: string[] };
 
+/**
+ * Credentials first: a request is authenticated by its header (Basic/Bearer) before a byte of its body is read;
+ * only an uncompressed body may carry the write key itself (browser beacons), and it is then read within the size
+ * limit before anything else happens. A compressed body without a valid header credential is refused unread, so
+ * anonymous callers cannot make us inflate anything.
+ */
 export async function handleIngest(endpoint: IngestEndpoint, request: Request, deps: IngestHttpDeps): Promise<IngestHttpResult> {
 	const none = (response: Response): IngestHttpResult => ({ response, eventIds: [] });
+	let auth = await deps.authorize(undefined);
+	const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+	if (!auth.ok && encoding !== 'identity') return none(auth.response);
+	if (auth.ok) {
+		const refused = await admission(deps, auth.rateKey);
+		if (refused) return none(refused);
+	}
 	let body: unknown;
 	try {
 		body = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, gzip: true });
 	} catch (err) {
-		return none(refusalResponse(err));
+		return none(auth.ok ? refusalResponse(err) : auth.response);
 	}
 	const extracted = messagesFromBody(endpoint, body);
-	const auth = await deps.authorize(extracted.ok ? extracted.writeKey : undefined);
-	if (!auth.ok) return none(auth.response);
-	const take = deps.limiter.take(auth.rateKey);
-	if (!take.ok) {
-		return none(
-			apiError(
-				429,
-				'rate_limited',
-				'Too many requests for this key; retry later.',
-				{ retryAfterSeconds: take.retryAfterSeconds },
-				{ 'retry-after': String(take.retryAfterSeconds) }
-			)
-		);
+	if (!auth.ok) {
+		const bodyKey = extracted.ok ? extracted.writeKey : undefined;
+		if (!bodyKey) return none(auth.response);
+		auth = await deps.authorize(bodyKey);
+		if (!auth.ok) return none(auth.response);
+		const refused = await admission(deps, auth.rateKey);
+		if (refused) return none(refused);
 	}
 	if (!extracted.ok) return none(extracted.response);
+	let entries: ReturnType<typeof inboxEntries>;
 	try {
-		const result = await ingestMessages(deps.db, extracted.messages, { receivedAt: deps.now?.() ?? new Date() });
-		const accepted = result.accepted.map(({ messageId, eventId, duplicate }) => ({ messageId, eventId, duplicate }));
-		// `success` is what Segment's API answers; `ok` is ours. Customer ids are not echoed to a (public) write key.
-		return { response: Response.json({ ok: true, success: true, accepted }), eventIds: result.eventIds };
+		entries = inboxEntries(extracted.messages, deps.now?.() ?? new Date());
 	} catch (err) {
 		if (err instanceof IngestValidationError) return none(validationResponse(err, endpoint));
+		throw err;
+	}
+	try {
+		const accepted = await (deps.inbox ?? new InboxWriter(deps.db)).append(entries);
+		// `success` is what Segment's API answers; `ok` is ours. The profile is resolved after the answer (by the
+		// processor), so no customer id can be echoed, and none would be to a (public) write key anyway.
+		return {
+			response: Response.json({ ok: true, success: true, accepted }),
+			eventIds: accepted.filter((a) => !a.duplicate).map((a) => a.eventId)
+		};
+	} catch (err) {
 		deps.logError?.(err);
 		return none(apiError(500, 'internal_error', 'The events could not be stored; nothing was kept, retry.'));
 	}
+}
+
+/** The key's rate limit, then the backlog bound: a 429 with Retry-After, or null to go on. */
+async function admission(deps: IngestHttpDeps, rateKey: string): Promise<Response | null> {
+	const take = deps.limiter.take(rateKey);
+	if (!take.ok) {
+		return apiError(
+			429,
+			'rate_limited',
+			'Too many requests for this key; retry later.',
+			{ retryAfterSeconds: take.retryAfterSeconds },
+			{ 'retry-after': String(take.retryAfterSeconds) }
+		);
+	}
+	let retryAfter: number | null = null;
+	try {
+		retryAfter = (await deps.backpressure?.()) ?? null;
+	} catch (err) {
+		deps.logError?.(err); // the count failed (the database?): the append will tell
+	}
+	if (retryAfter === null) return null;
+	return apiError(
+		429,
+		'backlog_full',
+		'Too many events are waiting to be processed; nothing was stored, retry later.',
+		{ retryAfterSeconds: retryAfter },
+		{ 'retry-after': String(retryAfter) }
+	);
 }

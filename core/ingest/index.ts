@@ -8,3 +8,6 @@ export { eventTime } from './timestamp';
 export { validateMessages } from './validate';
 export * from './http';
 export { TokenBucketLimiter } from './rate-limit';
+export { InboxWriter, inboxBacklog, inboxEntries, onInboxAppend, type InboxAccepted, type InboxBacklog } from './inbox';
+export { processInbox, startInboxProcessor, PROCESSOR_DEFAULTS, type ProcessResult } from './processor';
+export { validateMessagesWithJson } from './validate';

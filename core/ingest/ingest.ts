@@ -13,6 +13,7 @@ import { eventRow, profileInput } from './event';
 import { identifiersOf } from './identifiers';
 import type { Message } from './schema';
 import { eventTime } from './timestamp';
+import { KnownPeople } from './known';
 import { validateMessages } from './validate';
 
 export type IngestOptions = { receivedAt?: Date };
@@ -39,12 +40,16 @@ export type IngestResult = {
 	mergeIds: number[];
 };
 
-type Prepared = { message: Message; eventId: string; messageId: string; at: Date; identifiers: Identifier[] };
+/** A validated message ready to write: its event id (answered to the client already, for inbox messages) and time. */
+export type Prepared = { message: Message; eventId: string; messageId: string; at: Date; receivedAt: Date; identifiers: Identifier[] };
 
-function prepare(message: Message, receivedAt: Date): Prepared {
-	const eventId = randomUUID();
-	// Segment's libraries always send a messageId; a hand-written call without one simply cannot be deduped.
-	return { message, eventId, messageId: message.messageId ?? `oc-${eventId}`, at: eventTime(message, receivedAt), identifiers: identifiersOf(message) };
+/** Segment's libraries always send a messageId; a hand-written call without one simply cannot be deduped. */
+export function messageIdOf(message: Message, eventId: string): string {
+	return message.messageId ?? `oc-${eventId}`;
+}
+
+export function prepare(message: Message, receivedAt: Date, eventId: string = randomUUID()): Prepared {
+	return { message, eventId, messageId: messageIdOf(message, eventId), at: eventTime(message, receivedAt), receivedAt, identifiers: identifiersOf(message) };
 }
 
 /** alias: `previousId` is whatever id the person had (usually an anonymousId, sometimes an old userId). */
@@ -73,50 +78,71 @@ function lockKeysOf(p: Prepared): string[] {
 export async function ingestMessages(db: Db, messages: readonly unknown[], opts: IngestOptions = {}): Promise<IngestResult> {
 	const receivedAt = opts.receivedAt ?? new Date();
 	const prepared = validateMessages(messages).map((m) => prepare(m, receivedAt));
-	return inTransaction(db, async (tx) => {
-		// Same identifiers or messageIds in concurrent batches: one waits for the other instead of duplicating a person.
-		await lockKeys(tx, prepared.flatMap(lockKeysOf));
-		const seen = new Map<string, { id: string; customerId: string }>();
-		if (prepared.length) {
-			const existing = await tx
-				.select({ id: events.id, customerId: events.customerId, messageId: events.messageId })
-				.from(events)
-				.where(inArray(events.messageId, [...new Set(prepared.map((p) => p.messageId))]));
-			for (const e of existing) seen.set(e.messageId, e);
+	return inTransaction(db, (tx) => writeMessages(tx, prepared));
+}
+
+/**
+ * The body of ingest inside the caller's transaction (ingestMessages', or the inbox processor's for a batch of
+ * accepted messages): everything above but validation. Messages are written in the order given.
+ */
+export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Promise<IngestResult> {
+	// Same identifiers or messageIds in concurrent batches: one waits for the other instead of duplicating a person.
+	await lockKeys(tx, prepared.flatMap(lockKeysOf));
+	const seen = new Map<string, { id: string; customerId: string }>();
+	if (prepared.length) {
+		const existing = await tx
+			.select({ id: events.id, customerId: events.customerId, messageId: events.messageId })
+			.from(events)
+			.where(inArray(events.messageId, [...new Set(prepared.map((p) => p.messageId))]));
+		for (const e of existing) seen.set(e.messageId, e);
+	}
+	const results: Array<Omit<Accepted, 'customerId'> & { customerAtIngest: string }> = [];
+	const mergeIds: number[] = [];
+	const known = await KnownPeople.load(tx, prepared.length > 1 ? prepared.flatMap((p) => p.identifiers) : []);
+	for (const p of prepared) {
+		const dup = seen.get(p.messageId);
+		if (dup) {
+			results.push({ eventId: dup.id, messageId: p.messageId, customerAtIngest: dup.customerId, duplicate: true });
+			continue;
 		}
-		const results: Array<Omit<Accepted, 'customerId'> & { customerAtIngest: string }> = [];
-		const mergeIds: number[] = [];
-		for (const p of prepared) {
-			const dup = seen.get(p.messageId);
-			if (dup) {
-				results.push({ eventId: dup.id, messageId: p.messageId, customerAtIngest: dup.customerId, duplicate: true });
-				continue;
-			}
-			const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
-			const { customer, mergeIds: merged } = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
-			await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, receivedAt));
-			await tx
-				.update(customers)
-				.set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at)))
-				.where(eq(customers.id, customer.id));
-			seen.set(p.messageId, { id: p.eventId, customerId: customer.id });
-			mergeIds.push(...merged);
-			results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: customer.id, duplicate: false });
+		const owner = p.message.type === 'alias' ? null : known.ownerOf(p.identifiers, p.message.userId);
+		if (owner) {
+			known.add(owner, eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: owner.id }, p.at, p.receivedAt), profileInput(p.message, p.at));
+			seen.set(p.messageId, { id: p.eventId, customerId: owner.id });
+			results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: owner.id, duplicate: false });
+			continue;
 		}
-		// A later message of the batch may have merged an earlier one's profile away: report where each ended up.
-		const live = new Map<string, string>();
-		for (const r of results) {
-			if (!live.has(r.customerAtIngest)) live.set(r.customerAtIngest, (await survivorOf(tx, r.customerAtIngest)) ?? r.customerAtIngest);
-		}
-		const accepted = results.map(({ customerAtIngest, ...r }) => ({ ...r, customerId: live.get(customerAtIngest)! }));
-		const touched = [...new Set(accepted.filter((a) => !a.duplicate).map((a) => a.customerId))];
-		const segments: IngestResult['segments'] = [];
-		const eventIds = accepted.filter((a) => !a.duplicate).map((a) => a.eventId);
-		for (const customerId of touched) {
-			const changes = await refreshSegmentsForCustomer(tx, customerId, { asOf: receivedAt });
-			if (changes.entered.length || changes.left.length) segments.push({ customerId, entered: changes.entered, left: changes.left });
-			eventIds.push(...changes.eventIds);
-		}
-		return { accepted, eventIds, segments, mergeIds };
-	});
+		await known.flush();
+		const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
+		const { customer, mergeIds: merged } = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
+		await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, p.receivedAt));
+		await tx
+			.update(customers)
+			.set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at)))
+			.where(eq(customers.id, customer.id));
+		// Whatever this message created, merged or changed leaves the fast path for the rest of the batch.
+		if (p.message.type === 'alias') known.retireAll();
+		else known.retire([customer.id, ...p.identifiers.map((i) => known.ownerId(i)).filter((id): id is string => id !== undefined)]);
+		seen.set(p.messageId, { id: p.eventId, customerId: customer.id });
+		mergeIds.push(...merged);
+		results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: customer.id, duplicate: false });
+	}
+	await known.flush();
+	// A later message of the batch may have merged an earlier one's profile away: report where each ended up.
+	const live = new Map<string, string>();
+	for (const r of results) {
+		if (live.has(r.customerAtIngest)) continue;
+		live.set(r.customerAtIngest, known.isLive(r.customerAtIngest) ? r.customerAtIngest : ((await survivorOf(tx, r.customerAtIngest)) ?? r.customerAtIngest));
+	}
+	const accepted = results.map(({ customerAtIngest, ...r }) => ({ ...r, customerId: live.get(customerAtIngest)! }));
+	const touched = [...new Set(accepted.filter((a) => !a.duplicate).map((a) => a.customerId))];
+	const segments: IngestResult['segments'] = [];
+	const eventIds = accepted.filter((a) => !a.duplicate).map((a) => a.eventId);
+	const asOf = prepared.reduce((latest, p) => (p.receivedAt > latest ? p.receivedAt : latest), prepared[0]?.receivedAt ?? new Date());
+	for (const customerId of touched) {
+		const changes = await refreshSegmentsForCustomer(tx, customerId, { asOf });
+		if (changes.entered.length || changes.left.length) segments.push({ customerId, entered: changes.entered, left: changes.left });
+		eventIds.push(...changes.eventIds);
+	}
+	return { accepted, eventIds, segments, mergeIds };
 }

@@ -5,7 +5,7 @@ import { TriggerCache } from './triggers';
 
 export { enrol, type EnrolResult, type RoutingDeps } from './enrol';
 export { startRoutingLoop } from './loop';
-export { exitEnrollments, routeEvent, routeEvents, routePending, type Router } from './route';
+export { exitEnrollments, routeAfterProcessing, routeEvent, routeEvents, routePending, ROUTING_CLAIM_MS, ROUTING_CONCURRENCY, type Router } from './route';
 export { TriggerCache, type LiveJourney } from './triggers';
 
 export function createRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {

@@ -43,11 +43,12 @@ for (const kind of dbKinds()) {
 			await analytics.closeAndFlush({ timeout: 20_000 });
 			expect(failures).toEqual([]);
 
-			expect(await app.db.db.$count(events)).toBe(5);
+			// Accepted, then processed by the worker's inbox processor.
+			await until(async () => (await app.db.db.$count(events)) === 5);
 			const person = await customerLookup(app.db.db, { email: 'node@example.com' });
 			expect(person).toMatchObject({ ordersCount: 1, lifetimeValue: '12.50', traits: { name: 'Node' } });
 			expect((await customerLookup(app.db.db, { userId: 'u-node' }))?.id).toBe(person!.id);
-			// notifyRouter ran after the commit: the router marks what it has routed.
+			// The processor routed each batch after its commit: the router marks what it has routed.
 			await until(async () => (await app.db.db.$count(events, isNotNull(events.routedAt))) === 5);
 		});
 
@@ -67,6 +68,10 @@ for (const kind of dbKinds()) {
 			const big = await post('track', JSON.stringify({ userId: 'u', event: 'x', properties: { pad: 'x'.repeat(505 * 1024) } }));
 			expect(big.status).toBe(413);
 			expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+			// Over the server's own 512 KiB limit too: still our JSON 413, not a 400 "bad gzip?".
+			const bigger = await post('track', JSON.stringify({ userId: 'u', event: 'x', properties: { pad: 'x'.repeat(600 * 1024) } }));
+			expect(bigger.status).toBe(413);
+			expect(await bigger.json()).toMatchObject({ error: { code: 'payload_too_large' } });
 
 			const retry = JSON.stringify({ userId: 'u', event: 'x', messageId: 'http-retry' });
 			const first = (await (await post('track', retry)).json()) as { accepted: { eventId: string; duplicate: boolean }[] };

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiKey, principalForKey } from '../../core/auth/accounts';
 import type { DbHandle } from '../../core/db/client';
 import { events } from '../../core/db/schema/events';
-import { handleIngest, TokenBucketLimiter, type IngestEndpoint, type IngestHttpDeps } from '../../core/ingest/index';
+import { ingestInbox } from '../../core/db/schema/inbox';
+import { handleIngest, processInbox, TokenBucketLimiter, type IngestEndpoint, type IngestHttpDeps } from '../../core/ingest/index';
 import { dbKinds, freshDb } from '../helpers/db';
 
 type ErrorBody = { error: { code: string; message: string; details: unknown } };
@@ -14,15 +15,19 @@ for (const kind of dbKinds()) {
 		let h: DbHandle;
 		let key: string;
 		let deps: IngestHttpDeps;
+		/** What the request's Authorization header carries (undefined: no header credential). */
+		let headerKey: string | undefined;
 		beforeEach(async () => {
 			h = await freshDb(kind);
 			key = (await createApiKey(h.db, { name: 'test', kind: 'write', role: 'marketer' })).key;
+			headerKey = key;
 			deps = {
 				db: h.db,
 				limiter: new TokenBucketLimiter(100, 10),
 				// As the web app does: the header key, else the body's writeKey.
 				authorize: async (bodyKey) => {
-					const p = await principalForKey(h.db, bodyKey ?? key);
+					const candidate = headerKey ?? bodyKey;
+					const p = candidate ? await principalForKey(h.db, candidate) : null;
 					return p?.kind === 'key'
 						? { ok: true, rateKey: p.keyId }
 						: { ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) };
@@ -41,11 +46,32 @@ for (const kind of dbKinds()) {
 			);
 		const json = (endpoint: IngestEndpoint, value: unknown) => post(endpoint, JSON.stringify(value));
 
-		it('stores a track call and answers like Segment, with the event ids for the router', async () => {
+		it('appends a track call to the inbox and answers like Segment with the id the processed event gets', async () => {
 			const { response, eventIds } = await json('track', { userId: 'u', event: 'order_completed', messageId: 'm-1', properties: { total: 3 } });
 			expect(response.status).toBe(200);
 			expect(await response.json()).toEqual({ ok: true, success: true, accepted: [{ messageId: 'm-1', eventId: eventIds[0], duplicate: false }] });
-			expect(await h.db.$count(events)).toBe(1);
+			expect(await h.db.$count(ingestInbox)).toBe(1);
+			expect(await h.db.$count(events)).toBe(0);
+			// A retry before processing is answered with the same event, and nothing is written twice.
+			const again = await json('track', { userId: 'u', event: 'order_completed', messageId: 'm-1' });
+			expect(((await again.response.json()) as { accepted: unknown[] }).accepted).toEqual([{ messageId: 'm-1', eventId: eventIds[0], duplicate: true }]);
+			expect(await processInbox(h.db)).toMatchObject({ processed: 1, failed: 0 });
+			const [row] = await h.db.select().from(events);
+			expect(row).toMatchObject({ id: eventIds[0], messageId: 'm-1' });
+			expect(await h.db.$count(ingestInbox)).toBe(0);
+			// ... and after processing too.
+			const late = await json('track', { userId: 'u', event: 'order_completed', messageId: 'm-1' });
+			expect(((await late.response.json()) as { accepted: unknown[] }).accepted).toEqual([{ messageId: 'm-1', eventId: eventIds[0], duplicate: true }]);
+			expect(await h.db.$count(ingestInbox)).toBe(0);
+		});
+
+		it('429 backlog_full with Retry-After when the processor is too far behind, before reading the body', async () => {
+			deps.backpressure = async () => 5;
+			const { response } = await json('track', { userId: 'u', event: 'x' });
+			expect(response.status).toBe(429);
+			expect(response.headers.get('retry-after')).toBe('5');
+			expect(((await response.json()) as ErrorBody).error.code).toBe('backlog_full');
+			expect(await h.db.$count(ingestInbox)).toBe(0);
 		});
 
 		it('gives batch messages the envelope context and sentAt (message keys win)', async () => {
@@ -55,6 +81,7 @@ for (const kind of dbKinds()) {
 				batch: [{ type: 'page', anonymousId: 'a', context: { ip: '10.0.0.2' } }]
 			};
 			expect((await json('batch', body)).response.status).toBe(200);
+			await processInbox(h.db);
 			const [row] = await h.db.select().from(events);
 			expect(row!.context).toEqual({ locale: 'fr-FR', ip: '10.0.0.2' });
 		});
@@ -79,26 +106,69 @@ for (const kind of dbKinds()) {
 			});
 			expect(batch.response.status).toBe(400);
 			expect(((await batch.response.json()) as ErrorBody).error.details).toEqual([{ path: 'batch.1.event', message: expect.any(String) }]);
-			expect(await h.db.$count(events)).toBe(0);
+			expect(await h.db.$count(ingestInbox)).toBe(0);
 		});
 
 		it('401 without a valid key, even with a good body', async () => {
 			deps.authorize = async () => ({ ok: false, response: Response.json({ error: { code: 'unauthorized', message: 'no', details: null } }, { status: 401 }) });
 			expect((await json('track', { userId: 'u', event: 'x' })).response.status).toBe(401);
-			expect(await h.db.$count(events)).toBe(0);
+			expect(await h.db.$count(ingestInbox)).toBe(0);
 		});
 
 		it('uses the body writeKey for clients that cannot send headers', async () => {
 			const other = await createApiKey(h.db, { name: 'other', kind: 'write', role: 'marketer' });
+			headerKey = undefined;
 			const spy = vi.spyOn(deps, 'authorize');
-			await json('track', { writeKey: other.key, userId: 'u', event: 'x' });
-			expect(spy).toHaveBeenCalledWith(other.key);
+			const { response } = await json('track', { writeKey: other.key, userId: 'u', event: 'x' });
+			expect(response.status).toBe(200);
+			// The header first (before the body is read), then the body's key.
+			expect(spy.mock.calls).toEqual([[undefined], [other.key]]);
+		});
+
+		it('refuses an unauthenticated compressed body without reading it, and a wrong body key after reading a plain one', async () => {
+			headerKey = undefined;
+			let pulled = 0;
+			const packed = gzipSync(JSON.stringify({ writeKey: key, userId: 'u', event: 'x' }));
+			const body = new ReadableStream<Uint8Array>(
+				{
+					pull(c) {
+						pulled++;
+						c.enqueue(packed);
+						c.close();
+					}
+				},
+				{ highWaterMark: 0 } // pulled only when someone reads
+			);
+			const request = new Request('http://localhost/api/v1/track', {
+				method: 'POST',
+				body,
+				duplex: 'half',
+				headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }
+			} as RequestInit);
+			const { response } = await handleIngest('track', request, deps);
+			expect(response.status).toBe(401);
+			expect(pulled).toBe(0);
+			expect(request.bodyUsed).toBe(false);
+			expect((await json('track', { writeKey: 'oc_write_wrong', userId: 'u', event: 'x' })).response.status).toBe(401);
+			expect((await json('track', { userId: 'u', event: 'x' })).response.status).toBe(401);
+			expect(await h.db.$count(ingestInbox)).toBe(0);
+		});
+
+		it('413 payload_too_large for a gzip bomb: inflation stops at the limit', async () => {
+			// 64 MB of zeros compress to ~64 KB: a small request that would inflate a thousand-fold.
+			const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+			const t0 = performance.now();
+			const { response } = await post('batch', bomb, { 'content-encoding': 'gzip' });
+			expect(response.status).toBe(413);
+			expect(((await response.json()) as ErrorBody).error.code).toBe('payload_too_large');
+			expect(performance.now() - t0).toBeLessThan(2_000);
 		});
 
 		it('413 for bodies over 500 KB (declared or streamed) and batches over 500 messages', async () => {
 			const big = JSON.stringify({ userId: 'u', event: 'x', properties: { pad: 'x'.repeat(520 * 1024) } });
 			const declared = await post('track', big, { 'content-length': String(Buffer.byteLength(big)) });
 			expect(declared.response.status).toBe(413);
+			expect(((await declared.response.json()) as ErrorBody).error.code).toBe('payload_too_large');
 			// Far beyond what is worth draining: refused from the header alone.
 			const huge = await handleIngest(
 				'track',
@@ -139,11 +209,11 @@ for (const kind of dbKinds()) {
 		it('500 (logged, retryable) only when the database itself fails', async () => {
 			const logError = vi.fn();
 			deps.logError = logError;
-			await h.db.execute('alter table events rename to events_gone');
+			await h.db.execute('alter table ingest_inbox rename to inbox_gone');
 			const r = await json('track', { userId: 'u', event: 'x' });
 			expect(r.response.status).toBe(500);
 			expect(logError).toHaveBeenCalledOnce();
-			await h.db.execute('alter table events_gone rename to events');
+			await h.db.execute('alter table inbox_gone rename to ingest_inbox');
 		});
 
 		it('never answers 500 to any body a client could send', async () => {

@@ -33,6 +33,25 @@ for (const kind of dbKinds()) {
 			expect(c).toMatchObject({ ordersCount: 1, lifetimeValue: '10.00' });
 		});
 
+		it('clamps a timestamp a year ahead to the receive time (more than 5 minutes ahead is a wrong clock)', async () => {
+			const year = 365 * 24 * 60;
+			const r = await ingestMessages(
+				h.db,
+				[
+					{ type: 'track', messageId: 'future', userId: 'u', event: 'x', timestamp: at(year) },
+					{ type: 'track', messageId: 'soon', userId: 'u', event: 'x', timestamp: at(4) }
+				],
+				received(0)
+			);
+			const rows = await h.db.select().from(events);
+			const byMessage = new Map(rows.map((e) => [e.messageId, e.timestamp.toISOString()]));
+			expect(byMessage.get('future')).toBe(at(0));
+			expect(byMessage.get('soon')).toBe(at(4)); // within the window: kept as sent
+			const [c] = await liveCustomers(h.db);
+			expect(c!.lastSeenAt.toISOString()).toBe(at(4));
+			expect(r.accepted).toHaveLength(2);
+		});
+
 		it('dedupes inside one batch too', async () => {
 			const msg = { type: 'page', messageId: 'twice', anonymousId: 'a', timestamp: at(0) };
 			const r = await ingestMessages(h.db, [msg, msg], received(0));

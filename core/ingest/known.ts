@@ -1,0 +1,102 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { customers, identities, type Customer } from '../db/schema/customers';
+import { events } from '../db/schema/events';
+import { identifierKey, type Identifier } from '../identity/identifier';
+import { applyProfileInput, profileFields, type ProfileInput } from '../identity/profile';
+import { jsonParam, type Tx } from '../identity/tx';
+import type { EventInsert } from './event';
+
+/*
+ * Set-based identity for the common case of a batch: messages from people we already know. One query finds the
+ * owners of every identifier in the batch, one locks those profiles (in id order); a message all of whose
+ * identifiers belong to one live profile (with no other userId, so resolveCustomer would pick it alone) needs no
+ * further lookup: its event joins a multi-row INSERT and its profile change is applied in memory, written with one
+ * UPDATE per profile. Everything else (new people, merges, alias) goes through resolveCustomer; before it runs the
+ * pending writes are flushed, and afterwards every profile it may have touched leaves the fast path for the rest of
+ * the batch, so both paths always see the same rows.
+ */
+export class KnownPeople {
+	private readonly owner = new Map<string, string>();
+	private readonly live = new Map<string, Customer>();
+	private readonly userIds = new Map<string, string[]>();
+	private readonly off = new Set<string>();
+	private allOff = false;
+	private pendingEvents: EventInsert[] = [];
+	private readonly pendingProfiles = new Set<string>();
+
+	private constructor(private readonly tx: Tx) {}
+
+	static async load(tx: Tx, identifiers: readonly Identifier[]): Promise<KnownPeople> {
+		const k = new KnownPeople(tx);
+		const unique = [...new Map(identifiers.map((i) => [identifierKey(i), i])).values()];
+		if (unique.length === 0) return k;
+		const owned = await tx
+			.select({ kind: identities.kind, value: identities.value, customerId: identities.customerId })
+			.from(identities)
+			.where(sql`(${identities.kind}, ${identities.value}) in (select x->>'kind', x->>'value' from jsonb_array_elements(${jsonParam(unique)}) x)`);
+		for (const o of owned) k.owner.set(identifierKey(o), o.customerId);
+		const ids = [...new Set(owned.map((o) => o.customerId))];
+		if (ids.length === 0) return k;
+		const rows = await tx.select().from(customers).where(inArray(customers.id, ids)).orderBy(asc(customers.id)).for('update');
+		for (const r of rows) if (!r.mergedInto && !r.erasedAt) k.live.set(r.id, r);
+		const users = await tx
+			.select({ customerId: identities.customerId, value: identities.value })
+			.from(identities)
+			.where(and(eq(identities.kind, 'userId'), inArray(identities.customerId, [...k.live.keys()])));
+		for (const u of users) k.userIds.set(u.customerId, [...(k.userIds.get(u.customerId) ?? []), u.value]);
+		return k;
+	}
+
+	/** The one live profile every identifier belongs to, when the fast path may take the message; else null. */
+	ownerOf(identifiers: readonly Identifier[], userId: string | undefined): Customer | null {
+		if (this.allOff || identifiers.length === 0) return null;
+		let id: string | undefined;
+		for (const i of identifiers) {
+			const o = this.owner.get(identifierKey(i));
+			if (!o || (id !== undefined && o !== id)) return null;
+			id = o;
+		}
+		const customer = this.live.get(id!);
+		if (!customer || this.off.has(customer.id)) return null;
+		// resolveCustomer keeps a profile signed in as another userId apart: leave such cases to it.
+		if (userId !== undefined && (this.userIds.get(customer.id) ?? []).some((u) => u !== userId)) return null;
+		return customer;
+	}
+
+	add(customer: Customer, event: EventInsert, input: ProfileInput): void {
+		this.pendingEvents.push(event);
+		Object.assign(customer, applyProfileInput(profileFields(customer), input));
+		this.pendingProfiles.add(customer.id);
+	}
+
+	/** Who owned this identifier when the batch began. */
+	ownerId(identifier: Identifier): string | undefined {
+		return this.owner.get(identifierKey(identifier));
+	}
+
+	/** Profiles the slow path touched (or may have): they take the slow path from now on. */
+	retire(customerIds: Iterable<string>): void {
+		for (const id of customerIds) this.off.add(id);
+	}
+
+	retireAll(): void {
+		this.allOff = true;
+	}
+
+	/** Writes what the fast path holds: one multi-row INSERT of events, one UPDATE per profile. */
+	async flush(): Promise<void> {
+		if (this.pendingEvents.length) {
+			for (let i = 0; i < this.pendingEvents.length; i += 1_000) await this.tx.insert(events).values(this.pendingEvents.slice(i, i + 1_000));
+			this.pendingEvents = [];
+		}
+		for (const id of this.pendingProfiles) {
+			await this.tx.update(customers).set(profileFields(this.live.get(id)!)).where(eq(customers.id, id));
+		}
+		this.pendingProfiles.clear();
+	}
+
+	/** The profiles the fast path wrote to, still live (for the survivor lookup). */
+	isLive(customerId: string): boolean {
+		return this.live.has(customerId) && !this.off.has(customerId) && !this.allOff;
+	}
+}
