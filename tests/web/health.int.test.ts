@@ -19,7 +19,18 @@ describe.each(dbKinds())('GET /api/v1/health on %s', (kind) => {
 			if (!body?.ok) await new Promise((r) => setTimeout(r, 500));
 		}
 		expect(body).toMatchObject({ ok: true, database: { ok: true }, temporal: { ok: true }, worker: { ok: true } });
-		expect(body!.database.detail).toBe(kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL');
+		// Anonymous callers: no addresses, task queues or error text; the ingest backlog, as numbers.
+		expect(body!.database.detail).toBe('operational');
+		const text = JSON.stringify(body);
+		expect(text).not.toContain(process.env.TEMPORAL_ADDRESS!);
+		expect(text).not.toContain(product.taskQueue);
+		expect(body).toMatchObject({ ingest: { ok: true, waiting: expect.any(Number), failed: 0, unrouted: expect.any(Number), lagMs: expect.any(Number) } });
+		// A signed-in admin sees the details.
+		const admin = await (await fetch(`${product.url}/api/v1/health`, { headers: { cookie: await product.sessionCookie('admin') } })).json();
+		expect(admin.database.detail).toBe(kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL');
+		expect(admin.worker.detail).toContain(product.taskQueue);
+		const marketer = await (await fetch(`${product.url}/api/v1/health`, { headers: { cookie: await product.sessionCookie('marketer') } })).json();
+		expect(marketer.worker.detail).toBe('operational');
 	});
 
 	it('answers within 2 s, per component, when Temporal is unreachable', async () => {
@@ -35,7 +46,9 @@ describe.each(dbKinds())('GET /api/v1/health on %s', (kind) => {
 				const res = await fetch(`${product.url}/api/v1/health`);
 				const ms = performance.now() - t0;
 				expect(res.status).toBe(503);
-				expect(await res.json()).toMatchObject({ ok: false, database: { ok: true }, temporal: { ok: false }, worker: { ok: false } });
+				const body = await res.json();
+				expect(body).toMatchObject({ ok: false, database: { ok: true }, temporal: { ok: false, detail: 'unavailable' }, worker: { ok: false, detail: 'unavailable' } });
+				expect(JSON.stringify(body)).not.toContain(process.env.TEMPORAL_ADDRESS!);
 				expect(ms).toBeLessThan(2_000);
 			}
 		} finally {

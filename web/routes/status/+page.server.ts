@@ -1,4 +1,7 @@
-import { checkHealth } from '$lib/server/health';
+import { checkHealth, healthDetailsAllowed } from '$lib/server/health';
 import type { PageServerLoad } from './$types';
 
-export const load = (async () => ({ health: await checkHealth() })) satisfies PageServerLoad;
+export const load = (async ({ locals }) => {
+	const detailed = healthDetailsAllowed(locals.principal);
+	return { health: await checkHealth({ detailed }), detailed };
+}) satisfies PageServerLoad;
