@@ -40,7 +40,10 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	const segmentRefresh = startSegmentRefreshLoop(o.db.db);
 	const router = createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE });
 	// The worker's inbox processor: accepted ingest messages become events, profiles and routing (one process here).
-	const processor = startInboxProcessor(o.db.db, { batchSize: o.env.INGEST_PROCESSOR_BATCH, route: routeAfterProcessing(router) });
+	// PGlite runs one transaction at a time for the whole process, web requests included: smaller batches keep
+	// pages and ingest answering while it works.
+	const batchSize = o.db.kind === 'pglite' ? Math.min(100, o.env.INGEST_PROCESSOR_BATCH) : o.env.INGEST_PROCESSOR_BATCH;
+	const processor = startInboxProcessor(o.db.db, { batchSize, route: routeAfterProcessing(router) });
 	const routing = startRoutingLoop(router);
 
 	buildWebIfStale(o.root, o.log);
