@@ -22,6 +22,8 @@ export type SendResult = {
 	| { outcome: 'failed'; error: { code: string; message: string } }
 	/** An attempt may have been sent and the provider could not say: marked for a person, never re-sent blind. */
 	| { outcome: 'unknown'; reason: string }
+	/** A frequency cap says not yet, and the step chose to wait: try again at `until` (the row stays pending). */
+	| { outcome: 'held'; until: Date; reason: 'frequency_cap' }
 );
 
 /** The attempt recorded on a row before its provider call; present while that call's outcome is unknown. */
@@ -101,7 +103,7 @@ export async function markFinal(
 ): Promise<Message> {
 	const [row] = await db
 		.update(messages)
-		.set({ status, error, lockedUntil: null, meta: sql`${messages.meta} || ${JSON.stringify(meta)}::jsonb`, updatedAt: now })
+		.set({ status, error, lockedUntil: null, countedAt: null, meta: sql`${messages.meta} || ${JSON.stringify(meta)}::jsonb`, updatedAt: now })
 		.where(and(eq(messages.id, id), eq(messages.status, 'pending')))
 		.returning();
 	if (row) return row;

@@ -6,6 +6,7 @@ import { draftMessage, skippedDraft } from './compose';
 import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
 import { mayHaveSent, verifyEarlierAttempt } from './attempts';
+import { countUnderCaps, type CapRule } from './caps';
 import {
 	claim,
 	dispatchOf,
@@ -38,8 +39,10 @@ export type SendMessageInput = {
 	offerCode?: string;
 	purpose?: Purpose;
 	consentPolicy?: ConsentPolicy;
-	/** At most `max` messages on this channel to the customer within `windowMs`. */
-	frequencyCap?: { max: number; windowMs: number };
+	/** Caps on the customer's marketing messages, checked and counted atomically at send time (core/channels/caps.ts). */
+	frequencyCaps?: readonly CapRule[];
+	/** What a capped send does: `skip` (default) or `wait` until the caps allow it (answered as `held`). */
+	whenCapped?: 'skip' | 'wait';
 	now?: Date;
 } & ({ channel: 'email'; email: EmailContent } | { channel: 'sms'; sms: SmsContent });
 
@@ -49,31 +52,13 @@ function addressOf(recipient: Recipient, channel: 'email' | 'sms'): string | nul
 	return channel === 'email' ? recipient.email : recipient.phone;
 }
 
-async function overCap(db: Db, row: Message, cap: { max: number; windowMs: number }, now: Date): Promise<boolean> {
-	const family = await customerFamily(db, row.customerId);
-	const [result] = await db
-		.select({ n: count() })
-		.from(messages)
-		.where(
-			and(
-				inArray(messages.customerId, family),
-				eq(messages.channel, row.channel),
-				ne(messages.id, row.id),
-				notInArray(messages.status, ['pending', 'skipped', 'failed']),
-				gt(messages.sentAt, new Date(now.getTime() - cap.windowMs))
-			)
-		);
-	return (result?.n ?? 0) >= cap.max;
-}
-
-/** Consent, suppression and caps as they stand now, not as they stood when the customer entered. */
+/** Consent and suppression as they stand now, not as they stood when the customer entered. */
 async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message, now: Date): Promise<SkipReason | null> {
 	const recipient = await loadRecipient(db, row.customerId);
 	if (!recipient) return 'no_customer';
 	if (recipient.erased) return 'erased';
 	if (!consentAllows(recipient, input.channel, input.consentPolicy ?? 'opt-out', input.purpose ?? 'marketing')) return 'no_consent';
 	if (await isSuppressed(db, input.channel, row.to)) return 'suppressed';
-	if (input.frequencyCap && (await overCap(db, row, input.frequencyCap, now))) return 'frequency_cap';
 	return null;
 }
 
@@ -111,7 +96,8 @@ function dispatch(providers: Providers, row: Message): Promise<ProviderReceipt> 
  * 1. an earlier attempt's finished row is answered as is (`replayed`);
  * 2. otherwise the rendered message is stored first (status `pending`), or `skipped` when there is nobody
  *    or no address to send to;
- * 3. consent, suppressions and the frequency cap are checked now;
+ * 3. consent and suppressions are checked now; after the claim, frequency caps are checked and the message
+ *    counted under them atomically (skipped, or `held` until they allow it, as the step chose);
  * 4. one attempt claims the row, records itself on it, calls the provider (or the outbox) and records the
  *    outcome.
  * Permanent provider errors come back as `outcome: 'failed'`; transient ones are thrown (TransientChannelError)
@@ -162,6 +148,12 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		}
 		const skip = await sendTimeCheck(db, input, claimed, now);
 		if (skip) return resultFromRow(await markFinal(db, claimed.id, 'skipped', skip, now, { dispatch: null }), false);
+	}
+	const cap = await countUnderCaps(db, claimed, input.frequencyCaps ?? [], now);
+	if (cap.state === 'capped') {
+		if (input.whenCapped !== 'wait') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'frequency_cap', now), false);
+		await release(db, claimed.id, `held by a frequency cap (${cap.cap.max} per ${cap.cap.channel}) until ${cap.until.toISOString()}`, now);
+		return { ...resultFromRow(claimed, false), outcome: 'held', until: cap.until, reason: 'frequency_cap' } as SendResult;
 	}
 	await markDispatching(db, claimed, now);
 	try {

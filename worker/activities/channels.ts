@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { callWebhook, createStoreTask, isChannelError, PermanentChannelError, sendMessage, syncAudience, type SendResult } from '../../core/channels/index';
+import type { CapRule } from '../../core/channels/caps';
 import type { Providers } from '../../core/channels/types';
 import { latestOfferForEnrollment } from '../../core/offers/index';
 import { customers } from '../../core/db/schema/customers';
@@ -26,6 +27,7 @@ function outcomeOf(result: SendResult): ActionOutcome {
 	const detail = { messageId: result.messageId, provider: result.provider, replayed: result.replayed };
 	if (result.outcome === 'sent') return { status: 'done', detail: { ...detail, providerMessageId: result.providerMessageId } };
 	if (result.outcome === 'skipped') return { status: 'skipped', reason: result.reason, detail };
+	if (result.outcome === 'held') return { status: 'held', until: result.until.getTime(), reason: 'frequency cap' };
 	// Marked `unknown` on the message for a person to check (the outbox lists it); the journey moves on.
 	if (result.outcome === 'unknown') return { status: 'skipped', reason: 'outcome_unknown', detail: { ...detail, why: result.reason } };
 	throw nonRetryable(`${result.error.code}: ${result.error.message}`, detail);
@@ -39,11 +41,16 @@ async function quietUntil(db: Db, input: ActionInput<unknown>, now: Date): Promi
 	return delay > 0 ? now.getTime() + delay : null;
 }
 
-/** The journey's cap for this channel (a channel-specific cap before an all-channels one). */
-function capFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms') {
-	const caps = settings.frequencyCaps ?? [];
-	const cap = caps.find((c) => c.channel === channel) ?? caps.find((c) => c.channel === 'all');
-	return cap && { max: cap.max, windowMs: durationToMs(cap.per) };
+/** Every cap of the journey that applies on this channel: its own and the all-channels ones, together. */
+function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms'): CapRule[] {
+	return (settings.frequencyCaps ?? [])
+		.filter((c) => c.channel === channel || c.channel === 'all')
+		.map((c) => ({ channel: c.channel, max: c.max, windowMs: durationToMs(c.per) }));
+}
+
+/** Purpose and what a capped send does, as the step says. */
+function deliveryOf(node: SendEmailNode | SendSmsNode, settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms') {
+	return { purpose: node.purpose ?? 'marketing', frequencyCaps: capsFor(settings, channel), whenCapped: node.whenCapped ?? 'skip' } as const;
 }
 
 function common(input: ActionInput<{ id: string }>) {
@@ -67,7 +74,7 @@ export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEm
 		const result = await sendMessage(deps.db, deps.providers, {
 			...common(input),
 			channel: 'email',
-			frequencyCap: capFor(input.settings, 'email'),
+			...deliveryOf(node, input.settings, 'email'),
 			now,
 			email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from }
 		});
@@ -84,7 +91,7 @@ export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsN
 		const result = await sendMessage(deps.db, deps.providers, {
 			...common(input),
 			channel: 'sms',
-			frequencyCap: capFor(input.settings, 'sms'),
+			...deliveryOf(input.node, input.settings, 'sms'),
 			now,
 			sms: { body: input.node.body }
 		});

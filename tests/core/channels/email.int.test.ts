@@ -139,11 +139,11 @@ describe('email through the SendGrid SDK against its published contract (Prism)'
 		});
 
 		it('applies a frequency cap across sends', async () => {
-			const cap = { max: 2, windowMs: 3600_000 };
+			const cap = [{ channel: 'email' as const, max: 2, windowMs: 3600_000 }];
 			const sentSoFar = (await h.db.select().from(messages).where(eq(messages.customerId, 'ada'))).filter((m) => m.status === 'sent').length;
 			expect(sentSoFar).toBe(1);
-			expect(await sendMessage(h.db, providers, spring({ frequencyCap: cap }))).toMatchObject({ outcome: 'sent' });
-			expect(await sendMessage(h.db, providers, spring({ frequencyCap: cap }))).toMatchObject({ outcome: 'skipped', reason: 'frequency_cap' });
+			expect(await sendMessage(h.db, providers, spring({ frequencyCaps: cap }))).toMatchObject({ outcome: 'sent' });
+			expect(await sendMessage(h.db, providers, spring({ frequencyCaps: cap }))).toMatchObject({ outcome: 'skipped', reason: 'frequency_cap' });
 		});
 
 		it('records a request that breaks the contract as a permanent failure', async () => {
