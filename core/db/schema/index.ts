@@ -10,3 +10,4 @@ export * from './stock';
 export * from './audit';
 export * from './orders';
 export * from './inbound';
+export * from './throttle';
