@@ -9,11 +9,51 @@ export type DemoProduct = { id: string; name: string; priceCents: number; catego
 export const DEMO_CURRENCY = 'EUR';
 
 export const demoProducts: readonly DemoProduct[] = [
-	{ id: 'linen-shirt', name: 'Linen shirt', priceCents: 5900, category: 'tops', blurb: 'Washed French linen, relaxed fit. Cool all summer long.', art: 'shirt', tint: '#e7dcc8' },
-	{ id: 'denim-jacket', name: 'Denim jacket', priceCents: 8900, category: 'outerwear', blurb: 'Selvedge denim that softens with every wear.', art: 'jacket', tint: '#c9d6ea' },
-	{ id: 'canvas-tote', name: 'Canvas tote', priceCents: 2900, category: 'accessories', blurb: 'Heavy cotton canvas with leather handles.', art: 'bag', tint: '#dfe8d5' },
-	{ id: 'leather-sneakers', name: 'Leather sneakers', priceCents: 11900, category: 'shoes', blurb: 'Full-grain leather, stitched rubber soles.', art: 'shoe', tint: '#f1e4de' },
-	{ id: 'wool-scarf', name: 'Wool scarf', priceCents: 3900, category: 'accessories', blurb: 'Merino and cashmere, woven in the Vosges.', art: 'scarf', tint: '#ecd5d9' },
+	{
+		id: 'linen-shirt',
+		name: 'Linen shirt',
+		priceCents: 5900,
+		category: 'tops',
+		blurb: 'Washed French linen, relaxed fit. Cool all summer long.',
+		art: 'shirt',
+		tint: '#e7dcc8'
+	},
+	{
+		id: 'denim-jacket',
+		name: 'Denim jacket',
+		priceCents: 8900,
+		category: 'outerwear',
+		blurb: 'Selvedge denim that softens with every wear.',
+		art: 'jacket',
+		tint: '#c9d6ea'
+	},
+	{
+		id: 'canvas-tote',
+		name: 'Canvas tote',
+		priceCents: 2900,
+		category: 'accessories',
+		blurb: 'Heavy cotton canvas with leather handles.',
+		art: 'bag',
+		tint: '#dfe8d5'
+	},
+	{
+		id: 'leather-sneakers',
+		name: 'Leather sneakers',
+		priceCents: 11900,
+		category: 'shoes',
+		blurb: 'Full-grain leather, stitched rubber soles.',
+		art: 'shoe',
+		tint: '#f1e4de'
+	},
+	{
+		id: 'wool-scarf',
+		name: 'Wool scarf',
+		priceCents: 3900,
+		category: 'accessories',
+		blurb: 'Merino and cashmere, woven in the Vosges.',
+		art: 'scarf',
+		tint: '#ecd5d9'
+	},
 	{ id: 'ceramic-mug', name: 'Ceramic mug', priceCents: 1800, category: 'home', blurb: 'Hand-glazed stoneware, 350 ml.', art: 'mug', tint: '#dde3e6' }
 ];
 

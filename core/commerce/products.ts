@@ -21,7 +21,10 @@ export const ProductInput = z.object({
 		.trim()
 		.regex(/^[A-Za-z]{3}$/, 'A currency is a 3-letter ISO code (EUR).')
 		.transform((c) => c.toUpperCase()),
-	imageUrl: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+	imageUrl: z
+		.url({ protocol: /^https?$/ })
+		.max(2000)
+		.nullish(),
 	art: z.string().trim().max(40).nullish(),
 	category: z.string().trim().max(100).nullish()
 });
@@ -85,6 +88,9 @@ export async function getProduct(db: Db, sku: string): Promise<Product | undefin
 /** Which of `skus` the catalogue knows. */
 export async function knownSkus(db: Db, skus: readonly string[]): Promise<Set<string>> {
 	if (skus.length === 0) return new Set();
-	const rows = await db.select({ sku: productsTable.sku }).from(productsTable).where(inArray(productsTable.sku, [...new Set(skus)]));
+	const rows = await db
+		.select({ sku: productsTable.sku })
+		.from(productsTable)
+		.where(inArray(productsTable.sku, [...new Set(skus)]));
 	return new Set(rows.map((r) => r.sku));
 }

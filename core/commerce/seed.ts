@@ -8,7 +8,15 @@ export async function seedDemoCatalogue(db: Db, now = new Date()): Promise<void>
 	if (await getProduct(db, demoProducts[0]!.id)) return;
 	await upsertProducts(
 		db,
-		demoProducts.map((p) => ({ sku: p.id, name: p.name, price: p.priceCents / 100, currency: DEMO_CURRENCY, art: p.art, category: p.category, imageUrl: null })),
+		demoProducts.map((p) => ({
+			sku: p.id,
+			name: p.name,
+			price: p.priceCents / 100,
+			currency: DEMO_CURRENCY,
+			art: p.art,
+			category: p.category,
+			imageUrl: null
+		})),
 		now
 	);
 	for (const [storeId, lines] of Object.entries(demoStock)) {

@@ -70,7 +70,8 @@ export function parseStockCsv(input: string): StockCsvParse {
 	const rows: StockCsvRow[] = [];
 	const header = records[0]?.fields.map((f) => f.trim().toLowerCase());
 	const start = header && header[0] === 'store' && header[1] === 'sku' ? 1 : 0;
-	if (records.length - start > MAX_STOCK_CSV_ROWS) return { rows: [], errors: [{ line: 0, message: `The file has more than ${MAX_STOCK_CSV_ROWS} lines: split it.` }] };
+	if (records.length - start > MAX_STOCK_CSV_ROWS)
+		return { rows: [], errors: [{ line: 0, message: `The file has more than ${MAX_STOCK_CSV_ROWS} lines: split it.` }] };
 	const seen = new Map<string, number>();
 	for (const { line, fields } of records.slice(start)) {
 		if (fields.length !== 3) {
@@ -112,7 +113,12 @@ export type StockImport = { ok: true; update: StockUpdate; rows: number } | { ok
  * Applies a stock file all or nothing: every line is checked (format, known store, known SKU) and any error
  * leaves the stock untouched, so fixing the file and uploading it again is always safe.
  */
-export async function importStockCsv(db: Db, text: string, opts: { knownStores: ReadonlySet<string>; knownSkus: (skus: string[]) => Promise<Set<string>> }, now = new Date()): Promise<StockImport> {
+export async function importStockCsv(
+	db: Db,
+	text: string,
+	opts: { knownStores: ReadonlySet<string>; knownSkus: (skus: string[]) => Promise<Set<string>> },
+	now = new Date()
+): Promise<StockImport> {
 	const { rows, errors } = parseStockCsv(text);
 	const known = await opts.knownSkus([...new Set(rows.map((r) => r.sku))]);
 	for (const r of rows) {

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { stockKey } from '../graph/conditions';
 import { products as productsTable, stock as stockTable, stores as storesTable } from '../db/schema/stock';
 import { emitBackInStock, type Restock } from './back-in-stock';
 import { CommerceError } from './errors';
@@ -31,13 +32,21 @@ async function storeName(db: Db, storeId: string): Promise<string> {
 
 /** Product names by SKU; any SKU the catalogue does not know is a 422 listing them (load products first). */
 async function productNames(db: Db, skus: readonly string[]): Promise<Map<string, string>> {
-	const rows = await db.select({ sku: productsTable.sku, name: productsTable.name }).from(productsTable).where(inArray(productsTable.sku, [...skus]));
+	const rows = await db
+		.select({ sku: productsTable.sku, name: productsTable.name })
+		.from(productsTable)
+		.where(inArray(productsTable.sku, [...skus]));
 	const names = new Map(rows.map((r) => [r.sku, r.name]));
 	const unknown = skus.filter((s) => !names.has(s));
 	if (unknown.length)
-		throw new CommerceError(422, 'unknown_skus', `${unknown.length} SKU${unknown.length === 1 ? ' is' : 's are'} not in the catalogue: load them with PUT /api/v1/products first.`, {
-			skus: unknown.slice(0, 100)
-		});
+		throw new CommerceError(
+			422,
+			'unknown_skus',
+			`${unknown.length} SKU${unknown.length === 1 ? ' is' : 's are'} not in the catalogue: load them with PUT /api/v1/products first.`,
+			{
+				skus: unknown.slice(0, 100)
+			}
+		);
 	return names;
 }
 
@@ -123,7 +132,9 @@ export async function stockOfSkus(db: Db, skus: readonly string[]): Promise<Stoc
 	return rows.map(level);
 }
 
-/** Quantities for exact (store, SKU) pairs, keyed by `stockKey`; a pair never loaded is absent (read it as 0). */
+export { stockKey };
+
+/** Quantities for exact (store, SKU) pairs, keyed by `stockKey` (core/graph's, which conditions read); a pair never loaded is absent (read it as 0). */
 export async function quantitiesOf(db: Db, pairs: readonly { storeId: string; sku: string }[]): Promise<Record<string, number>> {
 	const out: Record<string, number> = {};
 	if (pairs.length === 0) return out;
@@ -133,8 +144,4 @@ export async function quantitiesOf(db: Db, pairs: readonly { storeId: string; sk
 		.where(or(...pairs.map((p) => and(eq(stockTable.storeId, p.storeId), eq(stockTable.sku, p.sku)))));
 	for (const r of rows) out[stockKey(r.storeId, r.sku)] = r.quantity;
 	return out;
-}
-
-export function stockKey(storeId: string, sku: string): string {
-	return `${storeId}\u0000${sku}`;
 }

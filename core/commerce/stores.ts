@@ -32,9 +32,9 @@ function toStore(row: typeof storesTable.$inferSelect): Store {
 	};
 }
 
-/** Every store, by name. A handful of rows: callers load them once per request and look up in the list. */
+/** Every store, in picker order. A handful of rows: callers load them once per request and look up in the list. */
 export async function listStores(db: Db): Promise<Store[]> {
-	return (await db.select().from(storesTable).orderBy(asc(storesTable.name))).map(toStore);
+	return (await db.select().from(storesTable).orderBy(asc(storesTable.position), asc(storesTable.name))).map(toStore);
 }
 
 export async function getStore(db: Db, id: string | null | undefined): Promise<Store | undefined> {

@@ -1,6 +1,6 @@
 import { ELSE_BRANCH } from './branches';
-import { matchesFilter, matchesFilters, type TrackedEvent } from './match';
-import type { Condition, ConditionBranch, ConditionNode } from './nodes';
+import { getPath, matchesFilter, matchesFilters, type TrackedEvent } from './match';
+import type { Condition, ConditionBranch, ConditionNode, StockCondition } from './nodes';
 import { durationToMs } from './time';
 
 export type ConsentChannel = 'email' | 'sms' | 'ads';
@@ -34,6 +34,25 @@ export interface ConditionContext {
 	messages: Record<string, MessageSnapshot>;
 	/** The customer's recent events, with timestamps. */
 	events: (TrackedEvent & { timestamp: number })[];
+	/** Shelf quantities for the (store, SKU) pairs stock conditions name, keyed by `stockKey`; absent = none. */
+	stock?: Record<string, number>;
+}
+
+/** The key of one store's stock of one SKU in `ConditionContext.stock`. */
+export function stockKey(storeId: string, sku: string): string {
+	return `${storeId}\u0000${sku}`;
+}
+
+const scalarText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+
+/**
+ * The store and SKU a stock condition names for this customer, or undefined when either cannot be resolved (no
+ * such trait, no such property). Pure: the activity uses it to know what to load, the evaluation to look it up.
+ */
+export function stockTarget(c: StockCondition, traits: Record<string, unknown>, entryEvent?: TrackedEvent): { storeId: string; sku: string } | undefined {
+	const sku = c.sku.from === 'fixed' ? c.sku.sku : scalarText(getPath(c.sku.from === 'trait' ? traits : entryEvent?.properties, c.sku.path));
+	const storeId = c.store.from === 'fixed' ? c.store.storeId : scalarText(getPath(traits, c.store.path));
+	return sku && storeId ? { storeId, sku } : undefined;
 }
 
 function offerState(offer: OfferSnapshot | undefined, now: number): 'active' | 'redeemed' | 'expired' | undefined {
@@ -67,6 +86,10 @@ export function evaluateCondition(condition: Condition, ctx: ConditionContext): 
 			const found = ctx.events.some((e) => e.name === condition.event && e.timestamp >= since && matchesFilters(condition.filters, e.properties));
 			return found === (condition.occurred ?? true);
 		}
+		case 'stock': {
+			const target = stockTarget(condition, ctx.traits, ctx.entryEvent);
+			return target !== undefined && (ctx.stock?.[stockKey(target.storeId, target.sku)] ?? 0) >= condition.minQuantity;
+		}
 	}
 }
 
@@ -87,18 +110,30 @@ export interface ConditionNeeds {
 	eventLookbackMs?: number;
 	offerNodeIds: string[];
 	messageNodeIds: string[];
+	/**
+	 * The stock conditions, their entry-event SKUs already read (the activity has no entry event): it resolves the
+	 * traits and loads those shelves. Absent when the step has none.
+	 */
+	stock?: StockCondition[];
 }
 
-export function conditionNeeds(node: ConditionNode): ConditionNeeds {
+export function conditionNeeds(node: ConditionNode, entryEvent?: TrackedEvent): ConditionNeeds {
 	const all = node.branches.flatMap((b) => b.conditions);
 	const events = all.filter((c) => c.kind === 'event');
 	const unique = (xs: string[]) => [...new Set(xs)].sort();
 	const windows = events.map((c) => (c.within ? durationToMs(c.within) : Infinity));
 	const lookback = Math.max(0, ...windows);
+	const stock = all.flatMap((c): StockCondition[] => {
+		if (c.kind !== 'stock') return [];
+		if (c.sku.from !== 'entryProperty') return [c];
+		const sku = scalarText(getPath(entryEvent?.properties, c.sku.path));
+		return sku ? [{ ...c, sku: { from: 'fixed', sku } }] : [];
+	});
 	return {
 		eventNames: unique(events.map((c) => c.event)),
 		eventLookbackMs: lookback === Infinity ? undefined : lookback,
 		offerNodeIds: unique(all.flatMap((c) => (c.kind === 'offer' ? [c.nodeId] : []))),
-		messageNodeIds: unique(all.flatMap((c) => (c.kind === 'message' ? [c.nodeId] : [])))
+		messageNodeIds: unique(all.flatMap((c) => (c.kind === 'message' ? [c.nodeId] : []))),
+		...(stock.length ? { stock } : {})
 	};
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { ConditionContext, ConditionNeeds, MessageSnapshot, OfferSnapshot } from '../../core/graph/conditions';
+import { stockTarget, type ConditionContext, type ConditionNeeds, type MessageSnapshot, type OfferSnapshot } from '../../core/graph/conditions';
+import { quantitiesOf } from '../../core/commerce/stock';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { events } from '../../core/db/schema/events';
@@ -60,5 +61,9 @@ export async function loadConditionContext(db: Db, ref: EnrollmentRef, needs: Co
 			.limit(MAX_EVENTS);
 		recent = rows.map((r) => ({ name: r.name ?? '', properties: r.properties, timestamp: r.timestamp.getTime() }));
 	}
-	return { traits: profile?.traits ?? {}, consent, offers: offerMap, messages: messageMap, events: recent };
+	const traits = profile?.traits ?? {};
+	// Stock conditions: the customer's store from their traits (entry-event SKUs arrive already read), shelves now.
+	const targets = (needs.stock ?? []).flatMap((c) => stockTarget(c, traits) ?? []);
+	const stock = targets.length ? await quantitiesOf(db, targets) : undefined;
+	return { traits, consent, offers: offerMap, messages: messageMap, events: recent, ...(stock ? { stock } : {}) };
 }

@@ -4,10 +4,18 @@ import type { GrantOfferNode } from '../../core/graph/nodes';
 import { grantOffer as grant, OfferInputError } from '../../core/offers/index';
 import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { nonRetryable, stepKey } from './keys';
+import { productsInStock } from './stock';
 
 /** One offer per customer and step: the grant key makes a retried activity answer the same code. */
 export async function grantOfferStep(db: Db, input: ActionInput<GrantOfferNode>, now = new Date()): Promise<ActionOutcome> {
 	const { node, ref } = input;
+	let productScope = node.productScope;
+	if (node.inStockAt && productScope) {
+		const inStock = await productsInStock(db, ref.customerId, productScope, node.inStockAt);
+		if (inStock.storeId === null) return { status: 'skipped', reason: 'no_store', detail: { message: 'The customer has no store to check stock at.' } };
+		if (inStock.skus.length === 0) return { status: 'skipped', reason: 'out_of_stock', detail: { storeId: inStock.storeId } };
+		productScope = inStock.skus;
+	}
 	try {
 		const offer = await grant(db, {
 			grantKey: stepKey(ref, node.id, input.visit),
@@ -19,7 +27,7 @@ export async function grantOfferStep(db: Db, input: ActionInput<GrantOfferNode>,
 			kind: node.kind,
 			value: node.value,
 			currency: node.currency,
-			productScope: node.productScope,
+			productScope,
 			storeScope: node.storeScope,
 			validForMs: durationToMs(node.validFor),
 			codePrefix: node.codePrefix,

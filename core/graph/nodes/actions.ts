@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration, Id, PropertyPath, Text, issue, nodeBase } from './common';
+import { StockStoreSource } from './condition';
 
 /** Add the customer to (or remove them from) a Meta Custom Audience / Google Customer Match list. */
 export const AdAudienceNode = z.object({
@@ -28,6 +29,11 @@ export const GrantOfferNode = z
 			.optional(),
 		productScope: z.array(Id).min(1).optional(),
 		storeScope: z.array(Id).min(1).optional(),
+		/**
+		 * Name only the products of `productScope` on the shelf of this store (the customer's, from a trait, or a
+		 * fixed one) when the offer is granted; none there, or no store known, and the step is skipped.
+		 */
+		inStockAt: StockStoreSource.optional(),
 		validFor: Duration,
 		codePrefix: z
 			.string()
@@ -37,6 +43,7 @@ export const GrantOfferNode = z
 	.superRefine((node, ctx) => {
 		if (node.kind === 'percent' && node.value > 100) ctx.addIssue(issue(['value'], 'gives more than 100% off.', 'invalid_field'));
 		if (node.kind === 'amount' && node.currency === undefined) ctx.addIssue(issue(['currency'], 'missing', 'missing_field'));
+		if (node.inStockAt && !node.productScope) ctx.addIssue(issue(['inStockAt'], 'needs the products the offer covers (productScope).', 'missing_field'));
 	});
 export type GrantOfferNode = z.infer<typeof GrantOfferNode>;
 

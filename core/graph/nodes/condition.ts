@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ELSE_BRANCH } from '../branches';
-import { Duration, EventName, Id, Text, checkUniqueIds, nodeBase } from './common';
+import { Duration, EventName, Id, PropertyPath, Text, checkUniqueIds, nodeBase } from './common';
 import { PropertyFilter, filterUnion } from './filters';
 
 /** A profile trait (`plan`, `address.city`) compared like an event property. */
@@ -45,13 +45,35 @@ export const EventCondition = z.object({
 	occurred: z.boolean().optional()
 });
 
+/** Where a stock condition reads its SKU: the entry event's property, a profile trait, or a fixed SKU. */
+export const StockSkuSource = z.discriminatedUnion('from', [
+	z.object({ from: z.literal('entryProperty'), path: PropertyPath }),
+	z.object({ from: z.literal('trait'), path: PropertyPath }),
+	z.object({ from: z.literal('fixed'), sku: Text })
+]);
+/** Which store: the customer's (a trait such as `preferred_store`) or a fixed store id. */
+export const StockStoreSource = z.discriminatedUnion('from', [z.object({ from: z.literal('trait'), path: PropertyPath }), z.object({ from: z.literal('fixed'), storeId: Text })]);
+
+/**
+ * At least `minQuantity` of the SKU are on the shelf of the customer's store (read when the step runs). No SKU
+ * or no store resolved (the trait is missing) counts as not in stock.
+ */
+export const StockCondition = z.object({
+	kind: z.literal('stock'),
+	sku: StockSkuSource,
+	store: StockStoreSource,
+	minQuantity: z.number().int().min(1).max(1_000_000)
+});
+export type StockCondition = z.infer<typeof StockCondition>;
+
 export const Condition = z.discriminatedUnion('kind', [
 	TraitCondition,
 	EntryPropertyCondition,
 	ConsentCondition,
 	OfferCondition,
 	MessageCondition,
-	EventCondition
+	EventCondition,
+	StockCondition
 ]);
 export type Condition = z.infer<typeof Condition>;
 

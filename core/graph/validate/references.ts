@@ -35,6 +35,11 @@ function checkCondition(ws: Workspace, node: JourneyNode, c: Condition, field: s
 			nodeId: node.id,
 			field
 		});
+	if (c.kind === 'stock' && c.sku.from === 'entryProperty' && !eventEntry)
+		report(ws, 'entry_property_unavailable', `${name} reads the SKU from the entry event, but this journey doesn't start from an event.`, {
+			nodeId: node.id,
+			field: `${field}.sku`
+		});
 }
 
 /** References between steps, and to templates and segments when their lists are given. */

@@ -15,7 +15,18 @@ describe('stock CSV', () => {
 	});
 
 	it('reports each bad line with its number and a reason, and keeps the good ones', () => {
-		const text = ['store,sku,quantity', 'paris-01,linen-shirt,3', 'paris-01,linen-shirt,4', ',mug,1', 'paris-01,has space,1', 'paris-01,mug,-2', 'paris-01,mug,2.5', 'paris-01,mug', 'paris-01,mug,abc', 'lyon-01,mug,1'].join('\n');
+		const text = [
+			'store,sku,quantity',
+			'paris-01,linen-shirt,3',
+			'paris-01,linen-shirt,4',
+			',mug,1',
+			'paris-01,has space,1',
+			'paris-01,mug,-2',
+			'paris-01,mug,2.5',
+			'paris-01,mug',
+			'paris-01,mug,abc',
+			'lyon-01,mug,1'
+		].join('\n');
 		const { rows, errors } = parseStockCsv(text);
 		expect(rows.map((r) => r.line)).toEqual([2, 10]);
 		expect(errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 7, 8, 9]);

@@ -1,6 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACK_IN_STOCK_EVENT, importStockCsv, knownSkus, listStores, quantitiesOf, setStock, stockKey, stockOfSkus, upsertProducts } from '../../../core/commerce/index';
+import {
+	BACK_IN_STOCK_EVENT,
+	importStockCsv,
+	knownSkus,
+	listStores,
+	quantitiesOf,
+	setStock,
+	stockKey,
+	stockOfSkus,
+	upsertProducts
+} from '../../../core/commerce/index';
 import type { DbHandle } from '../../../core/db/client';
 import { events } from '../../../core/db/schema/events';
 import { ingestMessages } from '../../../core/ingest/index';
@@ -29,12 +39,33 @@ describe.each(dbKinds())('stores, products and stock on %s', (kind) => {
 		const now = Date.now();
 		const { accepted } = await ingestMessages(h.db, [
 			{ type: 'identify', messageId: 'ann', userId: 'ann', traits: { preferred_store: 'paris-01' } },
-			{ type: 'track', messageId: 'ann-view', userId: 'ann', event: 'product_viewed', properties: { product_id: 'shirt' }, timestamp: new Date(now - DAY).toISOString() },
-			{ type: 'track', messageId: 'ann-view-2', userId: 'ann', event: 'product_viewed', properties: { product_id: 'shirt' }, timestamp: new Date(now - 2 * DAY).toISOString() },
+			{
+				type: 'track',
+				messageId: 'ann-view',
+				userId: 'ann',
+				event: 'product_viewed',
+				properties: { product_id: 'shirt' },
+				timestamp: new Date(now - DAY).toISOString()
+			},
+			{
+				type: 'track',
+				messageId: 'ann-view-2',
+				userId: 'ann',
+				event: 'product_viewed',
+				properties: { product_id: 'shirt' },
+				timestamp: new Date(now - 2 * DAY).toISOString()
+			},
 			{ type: 'identify', messageId: 'bob', userId: 'bob' },
 			{ type: 'track', messageId: 'bob-wish', userId: 'bob', event: 'product_wished', properties: { sku: 'shirt' } },
 			// Interest in the jacket is too old to write about.
-			{ type: 'track', messageId: 'bob-old', userId: 'bob', event: 'product_viewed', properties: { product_id: 'jacket' }, timestamp: new Date(now - 60 * DAY).toISOString() }
+			{
+				type: 'track',
+				messageId: 'bob-old',
+				userId: 'bob',
+				event: 'product_viewed',
+				properties: { product_id: 'jacket' },
+				timestamp: new Date(now - 60 * DAY).toISOString()
+			}
 		]);
 		ann = accepted.find((a) => a.messageId === 'ann')!.customerId;
 		bob = accepted.find((a) => a.messageId === 'bob')!.customerId;
@@ -48,7 +79,12 @@ describe.each(dbKinds())('stores, products and stock on %s', (kind) => {
 	});
 
 	it('sets absolute quantities idempotently; unknown stores and SKUs are refused with nothing written', async () => {
-		await expect(setStock(h.db, 'paris-01', [{ sku: 'mug', quantity: 4 }, { sku: 'nope', quantity: 1 }])).rejects.toMatchObject({
+		await expect(
+			setStock(h.db, 'paris-01', [
+				{ sku: 'mug', quantity: 4 },
+				{ sku: 'nope', quantity: 1 }
+			])
+		).rejects.toMatchObject({
 			status: 422,
 			code: 'unknown_skus',
 			details: { skus: ['nope'] }
@@ -56,11 +92,22 @@ describe.each(dbKinds())('stores, products and stock on %s', (kind) => {
 		await expect(setStock(h.db, 'atlantis', [{ sku: 'mug', quantity: 1 }])).rejects.toMatchObject({ status: 404, code: 'store_not_found' });
 		expect(await stockOfSkus(h.db, ['mug'])).toEqual([]);
 
-		const first = await setStock(h.db, 'paris-01', [{ sku: 'mug', quantity: 4 }, { sku: 'jacket', quantity: 0 }]);
+		const first = await setStock(h.db, 'paris-01', [
+			{ sku: 'mug', quantity: 4 },
+			{ sku: 'jacket', quantity: 0 }
+		]);
 		expect(first.updated).toBe(2);
-		const again = await setStock(h.db, 'paris-01', [{ sku: 'mug', quantity: 4 }, { sku: 'jacket', quantity: 0 }]);
+		const again = await setStock(h.db, 'paris-01', [
+			{ sku: 'mug', quantity: 4 },
+			{ sku: 'jacket', quantity: 0 }
+		]);
 		expect(again.restocked).toEqual([]);
-		expect(await quantitiesOf(h.db, [{ storeId: 'paris-01', sku: 'mug' }, { storeId: 'lyon-01', sku: 'mug' }])).toEqual({ [stockKey('paris-01', 'mug')]: 4 });
+		expect(
+			await quantitiesOf(h.db, [
+				{ storeId: 'paris-01', sku: 'mug' },
+				{ storeId: 'lyon-01', sku: 'mug' }
+			])
+		).toEqual({ [stockKey('paris-01', 'mug')]: 4 });
 		expect(await knownSkus(h.db, ['mug', 'x'])).toEqual(new Set(['mug']));
 	});
 
@@ -111,7 +158,10 @@ describe.each(dbKinds())('stores, products and stock on %s', (kind) => {
 			['lyon-01', 7],
 			['paris-01', 4]
 		]);
-		const [row] = await h.db.select().from(events).where(and(eq(events.name, BACK_IN_STOCK_EVENT), eq(events.customerId, ann)));
+		const [row] = await h.db
+			.select()
+			.from(events)
+			.where(and(eq(events.name, BACK_IN_STOCK_EVENT), eq(events.customerId, ann)));
 		expect(row).toBeDefined();
 	});
 });
