@@ -1,3 +1,4 @@
+import type { Viewport } from '$core/graph/index';
 import type { Doc } from './operations';
 
 export type SaveState = 'saved' | 'saving' | 'unsaved' | 'conflict' | 'error';
@@ -11,6 +12,9 @@ interface ApiError {
  * editor started from. Only what changed is sent (moving nodes sends the layout alone). A save refused because
  * another tab saved first (`draft_conflict`) stops autosaving and keeps the local work: the marketer chooses to
  * reload theirs away or to keep theirs over the other tab's.
+ *
+ * The viewport (where the marketer left the view) is saved with the layout too, but it is not part of the
+ * document: it never enters the undo history, and an unsaved viewport alone does not hold the page open.
  */
 export class Autosave {
 	state = $state<SaveState>('saved');
@@ -20,6 +24,8 @@ export class Autosave {
 	#theirs: number | undefined;
 	#saved: Doc;
 	#latest: Doc;
+	#viewport: Viewport | undefined;
+	#savedViewport: Viewport | undefined;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#running: Promise<void> | undefined;
 
@@ -31,25 +37,42 @@ export class Autosave {
 	) {
 		this.#saved = doc;
 		this.#latest = doc;
+		this.#viewport = this.#savedViewport = doc.layout.viewport;
 		this.revision = revision;
 	}
 
 	/** Call on every change of the document. */
 	changed(doc: Doc): void {
 		this.#latest = doc;
+		this.#schedule();
+	}
+
+	/** Call when the marketer has moved the view (pan, zoom): saved with the layout, never an undo step. */
+	moved(viewport: Viewport): void {
+		if (sameViewport(viewport, this.#viewport)) return;
+		this.#viewport = viewport;
+		this.#schedule();
+	}
+
+	#schedule(): void {
 		if (this.state === 'conflict') return;
-		if (doc.draft === this.#saved.draft && doc.layout === this.#saved.layout) {
+		clearTimeout(this.#timer);
+		if (!this.#pending) {
 			if (!this.#running) this.state = 'saved';
-			clearTimeout(this.#timer);
 			return;
 		}
 		this.state = this.#running ? 'saving' : 'unsaved';
-		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => void this.flush(), this.delayMs);
 	}
 
+	/** The document differs from what was saved (the page warns before leaving). */
 	get dirty(): boolean {
 		return this.#latest.draft !== this.#saved.draft || this.#latest.layout !== this.#saved.layout;
+	}
+
+	/** Anything to save, the viewport included. */
+	get #pending(): boolean {
+		return this.dirty || !sameViewport(this.#viewport, this.#savedViewport);
 	}
 
 	/** Saves now (before publishing); resolves true when everything is saved. */
@@ -57,21 +80,22 @@ export class Autosave {
 		clearTimeout(this.#timer);
 		while (this.#running) await this.#running;
 		if (this.state === 'conflict') return false;
-		if (!this.dirty) {
+		if (!this.#pending) {
 			this.state = 'saved';
 			return true;
 		}
-		this.#running = this.#save(this.#latest).finally(() => (this.#running = undefined));
+		this.#running = this.#save(this.#latest, this.#viewport).finally(() => (this.#running = undefined));
 		await this.#running;
-		if (this.state === 'saved' && this.dirty) return this.flush();
+		if (this.state === 'saved' && this.#pending) return this.flush();
 		return this.state === 'saved';
 	}
 
-	async #save(doc: Doc): Promise<void> {
+	async #save(doc: Doc, viewport: Viewport | undefined): Promise<void> {
 		this.state = 'saving';
 		const body: Record<string, unknown> = { baseRevision: this.revision };
 		if (doc.draft !== this.#saved.draft) body.draft = doc.draft;
-		if (doc.layout !== this.#saved.layout || body.draft) body.layout = doc.layout;
+		if (doc.layout !== this.#saved.layout || body.draft || !sameViewport(viewport, this.#savedViewport))
+			body.layout = viewport ? { ...doc.layout, viewport } : doc.layout;
 		let res: Response;
 		try {
 			res = await fetch(`/api/v1/journeys/${encodeURIComponent(this.journeyId)}`, {
@@ -88,9 +112,10 @@ export class Autosave {
 			const { journey } = (await res.json()) as { journey: { revision: number } };
 			this.revision = journey.revision;
 			this.#saved = doc;
+			this.#savedViewport = viewport;
 			this.message = '';
-			this.state = this.dirty ? 'unsaved' : 'saved';
-			if (this.dirty) this.#timer = setTimeout(() => void this.flush(), this.delayMs);
+			this.state = this.#pending ? 'unsaved' : 'saved';
+			if (this.#pending) this.#timer = setTimeout(() => void this.flush(), this.delayMs);
 			return;
 		}
 		const err = ((await res.json().catch(() => ({}))) as ApiError).error;
@@ -117,6 +142,7 @@ export class Autosave {
 		clearTimeout(this.#timer);
 		this.#saved = doc;
 		this.#latest = doc;
+		this.#viewport = this.#savedViewport = doc.layout.viewport;
 		this.revision = revision;
 		this.#theirs = undefined;
 		this.state = 'saved';
@@ -132,3 +158,5 @@ export class Autosave {
 		clearTimeout(this.#timer);
 	}
 }
+
+const sameViewport = (a: Viewport | undefined, b: Viewport | undefined) => a === b || (!!a && !!b && a.x === b.x && a.y === b.y && a.zoom === b.zoom);

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import type { CatalogEvent, CatalogSegment } from '$core/catalog/index';
 
 /**
@@ -11,7 +12,9 @@ class BuilderCatalog {
 	traits = $state<string[]>([]);
 	segments = $state<CatalogSegment[]>([]);
 	#properties = $state<Record<string, string[]>>({});
-	#steps = $state<Record<string, { id: string; type: string; label?: string }[]>>({});
+	#steps = $state.raw<Record<string, readonly Step[]>>({});
+	/** The steps on an open canvas, as drawn now (see `showSteps`). */
+	#live = $state.raw<Record<string, readonly Step[]>>({});
 	#requested = new Set<string>();
 
 	async #load<T>(key: string, url: string, apply: (body: T) => void): Promise<void> {
@@ -48,15 +51,29 @@ class BuilderCatalog {
 		return this.#properties[name] ?? [];
 	}
 
-	/** The saved draft's steps (for "which offer step", "which message"); the canvas may be a few seconds ahead. */
-	steps(journeyId: string): { id: string; type: string; label?: string }[] {
-		void this.#load<{ journey: { draft: { nodes?: { id: string; type: string; label?: string }[] } } }>(
+	/**
+	 * The journey's steps (for "which offer step", "which message"): the open canvas's, live, when its editor
+	 * shows them (`showSteps`); else the saved draft's.
+	 */
+	steps(journeyId: string): readonly Step[] {
+		const live = this.#live[journeyId];
+		if (live) return live;
+		void this.#load<{ journey: { draft: { nodes?: Step[] } } }>(
 			`steps:${journeyId}`,
 			`/api/v1/journeys/${encodeURIComponent(journeyId)}`,
 			(b) => (this.#steps = { ...this.#steps, [journeyId]: b.journey.draft?.nodes ?? [] })
 		);
 		return this.#steps[journeyId] ?? [];
 	}
+
+	/** The editor's steps as drawn now (a step added a moment ago is already a choice); `undefined` when it closes. */
+	showSteps(journeyId: string, steps: readonly Step[] | undefined): void {
+		// Called from the editor's effect: reading what it writes must not make that effect depend on it.
+		const { [journeyId]: _old, ...rest } = untrack(() => this.#live);
+		this.#live = steps ? { ...rest, [journeyId]: steps } : rest;
+	}
 }
+
+type Step = { id: string; type: string; label?: string };
 
 export const builderCatalog = new BuilderCatalog();

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { can, type Permission } from '$core/auth/index';
-import {
-	JourneyError,
-	ListEnrollmentsQuery,
-	getJourneyWithValidation,
-	getVersion,
-	hasUnpublishedChanges,
-	listEnrollments,
-	listVersions
-} from '$core/journeys/index';
+import { JourneyError, ListEnrollmentsQuery, getJourney, getVersion, listEnrollments, listVersions } from '$core/journeys/index';
 import { validationContext } from '$core/journeys/validation';
 import { readLayout } from '$core/graph/index';
 import { requirePage } from '$lib/server/auth';
@@ -25,8 +17,8 @@ export const load = (async ({ locals, params, url }) => {
 	const parsed = ListEnrollmentsQuery.safeParse(Object.fromEntries(url.searchParams));
 	const enrollmentQuery = parsed.success ? parsed.data : ListEnrollmentsQuery.parse({});
 	try {
-		const [{ journey, validation }, versions, enrollments, context, counts] = await Promise.all([
-			getJourneyWithValidation(db, params.id),
+		const [journey, versions, enrollments, context, counts] = await Promise.all([
+			getJourney(db, params.id),
 			listVersions(db, params.id),
 			listEnrollments(db, params.id, enrollmentQuery),
 			validationContext(db),
@@ -38,8 +30,6 @@ export const load = (async ({ locals, params, url }) => {
 		const may = (p: Permission) => role !== null && can(role, p);
 		return {
 			journey,
-			validation,
-			unpublishedChanges: await hasUnpublishedChanges(db, journey),
 			layout: readLayout(journey.layout),
 			/** Segments that exist, so the builder's in-browser validation matches the server's. */
 			validationContext: context,

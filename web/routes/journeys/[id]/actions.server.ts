@@ -2,7 +2,7 @@ import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { JourneyError, ManualEntryInput, StopInput, UpdateJourneyInput, updateDraft, type DraftProblem } from '$core/journeys/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
-import { EntryUnavailableError, changeStatus, enterManually, publishJourney } from '$lib/server/journeys';
+import { EntryUnavailableError, archiveJourney, changeStatus, enterManually, publishJourney, type Who } from '$lib/server/journeys';
 import type { Actions } from './$types';
 
 /** What a refused action shows inline: which form it was, a sentence, and for publishing the problems. */
@@ -55,10 +55,10 @@ export const journeyActions = {
 		}
 	},
 
-	publish: async ({ locals, params }) => {
+	publish: async ({ locals, params, getClientAddress }) => {
 		requirePage(locals.principal, 'journeys:publish');
 		try {
-			const { version, created } = await publishJourney((await database()).db, params.id, locals.principal);
+			const { version, created } = await publishJourney((await database()).db, params.id, locals.principal, getClientAddress());
 			return {
 				action: 'status',
 				message: created ? `Published version ${version}. New customers enter it from now on.` : `Version ${version} is live (the draft had not changed).`
@@ -68,14 +68,16 @@ export const journeyActions = {
 		}
 	},
 
-	pause: async ({ locals, params }) => statusAction(locals.principal, params.id, 'pause', 'Paused: no new customers enter; those inside carry on.'),
-	resume: async ({ locals, params }) => statusAction(locals.principal, params.id, 'resume', 'Resumed: new customers enter again.'),
+	pause: async ({ locals, params, getClientAddress }) =>
+		statusAction({ principal: locals.principal, ip: getClientAddress() }, params.id, 'pause', 'Paused: no new customers enter; those inside carry on.'),
+	resume: async ({ locals, params, getClientAddress }) =>
+		statusAction({ principal: locals.principal, ip: getClientAddress() }, params.id, 'resume', 'Resumed: new customers enter again.'),
 
-	stop: async ({ locals, params, request }) => {
+	stop: async ({ locals, params, request, getClientAddress }) => {
 		requirePage(locals.principal, 'journeys:publish');
 		const { mode } = StopInput.parse({ mode: text(await request.formData(), 'mode') || undefined });
 		try {
-			const change = await changeStatus((await database()).db, params.id, 'stop', mode);
+			const change = await changeStatus((await database()).db, params.id, 'stop', { principal: locals.principal, ip: getClientAddress() }, mode);
 			if (change.endError)
 				return fail(503, {
 					action: 'status',
@@ -88,6 +90,10 @@ export const journeyActions = {
 			return refusal('status', err);
 		}
 	},
+
+	/** Archive and unarchive, as on the journeys list: archived journeys are hidden there and never published. */
+	archive: async ({ locals, params, getClientAddress }) => archiveAction({ principal: locals.principal, ip: getClientAddress() }, params.id, true),
+	unarchive: async ({ locals, params, getClientAddress }) => archiveAction({ principal: locals.principal, ip: getClientAddress() }, params.id, false),
 
 	/** Enters one customer by hand, by e-mail or customer id, to try the live version out. */
 	enter: async ({ locals, params, request }) => {
@@ -112,11 +118,26 @@ export const journeyActions = {
 	}
 } satisfies Actions;
 
-async function statusAction(principal: App.Locals['principal'], id: string, action: 'pause' | 'resume', done: string) {
-	requirePage(principal, 'journeys:publish');
+async function statusAction(who: Who, id: string, action: 'pause' | 'resume', done: string) {
+	requirePage(who.principal, 'journeys:publish');
 	try {
-		await changeStatus((await database()).db, id, action);
+		await changeStatus((await database()).db, id, action, who);
 		return { action: 'status', message: done };
+	} catch (err) {
+		return refusal('status', err);
+	}
+}
+
+async function archiveAction(who: Who, id: string, archived: boolean) {
+	requirePage(who.principal, 'journeys:write');
+	try {
+		await archiveJourney((await database()).db, id, archived, who);
+		return {
+			action: 'status',
+			message: archived
+				? 'Archived: hidden from the journeys list (find it under Archived) and never published until unarchived.'
+				: 'Unarchived: back in the journeys list, and editable again.'
+		};
 	} catch (err) {
 		return refusal('status', err);
 	}
