@@ -13,7 +13,8 @@ import type { Visitor } from './session.server';
 
 export type ShopEvent =
 	| { type: 'page'; name: string; properties?: Record<string, unknown> }
-	| { type: 'track'; event: string; properties?: Record<string, unknown>; messageId?: string };
+	| { type: 'track'; event: string; properties?: Record<string, unknown>; messageId?: string }
+	| { type: 'identify'; traits: Record<string, unknown> };
 
 type RequestLike = { request: Request; url: URL; cookies: Cookies; getClientAddress(): string };
 

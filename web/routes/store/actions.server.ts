@@ -4,10 +4,11 @@ import type { Principal } from '$core/auth/index';
 import { completeStoreTask } from '$core/channels/store-tasks';
 import { addNote, NoteInput } from '$core/identity/index';
 import { findOffer, formatOfferValue, redeemOffer, releaseOffer, type OfferErrorCode } from '$core/offers/index';
-import { storeById } from '$core/stores';
+import { getStore } from '$core/commerce/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { notifyRouter } from '$lib/server/routing';
+import { uploadStock } from './stock-upload.server';
 import type { Actions } from './$types';
 
 /** The signed-in associate, as recorded on what they did (task done by, note author). */
@@ -17,7 +18,7 @@ function associate(principal: Principal | null): string {
 
 const RedeemForm = z.object({
 	code: z.string().trim().min(1).max(100),
-	storeId: z.string().refine((id) => storeById(id) !== undefined, 'Choose the store you are in.'),
+	storeId: z.string().min(1, 'Choose the store you are in.').max(64),
 	key: z.uuid()
 });
 
@@ -37,6 +38,7 @@ export const storeActions = {
 		const code = String(form.code ?? '');
 		if (!parsed.success) return fail(400, { action: 'redeem' as const, code, message: parsed.error.issues[0]!.message });
 		const { db } = await database();
+		if (!(await getStore(db, parsed.data.storeId))) return fail(400, { action: 'redeem' as const, code, message: 'Choose the store you are in.' });
 		// A customer at the till outranks their own online cart: a web cart's hold (it only keeps other carts off
 		// the offer) is let go so the offer can be redeemed here; that cart then finds it redeemed.
 		const current = await findOffer(db, parsed.data.code, new Date());
@@ -82,5 +84,7 @@ export const storeActions = {
 		const saved = await addNote((await database()).db, customerId, associate(locals.principal), parsed.data.body);
 		if (!saved) error(404, 'No such customer.');
 		return { action: 'note' as const, message: 'Note added.' };
-	}
+	},
+
+	uploadStock
 } satisfies Actions;
