@@ -79,9 +79,14 @@ export function jsonDepth(text: string): number {
 export async function readBodyText(request: Request, opts: Pick<BodyOptions, 'maxBytes' | 'gzip'> = {}): Promise<string> {
 	const maxBytes = opts.maxBytes ?? MAX_JSON_BODY_BYTES;
 	const tooLarge = new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes.`);
-	// A declared size over the limit is refused before reading a byte (Node discards the unread body).
+	// A declared size over the limit is refused without looking at the body: beyond MAX_DRAIN_BYTES at once, below
+	// it after discarding the bytes unread (never inflated, never kept) so the client's connection stays usable.
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > maxBytes) throw tooLarge;
+	if (declared > MAX_DRAIN_BYTES) throw tooLarge;
+	if (declared > maxBytes) {
+		await readCapped(request.body ?? new Response('').body!, 0).catch(() => null);
+		throw tooLarge;
+	}
 	const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
 	if (encoding !== 'identity' && !(opts.gzip && encoding === 'gzip')) {
 		throw new ApiError(415, 'unsupported_encoding', opts.gzip ? 'Send the body as identity or gzip.' : 'Send the body uncompressed.');

@@ -194,5 +194,10 @@ export async function inboxBacklog(db: Db, now = new Date()): Promise<InboxBackl
 			) as oldest`)
 	);
 	const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
-	return { waiting: row?.waiting ?? 0, failed: row?.failed ?? 0, unrouted: row?.unrouted ?? 0, lagMs: oldest === null ? 0 : Math.max(0, now.getTime() - oldest) };
+	return {
+		waiting: row?.waiting ?? 0,
+		failed: row?.failed ?? 0,
+		unrouted: row?.unrouted ?? 0,
+		lagMs: oldest === null ? 0 : Math.max(0, now.getTime() - oldest)
+	};
 }

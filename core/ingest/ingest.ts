@@ -107,7 +107,11 @@ export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Prom
 		}
 		const owner = p.message.type === 'alias' ? null : known.ownerOf(p.identifiers, p.message.userId);
 		if (owner) {
-			known.add(owner, eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: owner.id }, p.at, p.receivedAt), profileInput(p.message, p.at));
+			known.add(
+				owner,
+				eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: owner.id }, p.at, p.receivedAt),
+				profileInput(p.message, p.at)
+			);
 			seen.set(p.messageId, { id: p.eventId, customerId: owner.id });
 			results.push({ eventId: p.eventId, messageId: p.messageId, customerAtIngest: owner.id, duplicate: false });
 			continue;

@@ -90,7 +90,10 @@ export class KnownPeople {
 			this.pendingEvents = [];
 		}
 		for (const id of this.pendingProfiles) {
-			await this.tx.update(customers).set(profileFields(this.live.get(id)!)).where(eq(customers.id, id));
+			await this.tx
+				.update(customers)
+				.set(profileFields(this.live.get(id)!))
+				.where(eq(customers.id, id));
 		}
 		this.pendingProfiles.clear();
 	}

@@ -16,6 +16,11 @@ describe('status page and sign-in', () => {
 			['Temporal', 'true'],
 			['Worker', 'true']
 		]);
+		// The ingest pipeline: backlog and lag, and no internal details for a visitor.
+		expect(await page.getByTestId('ingest').getAttribute('data-ok')).toBe('true');
+		expect(await page.getByTestId('ingest-waiting').textContent()).toMatch(/^\d[\d,]*$/);
+		expect(await page.getByTestId('ingest-lag').textContent()).toBeTruthy();
+		expect(await page.locator('body').textContent()).not.toContain(suite.product.taskQueue);
 	});
 
 	it('sends a visitor to sign in, rejects a wrong password inline, and lets the right one in', async () => {

@@ -29,7 +29,15 @@ for (const kind of dbKinds()) {
 			const accepted = await accept(writer, [
 				{ type: 'identify', messageId: 'p1', anonymousId: 'web', traits: { email: 'ada@example.com', plan: 'pro' }, timestamp: at(0) },
 				{ type: 'identify', messageId: 'p2', anonymousId: 'store', traits: { phone: '+14155550100' }, timestamp: at(1) },
-				{ type: 'track', messageId: 'p3', userId: 'ada', event: 'order_completed', properties: { total: 20 }, context: { traits: { email: 'ada@example.com', phone: '+14155550100' } }, timestamp: at(2) }
+				{
+					type: 'track',
+					messageId: 'p3',
+					userId: 'ada',
+					event: 'order_completed',
+					properties: { total: 20 },
+					context: { traits: { email: 'ada@example.com', phone: '+14155550100' } },
+					timestamp: at(2)
+				}
 			]);
 			expect(accepted.map((a) => a.duplicate)).toEqual([false, false, false]);
 			expect(await h.db.$count(events)).toBe(0);
@@ -49,7 +57,10 @@ for (const kind of dbKinds()) {
 
 		it('dedupes across the inbox and events: in one group, while waiting, and after processing', async () => {
 			// Concurrent requests share one write; the second sender of a messageId gets the first's event.
-			const [a, b] = await Promise.all([accept(writer, [{ type: 'page', messageId: 'same', anonymousId: 'x' }]), accept(writer, [{ type: 'page', messageId: 'same', anonymousId: 'x' }])]);
+			const [a, b] = await Promise.all([
+				accept(writer, [{ type: 'page', messageId: 'same', anonymousId: 'x' }]),
+				accept(writer, [{ type: 'page', messageId: 'same', anonymousId: 'x' }])
+			]);
 			expect([a[0]!.duplicate, b[0]!.duplicate].sort()).toEqual([false, true]);
 			expect(a[0]!.eventId).toBe(b[0]!.eventId);
 			await processInbox(h.db);
