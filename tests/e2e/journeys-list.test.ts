@@ -35,7 +35,7 @@ describe('journeys list', () => {
 		await page.keyboard.press('Enter');
 		const dialog = page.getByTestId('new-journey-dialog');
 		await dialog.waitFor();
-		await expect(dialog.getByTestId('template-card').count()).resolves.toBe(7);
+		await expect(dialog.getByTestId('template-card').count()).resolves.toBe(8);
 		await expect(dialog.locator('[data-template="abandonedCart"]').textContent()).resolves.toContain('Ordered within the hour?');
 
 		await tabTo(page, 'input[name="name"]');

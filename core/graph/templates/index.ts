@@ -1,6 +1,7 @@
 import type { JourneyDefinition } from '../definition';
 import { abandonedCartJourney } from './abandoned-cart';
 import { adToStoreJourney } from './ad-to-store';
+import { backInStockJourney } from './back-in-stock';
 import { blankJourney } from './blank';
 import { clickAndCollectJourney } from './click-and-collect';
 import { preorderReleaseJourney } from './preorder-release';
@@ -12,7 +13,7 @@ import { winBackJourney } from './win-back';
  * a goal, and without layout (the canvas lays out nodes that have no position).
  */
 
-export const TEMPLATE_IDS = ['blank', 'adToStore', 'abandonedCart', 'welcomeSeries', 'clickAndCollect', 'preorderRelease', 'winBack'] as const;
+export const TEMPLATE_IDS = ['blank', 'adToStore', 'abandonedCart', 'welcomeSeries', 'clickAndCollect', 'preorderRelease', 'backInStock', 'winBack'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
 /** Where a journey reaches the customer; the gallery shows one icon each. */
@@ -71,6 +72,13 @@ export const TEMPLATES: readonly TemplateInfo[] = [
 		description: 'Confirms the pre-order, waits for it to ship on release day, then says “it’s out” by email and SMS at 09:00.',
 		channels: ['email', 'sms'],
 		build: preorderReleaseJourney
+	},
+	{
+		id: 'backInStock',
+		name: 'Back in stock',
+		description: 'When an item someone viewed or wished for is back on a shelf: an email, a hold at their own store if it is there, else where to collect it.',
+		channels: ['email', 'store'],
+		build: backInStockJourney
 	},
 	{
 		id: 'winBack',
