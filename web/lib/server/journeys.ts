@@ -7,6 +7,7 @@ import {
 	getJourney,
 	publish,
 	resolveCustomer,
+	setArchived,
 	setStatus,
 	type EnrollmentDetail,
 	type ManualEntryInput,
@@ -16,6 +17,7 @@ import {
 } from '$core/journeys/index';
 import { enrol, exitEnrollments, type EnrolResult } from '$core/routing/index';
 import { stateQuery, type JourneyEvent, type PathEntry } from '$core/enrollment/contract';
+import { actorOf as auditActor } from '$core/privacy/audit';
 import { appEnv, temporal } from './context';
 import { router } from './router';
 
@@ -23,6 +25,9 @@ import { router } from './router';
  * Journey operations that reach beyond the database (routing's trigger cache, Temporal), shared by the JSON API
  * and the journeys pages so both behave the same.
  */
+
+/** Who asks, for the audit log (core/privacy/audit.ts): every publish, status change and archive here records one row. */
+export type Who = { principal: Principal | null; ip?: string | null };
 
 /** Who did it, as recorded on a published version. */
 export function actorOf(principal: Principal | null): string | null {
@@ -42,8 +47,8 @@ async function refreshRouting(): Promise<void> {
 	}
 }
 
-export async function publishJourney(db: Db, id: string, principal: Principal | null): Promise<PublishResult> {
-	const result = await publish(db, id, { publishedBy: actorOf(principal) });
+export async function publishJourney(db: Db, id: string, principal: Principal | null, ip?: string | null): Promise<PublishResult> {
+	const result = await publish(db, id, { publishedBy: actorOf(principal), actor: auditActor(principal, ip) });
 	await refreshRouting();
 	return result;
 }
@@ -51,8 +56,8 @@ export async function publishJourney(db: Db, id: string, principal: Principal | 
 export type StatusChange = Awaited<ReturnType<typeof setStatus>> & { ended: number; endError?: string };
 
 /** Pause, resume or stop; `end` also ends every enrollment still inside (their workflows record why). */
-export async function changeStatus(db: Db, id: string, action: StatusAction, mode: StopMode = 'drain'): Promise<StatusChange> {
-	const change = await setStatus(db, id, action);
+export async function changeStatus(db: Db, id: string, action: StatusAction, who: Who, mode: StopMode = 'drain'): Promise<StatusChange> {
+	const change = await setStatus(db, id, action, { actor: auditActor(who.principal, who.ip) });
 	await refreshRouting();
 	if (action !== 'stop' || mode !== 'end') return { ...change, ended: 0 };
 	const ids = await activeEnrollmentIds(db, id);
@@ -62,6 +67,11 @@ export async function changeStatus(db: Db, id: string, action: StatusAction, mod
 		// The stop itself holds; repeating "stop and end" ends whoever is still inside.
 		return { ...change, ended: 0, endError: err instanceof Error ? err.message : String(err) };
 	}
+}
+
+/** Archive or bring back (see core/journeys setArchived), recorded in the audit log. */
+export async function archiveJourney(db: Db, id: string, archived: boolean, who: Who) {
+	return setArchived(db, id, archived, { actor: auditActor(who.principal, who.ip) });
 }
 
 export type EntryRefusal = Extract<EnrolResult, { enrolled: false }>['reason'] | 'journey_not_active';

@@ -78,7 +78,11 @@ export const routePermissions: Record<string, Partial<Record<RouteMethod, RouteA
 	'/api/v1/customers': { GET: 'customers:list' },
 	'/api/v1/customers/[id]': { GET: 'customers:read' },
 	'/api/v1/customers/[id]/offers': { GET: 'customers:read' },
-	'/api/v1/customers/[id]/erase': { POST: 'settings:manage' },
+	'/api/v1/customers/[id]/erase': { POST: 'customers:erase' },
+	'/api/v1/customers/[id]/export': { GET: 'customers:export' },
+	// Privacy: who did what (admins).
+	'/api/v1/audit': { GET: 'audit:read' },
+	'/settings/audit': { GET: 'audit:read' },
 
 	// Offers
 	'/api/v1/offers': { GET: 'customers:read' },

@@ -3,7 +3,8 @@ import { can } from '$core/auth/index';
 import { NODE_KINDS, isNodeType } from '$core/graph/kinds';
 import { outlineOf } from '$core/graph/outline';
 import { TEMPLATES } from '$core/graph/templates/index';
-import { CreateJourneyInput, JourneyError, ListJourneysQuery, createJourney, duplicateJourney, listJourneys, setArchived } from '$core/journeys/index';
+import { CreateJourneyInput, JourneyError, ListJourneysQuery, createJourney, duplicateJourney, listJourneys } from '$core/journeys/index';
+import { archiveJourney } from '$lib/server/journeys';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -67,17 +68,17 @@ export const actions = {
 			return `Created “${journey.name}” as a draft.`;
 		});
 	},
-	archive: async ({ locals, request }) => {
+	archive: async ({ locals, request, getClientAddress }) => {
 		requirePage(locals.principal, 'journeys:write');
 		return rowAction(request, async (id) => {
-			const { journey } = await setArchived((await database()).db, id, true);
+			const { journey } = await archiveJourney((await database()).db, id, true, { principal: locals.principal, ip: getClientAddress() });
 			return `Archived “${journey.name}”. Find it under Archived.`;
 		});
 	},
-	unarchive: async ({ locals, request }) => {
+	unarchive: async ({ locals, request, getClientAddress }) => {
 		requirePage(locals.principal, 'journeys:write');
 		return rowAction(request, async (id) => {
-			const { journey } = await setArchived((await database()).db, id, false);
+			const { journey } = await archiveJourney((await database()).db, id, false, { principal: locals.principal, ip: getClientAddress() });
 			return `“${journey.name}” is back in the list.`;
 		});
 	}

@@ -1,9 +1,10 @@
 import { fail } from '@sveltejs/kit';
 import { desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { createApiKey, createUser, disableUser, enableUser } from '$core/auth/accounts';
+import { createApiKey, createUser, disableUser, enableUser, revokeApiKey, setUserRole } from '$core/auth/accounts';
 import { channelSettings } from '$core/channels/providers';
 import { apiKeys, roles, users } from '$core/db/schema/auth';
+import { actorOf } from '$core/privacy/audit';
 import { requirePage } from '$lib/server/auth';
 import { appEnv, database } from '$lib/server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -75,35 +76,36 @@ export const load = (async ({ locals }) => {
 	};
 }) satisfies PageServerLoad;
 
+/** Every action here is an admin action: each records itself in the audit log (core/privacy/audit.ts) with the caller. */
 export const actions = {
-	createKey: async ({ request, locals }) => {
+	createKey: async ({ request, locals, getClientAddress }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const parsed = NewKey.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { form: 'key' as const, message: parsed.error.issues[0]!.message });
-		const { key } = await createApiKey((await database()).db, parsed.data);
+		const { key } = await createApiKey((await database()).db, parsed.data, actorOf(locals.principal, getClientAddress()));
 		// The clear key is shown once, now; only its hash is stored.
 		return { form: 'key' as const, createdKey: key, name: parsed.data.name };
 	},
-	revokeKey: async ({ request, locals }) => {
+	revokeKey: async ({ request, locals, getClientAddress }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const id = String((await request.formData()).get('id') ?? '');
 		const { db } = await database();
-		const revoked = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
-		if (revoked.length === 0) return fail(404, { form: 'key' as const, message: 'That key no longer exists.' });
+		if (!(await revokeApiKey(db, id, actorOf(locals.principal, getClientAddress()))))
+			return fail(404, { form: 'key' as const, message: 'That key no longer exists.' });
 		return { form: 'key' as const, revoked: true };
 	},
-	createUser: async ({ request, locals }) => {
+	createUser: async ({ request, locals, getClientAddress }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const parsed = NewUser.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { form: 'user' as const, message: parsed.error.issues[0]!.message });
 		const { db } = await database();
 		const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, parsed.data.email.toLowerCase()));
 		if (existing) return fail(409, { form: 'user' as const, message: 'Someone already signs in with that e-mail.' });
-		await createUser(db, parsed.data);
+		await createUser(db, parsed.data, actorOf(locals.principal, getClientAddress()));
 		return { form: 'user' as const, createdUser: parsed.data.email };
 	},
 	/** Someone leaves (or a password leaked): they are signed out everywhere at once and cannot sign in again. */
-	disableUser: async ({ request, locals }) => {
+	disableUser: async ({ request, locals, getClientAddress }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const id = String((await request.formData()).get('id') ?? '');
 		if (locals.principal?.kind === 'user' && locals.principal.user.id === id)
@@ -111,15 +113,32 @@ export const actions = {
 		const { db } = await database();
 		const [person] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
 		if (!person) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
-		await disableUser(db, id);
+		await disableUser(db, id, new Date(), actorOf(locals.principal, getClientAddress()));
 		return { form: 'access' as const, ok: true, message: `${person.email} is disabled and signed out everywhere.` };
 	},
-	enableUser: async ({ request, locals }) => {
+	enableUser: async ({ request, locals, getClientAddress }) => {
 		requirePage(locals.principal, 'settings:manage');
 		const id = String((await request.formData()).get('id') ?? '');
 		const { db } = await database();
 		const [person] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
-		if (!person || !(await enableUser(db, id))) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
+		if (!person || !(await enableUser(db, id, actorOf(locals.principal, getClientAddress()))))
+			return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
 		return { form: 'access' as const, ok: true, message: `${person.email} can sign in again.` };
+	},
+	/** A new role takes effect at the person's next request (sessions read the role each time). */
+	changeRole: async ({ request, locals, getClientAddress }) => {
+		requirePage(locals.principal, 'settings:manage');
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const role = z.enum(roles).safeParse(form.get('role'));
+		if (!role.success) return fail(400, { form: 'access' as const, ok: false, message: 'Choose one of the roles.' });
+		if (locals.principal?.kind === 'user' && locals.principal.user.id === id)
+			return fail(400, { form: 'access' as const, ok: false, message: 'You cannot change your own role.' });
+		const { db } = await database();
+		const [person] = await db.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, id));
+		if (!person) return fail(404, { form: 'access' as const, ok: false, message: 'That person no longer exists.' });
+		if (!(await setUserRole(db, id, role.data, actorOf(locals.principal, getClientAddress()))))
+			return { form: 'access' as const, ok: true, message: `${person.email} is already ${role.data}.` };
+		return { form: 'access' as const, ok: true, message: `${person.email} is now ${role.data} (was ${person.role}).` };
 	}
 } satisfies Actions;

@@ -28,7 +28,8 @@ export const load = (async ({ locals, params }) => {
 		...detail,
 		enrollments: detail.enrollments.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })),
 		canUndo: user !== null && can(user.role, 'customers:write'),
-		canNote: mayNote(locals.principal)
+		canNote: mayNote(locals.principal),
+		canExport: user !== null && can(user.role, 'customers:export')
 	};
 }) satisfies PageServerLoad;
 

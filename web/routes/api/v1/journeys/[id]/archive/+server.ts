@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { setArchived } from '$core/journeys/index';
 import { database } from '$lib/server/context';
+import { archiveJourney } from '$lib/server/journeys';
 import { journeyApi } from '$lib/server/journeys-api';
 import type { RequestHandler } from './$types';
 
@@ -8,5 +8,7 @@ import type { RequestHandler } from './$types';
  * Archives the journey: hidden from the list unless asked for, never published or entered until unarchived.
  * 409 `invalid_transition` while it is live (pause or stop it first). Archiving an archived journey is a no-op.
  */
-export const POST: RequestHandler = ({ locals, params }) =>
-	journeyApi(locals.principal, 'journeys:write', async () => json(await setArchived((await database()).db, params.id, true)));
+export const POST: RequestHandler = ({ locals, params, getClientAddress }) =>
+	journeyApi(locals.principal, 'journeys:write', async () =>
+		json(await archiveJourney((await database()).db, params.id, true, { principal: locals.principal, ip: getClientAddress() }))
+	);
