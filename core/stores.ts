@@ -1,10 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js';
 
 /**
- * The shops where associates look customers up and redeem offers. A constant until there is a settings page for
- * them: journeys, offers (`storeScope`) and store tasks refer to stores by `id` only, so moving this list into
- * the database later changes nothing else. `country` is how the till reads a phone number typed without its
- * country code (`06 12 34 56 78` in Paris), and `timeZone` the clock its staff read times on.
+ * The four stores every database starts with (migration 0011 seeds them). Stores live in the database now: the
+ * till, the shop, stock and the APIs read them with `listStores`/`getStore` from core/commerce/stores.ts. This
+ * list remains only for the journey builder's store pickers, which run in the browser without the database: a
+ * store added later does not show in them until the builder loads `GET /api/v1/stores` (not done yet).
  */
 export type Store = { id: string; name: string; city: string; country: CountryCode; timeZone: string };
 

@@ -5,7 +5,7 @@ import { customers } from '$core/db/schema/customers';
 import { listStoreTasks, type StoreTaskView } from '$core/channels/store-tasks';
 import { customerDetail, customerLookup, survivorOf, type EnrollmentSummary, type TimelineItem } from '$core/identity/index';
 import { findOffer, toOfferView, type OfferView } from '$core/offers/index';
-import type { Store } from '$core/stores';
+import type { Store } from '$core/commerce/stores';
 
 /*
  * What the store page (the associate's till) reads: who is this customer, what happened online, which offers
