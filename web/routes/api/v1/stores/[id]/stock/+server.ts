@@ -7,7 +7,12 @@ import { journeyApi } from '$lib/server/journeys-api';
 import { notifyRouter } from '$lib/server/routing';
 import type { RequestHandler } from './$types';
 
-const Query = z.object({ sku: z.string().max(64 * 100).optional() });
+const Query = z.object({
+	sku: z
+		.string()
+		.max(64 * 100)
+		.optional()
+});
 
 /** The store's stock: every SKU loaded, or `?sku=a,b` (SKUs never loaded at this store answer quantity 0). */
 export const GET: RequestHandler = ({ params, url, locals }) =>
