@@ -43,7 +43,8 @@ export function stockKey(storeId: string, sku: string): string {
 	return `${storeId}\u0000${sku}`;
 }
 
-const scalarText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const scalarText = (v: unknown): string | undefined =>
+	typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
 /**
  * The store and SKU a stock condition names for this customer, or undefined when either cannot be resolved (no

@@ -61,7 +61,9 @@ describe.each(dbKinds())('stock and catalogue APIs on %s', (kind) => {
 			['never-loaded', 0]
 		]);
 		const all = await api('GET', '/products?stock=true&sku=shirt');
-		expect((all.body.products as { stock: { storeId: string; quantity: number }[] }[])[0]!.stock.map((s) => [s.storeId, s.quantity])).toEqual([['paris-01', 3]]);
+		expect((all.body.products as { stock: { storeId: string; quantity: number }[] }[])[0]!.stock.map((s) => [s.storeId, s.quantity])).toEqual([
+			['paris-01', 3]
+		]);
 
 		expect((await api('PUT', '/stores/atlantis/stock', lines)).body.error!.code).toBe('store_not_found');
 		const unknown = await api('PUT', '/stores/paris-01/stock', [{ sku: 'ghost', quantity: 1 }]);

@@ -96,7 +96,12 @@ describe('stock in journeys (time-skipping)', () => {
 
 		const fixed: StockCondition = { kind: 'stock', sku: { from: 'fixed', sku: 'mug' }, store: { from: 'fixed', storeId: 'paris-01' }, minQuantity: 1 };
 		expect(await endOf(stockJourney(viewed, fixed), nowhere, {})).toBe('in');
-		const byTrait: StockCondition = { kind: 'stock', sku: { from: 'trait', path: 'wish.sku' }, store: { from: 'trait', path: 'preferred_store' }, minQuantity: 1 };
+		const byTrait: StockCondition = {
+			kind: 'stock',
+			sku: { from: 'trait', path: 'wish.sku' },
+			store: { from: 'trait', path: 'preferred_store' },
+			minQuantity: 1
+		};
 		const wisher = await insertCustomer(db, { traits: { preferred_store: 'lyon-01', wish: { sku: 'mug' } } });
 		expect(await endOf(stockJourney(viewed, byTrait), wisher, {})).toBe('out'); // no mugs in Lyon
 	});
@@ -129,7 +134,9 @@ describe('stock in journeys (time-skipping)', () => {
 		const lyonnais = await insertCustomer(db, { traits: { preferred_store: 'lyon-01' } }); // shirt 1
 		const brussels = await insertCustomer(db, { traits: { preferred_store: 'brussels-01' } }); // nothing
 		for (const c of [parisian, lyonnais, brussels]) expect(await endOf(def, c, {})).toBe('end');
-		const scopes = await Promise.all([parisian, lyonnais, brussels].map(async (c) => (await db.db.select().from(offers).where(eq(offers.customerId, c)))[0]?.productScope ?? null));
+		const scopes = await Promise.all(
+			[parisian, lyonnais, brussels].map(async (c) => (await db.db.select().from(offers).where(eq(offers.customerId, c)))[0]?.productScope ?? null)
+		);
 		expect(scopes).toEqual([['shirt', 'mug'], ['shirt'], null]);
 	});
 
@@ -138,7 +145,12 @@ describe('stock in journeys (time-skipping)', () => {
 		// Back in stock at my store? (The event names the store that restocked; the condition checks the customer's.)
 		const live = await publishTestJourney(
 			db,
-			stockJourney(backInStock, { kind: 'stock', sku: { from: 'entryProperty', path: 'sku' }, store: { from: 'trait', path: 'preferred_store' }, minQuantity: 1 }),
+			stockJourney(backInStock, {
+				kind: 'stock',
+				sku: { from: 'entryProperty', path: 'sku' },
+				store: { from: 'trait', path: 'preferred_store' },
+				minQuantity: 1
+			}),
 			'Back in stock'
 		);
 		const fan = await insertCustomer(db, { traits: { preferred_store: 'bordeaux-01' } });

@@ -52,7 +52,10 @@ export const StockSkuSource = z.discriminatedUnion('from', [
 	z.object({ from: z.literal('fixed'), sku: Text })
 ]);
 /** Which store: the customer's (a trait such as `preferred_store`) or a fixed store id. */
-export const StockStoreSource = z.discriminatedUnion('from', [z.object({ from: z.literal('trait'), path: PropertyPath }), z.object({ from: z.literal('fixed'), storeId: Text })]);
+export const StockStoreSource = z.discriminatedUnion('from', [
+	z.object({ from: z.literal('trait'), path: PropertyPath }),
+	z.object({ from: z.literal('fixed'), storeId: Text })
+]);
 
 /**
  * At least `minQuantity` of the SKU are on the shelf of the customer's store (read when the step runs). No SKU

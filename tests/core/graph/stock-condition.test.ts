@@ -3,7 +3,12 @@ import { conditionNeeds, evaluateCondition, stockKey, stockTarget, type Conditio
 import { Condition, ConditionNode, type StockCondition } from '../../../core/graph/nodes';
 
 const base: ConditionContext = { now: 0, traits: { preferred_store: 'paris-01', fav: 'mug' }, consent: {}, offers: {}, messages: {}, events: [] };
-const atMyStore: StockCondition = { kind: 'stock', sku: { from: 'entryProperty', path: 'product_id' }, store: { from: 'trait', path: 'preferred_store' }, minQuantity: 2 };
+const atMyStore: StockCondition = {
+	kind: 'stock',
+	sku: { from: 'entryProperty', path: 'product_id' },
+	store: { from: 'trait', path: 'preferred_store' },
+	minQuantity: 2
+};
 
 describe('stock condition', () => {
 	it('is a condition rule kind with a SKU source, a store source and a whole minimum quantity', () => {
@@ -18,7 +23,10 @@ describe('stock condition', () => {
 		expect(stockTarget(atMyStore, base.traits, entry)).toEqual({ storeId: 'paris-01', sku: 'shirt' });
 		expect(stockTarget(atMyStore, {}, entry)).toBeUndefined();
 		expect(stockTarget(atMyStore, base.traits, { name: 'x', properties: {} })).toBeUndefined();
-		expect(stockTarget({ ...atMyStore, sku: { from: 'trait', path: 'fav' }, store: { from: 'fixed', storeId: 'lyon-01' } }, base.traits)).toEqual({ storeId: 'lyon-01', sku: 'mug' });
+		expect(stockTarget({ ...atMyStore, sku: { from: 'trait', path: 'fav' }, store: { from: 'fixed', storeId: 'lyon-01' } }, base.traits)).toEqual({
+			storeId: 'lyon-01',
+			sku: 'mug'
+		});
 	});
 
 	it('holds when the shelf has at least the minimum; an unknown shelf counts as empty', () => {
@@ -38,7 +46,11 @@ describe('stock condition', () => {
 			{ ...atMyStore, sku: { from: 'fixed', sku: 'shirt' } }
 		]);
 		expect(conditionNeeds(node).stock).toBeUndefined(); // no SKU to look for
-		const plain = ConditionNode.parse({ id: 'c', type: 'condition', branches: [{ id: 'b', label: 'VIP', match: 'all', conditions: [{ kind: 'trait', path: 'vip', op: 'exists' }] }] });
+		const plain = ConditionNode.parse({
+			id: 'c',
+			type: 'condition',
+			branches: [{ id: 'b', label: 'VIP', match: 'all', conditions: [{ kind: 'trait', path: 'vip', op: 'exists' }] }]
+		});
 		expect(conditionNeeds(plain)).not.toHaveProperty('stock');
 	});
 });
