@@ -6,6 +6,7 @@ import type { AppEnv } from '../core/config/env';
 import type { DbHandle } from '../core/db/client';
 import { startInboxProcessor } from '../core/ingest/processor';
 import { createRouter, routeAfterProcessing, startRoutingLoop } from '../core/routing/index';
+import { startScheduleReconcileLoop } from '../core/scheduling/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from '../worker/activities/index';
@@ -45,6 +46,8 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	const batchSize = o.db.kind === 'pglite' ? Math.min(100, o.env.INGEST_PROCESSOR_BATCH) : o.env.INGEST_PROCESSOR_BATCH;
 	const processor = startInboxProcessor(o.db.db, { batchSize, route: routeAfterProcessing(router) });
 	const routing = startRoutingLoop(router);
+	// Journeys' Temporal Schedules follow their journeys even when a change was made while Temporal was unreachable.
+	const schedules = startScheduleReconcileLoop({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE }, 60_000, o.log);
 
 	buildWebIfStale(o.root, o.log);
 	process.env.TEMPORAL_ADDRESS = o.temporalAddress;
@@ -73,6 +76,7 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 			clearTimeout(cut);
 			await processor.stop();
 			await routing.stop();
+			await schedules.stop();
 			await segmentRefresh.stop();
 			await temporalClient.connection.close();
 			if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -2,6 +2,7 @@ import { loadEnv } from '../core/config/env';
 import { migrate, sharedDb, targetFromEnv } from '../core/db/index';
 import { startInboxProcessor } from '../core/ingest/processor';
 import { createRouter, routeAfterProcessing, startRoutingLoop } from '../core/routing/index';
+import { startScheduleReconcileLoop } from '../core/scheduling/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from './activities/index';
@@ -38,12 +39,15 @@ async function run(): Promise<void> {
 		// Accepted ingest messages become events, profiles and routing here (several workers may run it).
 		const processor = startInboxProcessor(handle.db, { batchSize: env.INGEST_PROCESSOR_BATCH, route: routeAfterProcessing(router) });
 		const routing = startRoutingLoop(router);
+		// Journeys' Temporal Schedules follow their journeys even when a change was made while Temporal was unreachable.
+		const schedules = startScheduleReconcileLoop({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }, 60_000);
 		console.log(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS}/${env.TEMPORAL_NAMESPACE}`);
 		try {
 			await worker.run();
 		} finally {
 			await processor.stop();
 			await routing.stop();
+			await schedules.stop();
 			await segmentRefresh.stop();
 			await client.connection.close();
 			await connection.close();

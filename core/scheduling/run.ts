@@ -32,7 +32,7 @@ export async function planScheduledRun(deps: Pick<RoutingDeps, 'db'>, input: { j
  * Enters one page of a run's members through routing's `enrol`, so entry windows, re-entry rules and capacity apply
  * exactly as for an event. The entry id is the run's, so a page retried after a crash finds whom it entered.
  */
-export async function enterScheduledPage(deps: RoutingDeps, input: PageInput): Promise<PageResult> {
+export async function enterScheduledPage(deps: RoutingDeps, input: PageInput, now = new Date()): Promise<PageResult> {
 	const result: PageResult = { entered: 0, again: 0, refused: {} };
 	const plan = await journeySchedulePlan(deps.db, input.journeyId);
 	// Paused, stopped, archived or re-published with another trigger while the run was under way: no one else enters.
@@ -50,7 +50,7 @@ export async function enterScheduledPage(deps: RoutingDeps, input: PageInput): P
 	async function lane(): Promise<void> {
 		while (next < ids.length) {
 			const customerId = ids[next++]!;
-			const r = await enrol(deps, live, customerId, entry);
+			const r = await enrol(deps, live, customerId, entry, now);
 			if (r.enrolled && r.resumed) result.again++;
 			else if (r.enrolled) result.entered++;
 			else result.refused[r.reason] = (result.refused[r.reason] ?? 0) + 1;
