@@ -20,6 +20,7 @@ import { stateQuery, type JourneyEvent, type PathEntry } from '$core/enrollment/
 import { actorOf as auditActor } from '$core/privacy/audit';
 import { appEnv, temporal } from './context';
 import { router } from './router';
+import { syncSchedule } from './schedules';
 
 /**
  * Journey operations that reach beyond the database (routing's trigger cache, Temporal), shared by the JSON API
@@ -50,6 +51,7 @@ async function refreshRouting(): Promise<void> {
 export async function publishJourney(db: Db, id: string, principal: Principal | null, ip?: string | null): Promise<PublishResult> {
 	const result = await publish(db, id, { publishedBy: actorOf(principal), actor: auditActor(principal, ip) });
 	await refreshRouting();
+	await syncSchedule(db, id); // a scheduled trigger's Temporal Schedule follows the live version
 	return result;
 }
 
@@ -59,6 +61,7 @@ export type StatusChange = Awaited<ReturnType<typeof setStatus>> & { ended: numb
 export async function changeStatus(db: Db, id: string, action: StatusAction, who: Who, mode: StopMode = 'drain'): Promise<StatusChange> {
 	const change = await setStatus(db, id, action, { actor: auditActor(who.principal, who.ip) });
 	await refreshRouting();
+	await syncSchedule(db, id); // paused with the journey, deleted when it stops
 	if (action !== 'stop' || mode !== 'end') return { ...change, ended: 0 };
 	const ids = await activeEnrollmentIds(db, id);
 	try {
@@ -71,7 +74,9 @@ export async function changeStatus(db: Db, id: string, action: StatusAction, who
 
 /** Archive or bring back (see core/journeys setArchived), recorded in the audit log. */
 export async function archiveJourney(db: Db, id: string, archived: boolean, who: Who) {
-	return setArchived(db, id, archived, { actor: auditActor(who.principal, who.ip) });
+	const change = await setArchived(db, id, archived, { actor: auditActor(who.principal, who.ip) });
+	await syncSchedule(db, id); // an archived journey has no schedule; brought back (paused), it has a paused one
+	return change;
 }
 
 export type EntryRefusal = Extract<EnrolResult, { enrolled: false }>['reason'] | 'journey_not_active';
