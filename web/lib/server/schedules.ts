@@ -9,7 +9,11 @@ import { appEnv, temporal } from './context';
  */
 export async function syncSchedule(db: Db, journeyId: string): Promise<SyncOutcome | 'deferred'> {
 	try {
-		return await syncJourneySchedule({ db, temporal: await temporal(), taskQueue: appEnv().TEMPORAL_TASK_QUEUE }, journeyId);
+		const client = await temporal();
+		// Bounded like every Temporal call from a request: a hung server defers the sync, it never holds the page.
+		return await client.withDeadline(Date.now() + 5_000, () =>
+			syncJourneySchedule({ db, temporal: client, taskQueue: appEnv().TEMPORAL_TASK_QUEUE }, journeyId)
+		);
 	} catch (err) {
 		console.error(`schedule of journey ${journeyId} left to the worker's reconcile pass: ${err instanceof Error ? err.message : String(err)}`);
 		return 'deferred';
@@ -18,7 +22,7 @@ export async function syncSchedule(db: Db, journeyId: string): Promise<SyncOutco
 
 /** What the journey page shows about a scheduled trigger: the schedule's state and the next runs, worded. */
 export type ScheduleView = {
-	state: 'active' | 'paused' | 'not_scheduled' | 'unavailable';
+	state: 'active' | 'paused' | 'ended' | 'not_scheduled' | 'unavailable';
 	/** "Mon 7 Dec 2026 09:00 Europe/Paris" or "Mon 7 Dec 2026 09:00, each customer’s time". */
 	next: string[];
 	lastRun?: string;
@@ -28,6 +32,7 @@ export async function scheduleView(db: Db, journeyId: string): Promise<ScheduleV
 	const plan = await journeySchedulePlan(db, journeyId);
 	if (!plan.entry || !plan.live) return null;
 	const { entry } = plan;
+	if (plan.want === 'absent') return { state: 'ended', next: [] }; // stopped or archived
 	const settings = plan.live.definition.settings;
 	const zone = scheduleTimeZone(entry, settings);
 	// For "each customer's time" a run starts when its date's time first arrives (UTC+14): name the date, not that instant.

@@ -7,6 +7,7 @@ import { readLayout } from '$core/graph/index';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { temporalUiLink } from '$lib/server/journeys';
+import { scheduleView } from '$lib/server/schedules';
 import { journeyActions } from './actions.server';
 import { stepCounts } from './counts.server';
 import type { PageServerLoad } from './$types';
@@ -17,12 +18,13 @@ export const load = (async ({ locals, params, url }) => {
 	const parsed = ListEnrollmentsQuery.safeParse(Object.fromEntries(url.searchParams));
 	const enrollmentQuery = parsed.success ? parsed.data : ListEnrollmentsQuery.parse({});
 	try {
-		const [journey, versions, enrollments, context, counts] = await Promise.all([
+		const [journey, versions, enrollments, context, counts, schedule] = await Promise.all([
 			getJourney(db, params.id),
 			listVersions(db, params.id),
 			listEnrollments(db, params.id, enrollmentQuery),
 			validationContext(db),
-			stepCounts(db, params.id)
+			stepCounts(db, params.id),
+			scheduleView(db, params.id)
 		]);
 		// What publishing would replace, for the "what will change" summary.
 		const live = journey.liveVersion === null ? null : await getVersion(db, params.id, journey.liveVersion);
@@ -35,6 +37,8 @@ export const load = (async ({ locals, params, url }) => {
 			validationContext: context,
 			liveDefinition: live?.definition ?? null,
 			counts,
+			/** A scheduled trigger's Temporal Schedule: its state and next runs (null: the live version is not scheduled). */
+			schedule,
 			versions,
 			enrollments: { ...enrollments, items: enrollments.items.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })) },
 			enrollmentStatus: enrollmentQuery.status ?? null,
