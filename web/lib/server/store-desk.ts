@@ -63,8 +63,7 @@ function nameOf(traits: Record<string, unknown>): string | null {
 }
 
 export async function storeCustomer(db: Db, customerId: string, now = new Date()): Promise<StoreCustomer | null> {
-	// The till redeems: it sees whole codes (core/offers/view.ts).
-	const detail = await customerDetail(db, customerId, { timelineLimit: 30, fullCodes: true });
+	const detail = await customerDetail(db, customerId, { timelineLimit: 30 });
 	if (!detail) return null;
 	const first = (kind: string) => detail.identities.find((i) => i.kind === kind)?.value ?? null;
 	const views = detail.offers.map((o) => toOfferView(o, now));
