@@ -23,6 +23,13 @@ export function describeNode(node: JourneyNode): string {
 		case 'wait':
 			if (node.mode === 'duration') return `Waits ${formatDuration(node.duration)}.`;
 			if (node.mode === 'until') return `Waits until ${node.until}.`;
+			if (node.mode === 'date') {
+				const shift = node.offsetDays
+					? `, ${Math.abs(node.offsetDays)} day${Math.abs(node.offsetDays) === 1 ? '' : 's'} ${node.offsetDays < 0 ? 'before' : 'after'}`
+					: '';
+				const source = node.date.source === 'trait' ? `the customer's “${node.date.path}”` : `the entry event's “${node.date.path}”`;
+				return `Waits until ${node.time} in the customer's time zone on the date in ${source}${shift}.`;
+			}
 			return `Waits until ${node.time} in the customer's time zone.`;
 		case 'waitForEvent':
 			return `Waits up to ${formatDuration(node.timeout)} for “${node.event}”.`;

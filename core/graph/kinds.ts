@@ -79,7 +79,14 @@ export const NODE_KINDS: Registry = {
 		category: 'flow',
 		help: 'Pause for a time, until a date, or until a time of day in the customer’s zone.',
 		defaults: () => ({ type: 'wait', mode: 'duration', duration: { amount: 1, unit: 'days' } }),
-		summary: (n) => (n.mode === 'duration' ? formatDuration(n.duration) : n.mode === 'until' ? `Until ${n.until}` : `Until ${n.time} local`)
+		summary: (n) =>
+			n.mode === 'duration'
+				? formatDuration(n.duration)
+				: n.mode === 'until'
+					? `Until ${n.until}`
+					: n.mode === 'date'
+						? `Until ${n.date.source === 'trait' ? 'trait' : 'event'} ${n.date.path}${n.offsetDays ? ` ${n.offsetDays > 0 ? '+' : '−'}${Math.abs(n.offsetDays)}d` : ''}, ${n.time} local`
+						: `Until ${n.time} local`
 	},
 	waitForEvent: {
 		type: 'waitForEvent',

@@ -72,6 +72,8 @@ export interface WaitZones {
 	customer?: string | null;
 	/** `settings.defaultTimeZone`. */
 	journeyDefault?: string;
+	/** For a `date` wait: the value read from the entry event or the trait it names. */
+	dateValue?: unknown;
 }
 
 /**
@@ -88,5 +90,33 @@ export function waitDelayMs(node: WaitNode, nowMs: number, zones: WaitZones = {}
 			const zone = resolveTimeZone(zones.customer, node.fallbackTimeZone, zones.journeyDefault);
 			return nextLocalTime(nowMs, node.time, zone, node.weekdays) - nowMs;
 		}
+		case 'date': {
+			const at = dateWaitInstant(node, zones.dateValue, resolveTimeZone(zones.customer, node.fallbackTimeZone, zones.journeyDefault));
+			return at === null ? 0 : Math.max(0, at - nowMs);
+		}
 	}
+}
+
+/** `2026-12-05`, the date part of an ISO timestamp as written, or an epoch-ms number (its UTC date). */
+export function calendarDateOf(value: unknown): { year: number; month: number; day: number } | null {
+	let text: string | null = null;
+	if (typeof value === 'string') text = value.trim();
+	else if (typeof value === 'number' && Number.isFinite(value)) text = new Date(value).toISOString();
+	const m = text ? /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(text) : null;
+	if (!m) return null;
+	const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const check = new Date(Date.UTC(year, month - 1, day));
+	return check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day ? { year, month, day } : null;
+}
+
+/**
+ * The instant a `date` wait ends: `node.time` in `timeZone` on the date read from `value`, moved by `offsetDays`;
+ * null when `value` holds no readable date.
+ */
+export function dateWaitInstant(node: Extract<WaitNode, { mode: 'date' }>, value: unknown, timeZone: string): number | null {
+	const date = calendarDateOf(value);
+	if (!date) return null;
+	const { hour, minute } = parseTimeOfDay(node.time);
+	const day = addLocalDays({ ...date, hour, minute, second: 0 }, node.offsetDays ?? 0);
+	return localToUtc(day, timeZone);
 }

@@ -22,7 +22,23 @@ export const LocalTimeWait = z.object({
 	fallbackTimeZone: TimeZone.optional()
 });
 
-export const WaitNode = z.discriminatedUnion('mode', [DurationWait, UntilWait, LocalTimeWait]);
+/**
+ * Wait until a date the customer's data carries — the entry event's property (`release_date` of a pre-order) or a
+ * profile trait (`appointment_date`) — at `time` on that day in the customer's zone (else `fallbackTimeZone`, else
+ * the journey's default, else UTC), `offsetDays` before (negative) or after it. The date is read as written
+ * (`2026-12-05`, or the date part of an ISO timestamp). A date already past lets the customer through at once; no
+ * readable date ends the enrollment here (exited, with the reason), so nobody is told "it's out today" by mistake.
+ */
+export const DateWait = z.object({
+	...waitBase,
+	mode: z.literal('date'),
+	date: z.object({ source: z.enum(['event', 'trait']), path: PropertyPath }),
+	time: TimeOfDay,
+	offsetDays: z.number().int().min(-365).max(365).optional(),
+	fallbackTimeZone: TimeZone.optional()
+});
+
+export const WaitNode = z.discriminatedUnion('mode', [DurationWait, UntilWait, LocalTimeWait, DateWait]);
 export type WaitNode = z.infer<typeof WaitNode>;
 
 /**

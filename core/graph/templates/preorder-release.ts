@@ -1,9 +1,10 @@
 import type { JourneyDefinition } from '../definition';
 
 /**
- * A pre-order confirmed at once, then announced on release: when the order ships (`order_shipped` with the same
- * `order_id`, sent on release day) the customer hears "it's out" by email and SMS at 09:00 their time. If nothing
- * ships within four months they get an apology instead of silence.
+ * A pre-order confirmed at once, then announced on release day: the wait lasts until the `release_date` the
+ * `preorder_placed` event carries, at 09:00 in the customer's time zone, and the customer hears "it's out today" by
+ * e-mail and SMS. A release date already past when the order is placed announces at once; an order without one
+ * leaves the journey at the wait (nobody is told "it's out" by mistake). A cancelled pre-order leaves at any point.
  */
 export function preorderReleaseJourney(): JourneyDefinition {
 	return {
@@ -13,66 +14,60 @@ export function preorderReleaseJourney(): JourneyDefinition {
 				id: 'trigger',
 				type: 'trigger',
 				label: 'Placed a pre-order',
-				entry: { kind: 'event', event: 'preorder_placed', filters: [{ path: 'order_id', op: 'exists' }] }
+				entry: {
+					kind: 'event',
+					event: 'preorder_placed',
+					filters: [
+						{ path: 'order_id', op: 'exists' },
+						{ path: 'release_date', op: 'exists' }
+					]
+				}
 			},
 			{
 				id: 'confirm',
 				type: 'sendEmail',
 				label: 'Pre-order confirmed',
 				subject: 'Your pre-order of {{ event.properties.name | default: "your item" }} is confirmed',
-				html: '<p>Thank you! {{ event.properties.name | default: "Your item" }} is reserved for you. It comes out on {{ event.properties.release_date | date: "%e %B %Y" }} and we will tell you the moment it ships.</p>',
-				text: 'Thank you! {{ event.properties.name | default: "Your item" }} is reserved for you. It comes out on {{ event.properties.release_date | date: "%e %B %Y" }} and we will tell you the moment it ships.'
+				html: '<p>Thank you! {{ event.properties.name | default: "Your item" }} is reserved for you. It comes out on {{ event.properties.release_date | date: "%e %B %Y" }}: we will tell you that morning.</p>',
+				text: 'Thank you! {{ event.properties.name | default: "Your item" }} is reserved for you. It comes out on {{ event.properties.release_date | date: "%e %B %Y" }}: we will tell you that morning.'
 			},
 			{
 				id: 'wait-release',
-				type: 'waitForEvent',
-				label: 'Shipped on release?',
-				event: 'order_shipped',
-				matchEntryProperty: 'order_id',
-				timeout: { amount: 120, unit: 'days' }
+				type: 'wait',
+				label: 'Release day, 09:00',
+				mode: 'date',
+				date: { source: 'event', path: 'release_date' },
+				time: '09:00'
 			},
-			{ id: 'morning', type: 'wait', label: 'Next 09:00', mode: 'localTime', time: '09:00' },
 			{
 				id: 'out-email',
 				type: 'sendEmail',
-				label: 'It’s out',
-				subject: 'It’s out: {{ event.properties.name | default: "your pre-order" }} is on its way',
-				html: '<p>Release day! {{ event.properties.name | default: "Your pre-order" }} has shipped and is on its way to you.</p>',
-				text: 'Release day! {{ event.properties.name | default: "Your pre-order" }} has shipped and is on its way to you.'
+				label: 'It’s out today',
+				subject: 'It’s out today: {{ event.properties.name | default: "your pre-order" }}',
+				html: '<p>Release day! {{ event.properties.name | default: "Your pre-order" }} is out today and on its way to you.</p>',
+				text: 'Release day! {{ event.properties.name | default: "Your pre-order" }} is out today and on its way to you.'
 			},
 			{
 				id: 'out-sms',
 				type: 'sendSms',
-				label: 'It’s out SMS',
-				body: 'Release day! Your pre-order {{ event.properties.order_id }} has shipped.'
+				label: 'It’s out today SMS',
+				body: 'It’s out today! Your pre-order {{ event.properties.order_id }} ({{ event.properties.name | default: "your item" }}) is on its way.'
 			},
-			{
-				id: 'delay-email',
-				type: 'sendEmail',
-				label: 'Delay apology',
-				subject: 'Your pre-order is taking longer than planned',
-				html: '<p>{{ event.properties.name | default: "Your pre-order" }} has not shipped yet. It is still reserved for you, and you can cancel at any time for a full refund.</p>',
-				text: '{{ event.properties.name | default: "Your pre-order" }} has not shipped yet. It is still reserved for you, and you can cancel at any time for a full refund.'
-			},
-			{ id: 'exit-delivered', type: 'exit', label: 'Announced', reason: 'converted' },
-			{ id: 'exit', type: 'exit', label: 'End' }
+			{ id: 'exit', type: 'exit', label: 'Announced' }
 		],
 		edges: [
 			{ id: 'e-trigger-confirm', source: 'trigger', target: 'confirm' },
 			{ id: 'e-confirm-wait', source: 'confirm', target: 'wait-release' },
-			{ id: 'e-wait-morning', source: 'wait-release', sourceHandle: 'event', target: 'morning' },
-			{ id: 'e-wait-delay', source: 'wait-release', sourceHandle: 'timeout', target: 'delay-email' },
-			{ id: 'e-morning-email', source: 'morning', target: 'out-email' },
+			{ id: 'e-wait-email', source: 'wait-release', target: 'out-email' },
 			{ id: 'e-email-sms', source: 'out-email', target: 'out-sms' },
-			{ id: 'e-sms-exit', source: 'out-sms', target: 'exit-delivered' },
-			{ id: 'e-delay-exit', source: 'delay-email', target: 'exit' }
+			{ id: 'e-sms-exit', source: 'out-sms', target: 'exit' }
 		],
 		settings: {
 			// Each pre-order is followed on its own.
 			reentry: { mode: 'always' },
 			exitCriteria: [{ event: 'preorder_cancelled' }],
-			// Success is the pre-order reaching the customer; the window spans the longest wait for release.
-			goal: { events: [{ event: 'order_delivered' }], attributionWindow: { amount: 20, unit: 'weeks' } },
+			// Success is the pre-order reaching the customer; the window spans a long wait for release.
+			goal: { events: [{ event: 'order_delivered' }], attributionWindow: { amount: 26, unit: 'weeks' } },
 			quietHours: { start: '21:00', end: '08:00' },
 			defaultTimeZone: 'Europe/Paris'
 		}

@@ -9,7 +9,7 @@ import { report } from './workspace';
  */
 function holdsCustomer(ws: Workspace, id: string): boolean {
 	const node = ws.nodes.get(id);
-	if (node) return node.type === 'waitForEvent' || (node.type === 'wait' && node.mode !== 'until');
+	if (node) return node.type === 'waitForEvent' || (node.type === 'wait' && node.mode !== 'until' && node.mode !== 'date');
 	const type = ws.stubById.get(id)?.type;
 	return type === 'wait' || type === 'waitForEvent';
 }
