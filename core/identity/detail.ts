@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { customers, identities, merges, type Customer, type Identity } from '../db/schema/customers';
 import { enrollments, journeys } from '../db/schema/journeys';
 import { offers, type Offer } from '../db/schema/offers';
+import { maskCodesIn, offerForViewer } from '../offers/view';
 import { customerFamily, survivorOf } from './lookup';
 import { customerTimeline, type TimelineItem } from './timeline';
 
@@ -29,8 +30,27 @@ export type CustomerDetail = {
 	timeline: TimelineItem[];
 };
 
-/** Everything the customer page and `GET /api/v1/customers/:id` show; null for unknown or erased customers. */
-export async function customerDetail(db: Db, id: string, opts: { timelineLimit?: number; before?: Date } = {}): Promise<CustomerDetail | null> {
+/**
+ * Everything the customer page and `GET /api/v1/customers/:id` show; null for unknown or erased customers. Offer
+ * codes are masked (in the offers and wherever the timeline quotes them) unless `fullCodes` (core/offers/view.ts).
+ */
+export async function customerDetail(
+	db: Db,
+	id: string,
+	opts: { timelineLimit?: number; before?: Date; fullCodes?: boolean } = {}
+): Promise<CustomerDetail | null> {
+	const detail = await unmaskedDetail(db, id, opts);
+	if (!detail || opts.fullCodes) return detail;
+	const codes = detail.offers.map((o) => o.code);
+	const mask = (text: string | null) => (text === null ? null : maskCodesIn(text, codes));
+	return {
+		...detail,
+		offers: detail.offers.map((o) => offerForViewer(o, false)),
+		timeline: detail.timeline.map((t) => ({ ...t, title: maskCodesIn(t.title, codes), detail: mask(t.detail) }))
+	};
+}
+
+async function unmaskedDetail(db: Db, id: string, opts: { timelineLimit?: number; before?: Date }): Promise<CustomerDetail | null> {
 	const liveId = await survivorOf(db, id);
 	if (!liveId) return null;
 	const [customer] = await db.select().from(customers).where(eq(customers.id, liveId));

@@ -7,6 +7,7 @@ import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { customerByIdentity, survivorOf } from '../identity/lookup';
 import { normalizeCode } from './codes';
 import { activeOffersFor, findOffer } from './query';
+import { offerForViewer } from './view';
 import { redeemOffer, redemptionChannels } from './redeem';
 import { MAX_HOLD_MS, releaseOffer, reserveOffer, type OfferOutcome } from './reserve';
 
@@ -38,15 +39,16 @@ const lookups: Array<{ param: string; kind: IdentityKind | 'customerId'; normali
  * `GET /api/v1/offers?userId=|anonymousId=|email=|phone=|loyaltyId=|customerId=`: the customer's usable
  * offers, found from whichever identifier the channel has (the web cart its anonymous id, the till a phone
  * number or loyalty card), following merges. An unknown identifier is not an error: it has no offers yet.
+ * Codes are masked unless `fullCodes` (callers who redeem them: core/offers/view.ts, `seesFullCodes`).
  */
-export async function listOffersResponse(url: URL, deps: OffersHttpDeps): Promise<Response> {
+export async function listOffersResponse(url: URL, deps: OffersHttpDeps, opts: { fullCodes?: boolean } = {}): Promise<Response> {
 	const lookup = lookups.find((l) => url.searchParams.get(l.param));
 	if (!lookup) return apiError(400, 'missing_identifier', `Pass one of: ${lookups.map((l) => l.param).join(', ')}.`);
 	const value = lookup.normalize(url.searchParams.get(lookup.param)!);
 	if (value === null) return apiError(400, 'invalid_identifier', `The ${lookup.param} is not valid.`);
 	const customerId = lookup.kind === 'customerId' ? await survivorOf(deps.db, value) : await customerByIdentity(deps.db, lookup.kind, value);
 	const offers = customerId ? await activeOffersFor(deps.db, customerId, deps.now?.() ?? new Date()) : [];
-	return Response.json({ customerId, offers }, { headers: { 'cache-control': 'no-store' } });
+	return Response.json({ customerId, offers: offers.map((o) => offerForViewer(o, opts.fullCodes ?? false)) }, { headers: { 'cache-control': 'no-store' } });
 }
 
 /** `GET /api/v1/offers/{code}`: one offer, whatever its status (the till shows why it cannot be used). */

@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/accounts';
+import { principalCan } from '../auth/route-access';
 import type { Offer, OfferStatus } from '../db/schema/offers';
 
 /**
@@ -63,4 +65,36 @@ export function toOfferView(offer: Offer, now: Date): OfferView {
 export function formatOfferValue(offer: Pick<OfferView, 'kind' | 'value' | 'currency'>): string {
 	if (offer.kind === 'percent') return `${Number.isInteger(offer.value) ? offer.value : offer.value.toFixed(2)}%`;
 	return `${offer.value.toFixed(2)}${offer.currency ? ` ${offer.currency}` : ''}`;
+}
+
+/*
+ * A code is a bearer token: whoever reads it can redeem it. So it is shown in full only where it is used — the
+ * till (store associates, who redeem), the customer's own channels (cart, e-mail, SMS), admins — and masked
+ * everywhere else someone merely looks a customer up (analysts and marketers on the customer page and APIs):
+ * `SPRING-7KQ4-M2XD` reads `SPRING-••••XD`, enough to tell two offers apart and to match what a customer reads out.
+ */
+const MASK = '••••';
+
+/** `SPRING-7KQ4-M2XD` → `SPRING-••••XD`; `7KQ4-M2XD` → `••••XD`; any other code: its last two characters. */
+export function maskCode(code: string): string {
+	const groups = code.split('-');
+	const prefix = groups.length > 2 ? `${groups.slice(0, -2).join('-')}-` : '';
+	return `${prefix}${MASK}${code.slice(-2)}`;
+}
+
+/** Whether this caller sees whole codes: those who redeem them (store associates, admins, keys of those roles). */
+export function seesFullCodes(principal: Principal | null): boolean {
+	return principal !== null && principalCan(principal, 'offers:redeem');
+}
+
+/** The offer (any shape with a `code`) as this viewer may see it. */
+export function offerForViewer<T extends { code: string }>(offer: T, fullCodes: boolean): T {
+	return fullCodes ? offer : { ...offer, code: maskCode(offer.code) };
+}
+
+/** `text` with each of `codes` masked (timeline titles, message texts that quote a code). */
+export function maskCodesIn(text: string, codes: readonly string[]): string {
+	let out = text;
+	for (const code of codes) if (code) out = out.split(code).join(maskCode(code));
+	return out;
 }

@@ -62,7 +62,7 @@ describe.each(dbKinds())('offers HTTP API on %s', (kind) => {
 			'loyaltyId=L-42',
 			'customerId=ada-phone'
 		]) {
-			const res = await listOffersResponse(new URL(`http://localhost/api/v1/offers?${query}`), deps());
+			const res = await listOffersResponse(new URL(`http://localhost/api/v1/offers?${query}`), deps(), { fullCodes: true });
 			expect(res.status).toBe(200);
 			const body = (await res.json()) as { customerId: string; offers: OfferView[] };
 			expect(body.customerId).toBe('ada');

@@ -63,7 +63,8 @@ function nameOf(traits: Record<string, unknown>): string | null {
 }
 
 export async function storeCustomer(db: Db, customerId: string, now = new Date()): Promise<StoreCustomer | null> {
-	const detail = await customerDetail(db, customerId, { timelineLimit: 30 });
+	// The till redeems: it sees whole codes (core/offers/view.ts).
+	const detail = await customerDetail(db, customerId, { timelineLimit: 30, fullCodes: true });
 	if (!detail) return null;
 	const first = (kind: string) => detail.identities.find((i) => i.kind === kind)?.value ?? null;
 	const views = detail.offers.map((o) => toOfferView(o, now));

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { can, type Principal } from '$core/auth/index';
 import { addNote, customerDetail, MergeUndoError, NoteInput, undoMerge } from '$core/identity/index';
+import { seesFullCodes } from '$core/offers/view';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { temporalUiLink } from '$lib/server/journeys';
@@ -19,7 +20,7 @@ function mayNote(principal: Principal | null): boolean {
 
 export const load = (async ({ locals, params }) => {
 	requirePage(locals.principal, 'customers:read');
-	const detail = await customerDetail((await database()).db, params.id, { timelineLimit: 200 });
+	const detail = await customerDetail((await database()).db, params.id, { timelineLimit: 200, fullCodes: seesFullCodes(locals.principal) });
 	if (!detail) error(404, 'No such customer (or the customer was erased).');
 	// A merged-away id (an old link, a lookup by the loser) shows the profile it lives in now.
 	if (detail.requestedId) redirect(307, `/customers/${detail.customer.id}?mergedFrom=${encodeURIComponent(detail.requestedId)}`);

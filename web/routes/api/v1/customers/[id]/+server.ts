@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { customerDetail } from '$core/identity/index';
+import { seesFullCodes } from '$core/offers/view';
 import { denyApi } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import { apiError } from '$lib/server/http';
@@ -23,7 +24,8 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	if (!q.ok) return q.response;
 	const detail = await customerDetail((await database()).db, params.id, {
 		timelineLimit: q.data.limit,
-		before: q.data.before ? new Date(q.data.before) : undefined
+		before: q.data.before ? new Date(q.data.before) : undefined,
+		fullCodes: seesFullCodes(locals.principal)
 	});
 	if (!detail) return apiError(404, 'not_found', 'No such customer (or the customer was erased).');
 	return json(detail);

@@ -1,4 +1,5 @@
 import { listOffersResponse } from '$core/offers/http';
+import { seesFullCodes } from '$core/offers/view';
 import { denyApi } from '$lib/server/auth';
 import { database } from '$lib/server/context';
 import type { RequestHandler } from './$types';
@@ -14,5 +15,5 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const lookup = new URL(url);
 	lookup.search = '';
 	lookup.searchParams.set(by, params.id);
-	return listOffersResponse(lookup, { db: (await database()).db });
+	return listOffersResponse(lookup, { db: (await database()).db }, { fullCodes: seesFullCodes(locals.principal) });
 };
