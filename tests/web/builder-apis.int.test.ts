@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createApiKey } from '../../core/auth/accounts';
+import { events } from '../../core/db/schema/events';
 import { messages } from '../../core/db/schema/messages';
 import { dbKinds } from '../helpers/db';
 import { startTestProduct, type TestProduct } from '../helpers/product';
@@ -69,6 +70,8 @@ describe.each(dbKinds())('builder APIs (catalog, preview, test send) on %s', (ki
 			headers: { authorization: `Bearer ${writeKey}`, 'content-type': 'application/json' },
 			body: JSON.stringify({ userId: 'u0', event: 'order_completed', properties: { order_id: 'o1' }, messageId: 'm-9' })
 		});
+		// Ingest accepts first; the worker's processor writes the events a moment later.
+		await expect.poll(async () => product.db.db.$count(events, sql`${events.messageId} in ('m-0', 'm-1', 'm-9')`), { timeout: 15_000 }).toBe(3);
 	});
 	afterAll(async () => product?.stop());
 
