@@ -1,9 +1,14 @@
-import { error, redirect, type Handle } from '@sveltejs/kit';
+import { error, isHttpError, isRedirect, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { principalForKey, userForSession } from '$core/auth/accounts';
 import { appEnv, database } from '$lib/server/context';
-import { SESSION_COOKIE } from '$lib/server/auth';
+import { httpsConfigured, SESSION_COOKIE } from '$lib/server/auth';
+import { apiError } from '$lib/server/http';
+import { decideAccess } from '$core/auth/route-access';
+import { routePermissions } from '$lib/server/route-permissions';
+import { withSecurityHeaders } from '$lib/server/security-headers';
 import type { HandleServerError } from '@sveltejs/kit';
 import {
+	errorPage,
 	finishFailedResponse,
 	recordFailure,
 	requestDeadlineMs,
@@ -72,18 +77,36 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.principal = key ? await principalForKey(db, key) : session ? await userForSession(db, session) : null;
 
 	const path = event.url.pathname;
-	// APIs answer 401 themselves in the JSON error shape; pages send people to sign in.
-	if (!path.startsWith('/api/') && !isPublicPage(path) && event.locals.principal?.kind !== 'user') {
-		redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+	const toLogin = () => redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+	// Paths no route serves: SvelteKit answers 404, to signed-in people only (the app's paths are not for strangers).
+	if (event.route.id === null && !path.startsWith('/api/') && !isPublicPage(path) && event.locals.principal?.kind !== 'user') toLogin();
+	// The route table, enforced before any handler or load runs (core/auth/route-access.ts).
+	const decision = decideAccess(routePermissions, event.route.id, event.request.method, event.locals.principal);
+	if (decision.kind === 'login') toLogin();
+	if (decision.kind === 'deny') {
+		if (path.startsWith('/api/'))
+			return apiError(decision.status, decision.code, decision.message, null, decision.allow !== undefined ? { allow: decision.allow } : {});
+		error(decision.status, decision.message);
 	}
 	return resolve(event);
 };
 
 /**
+ * A redirect or an HTTP error thrown above would be answered by SvelteKit outside this hook, without the security
+ * headers: answer them here instead (client-side navigations' data requests keep SvelteKit's JSON answers).
+ */
+function thrownAnswer(event: RequestEvent, err: unknown): Response | null {
+	if (event.isDataRequest) return null;
+	if (isRedirect(err)) return new Response(null, { status: err.status, headers: { location: err.location } });
+	if (isHttpError(err)) return errorPage(err.status, err.body.message);
+	return null;
+}
+
+/**
  * Every request answers within a deadline, and a dependency outage (here, in the API-key/session lookup, or in any
  * handler or load) answers 503 with Retry-After in our error shape instead of hanging or a bare "Internal Error".
  */
-export const handle: Handle = async (input) => {
+const guardedRequest: Handle = async (input) => {
 	try {
 		return finishFailedResponse(input.event, await withDeadline(handleRequest(input), requestDeadlineMs(input.event.url.pathname)));
 	} catch (err) {
@@ -92,6 +115,19 @@ export const handle: Handle = async (input) => {
 		console.error(`${input.event.request.method} ${input.event.url.pathname}: ${dependency} unavailable: ${rootMessage(err)}`);
 		return unavailableResponse(input.event, dependency);
 	}
+};
+
+/** Every answer carries the security headers (web/lib/server/security-headers.ts). */
+export const handle: Handle = async (input) => {
+	let response: Response;
+	try {
+		response = await guardedRequest(input);
+	} catch (err) {
+		const answer = thrownAnswer(input.event, err);
+		if (!answer) throw err;
+		response = answer;
+	}
+	return withSecurityHeaders(response, httpsConfigured());
 };
 
 /** Remembers what failed (for `handle` to answer 503) and keeps dependency errors' internals out of the page. */

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Role } from '../../core/db/schema/auth';
 import type { TestDbKind } from './db';
 import { createTestUser, startTestProduct, type TestProduct } from './product';
@@ -48,6 +48,33 @@ export async function signIn(page: Page, baseUrl: string, user: { email: string;
 	await waitForHydration(page);
 }
 
+/** How Chromium reports what the Content-Security-Policy blocked (a console error on the page that tried). */
+const CSP_VIOLATION = /Content Security Policy/i;
+
+/**
+ * Collects into `sink` every CSP violation on pages of `browser`'s contexts (however a test makes them), so a
+ * suite fails when our policy blocks something the product needs (an inline script, a style, an image).
+ */
+export function watchCspViolations(browser: Browser, sink: string[]): void {
+	const watched = new WeakSet<BrowserContext>();
+	const watch = (context: BrowserContext) => {
+		if (watched.has(context)) return context;
+		watched.add(context);
+		context.on('console', (msg) => {
+			if (msg.type() === 'error' && CSP_VIOLATION.test(msg.text())) sink.push(`${msg.location().url}: ${msg.text()}`);
+		});
+		return context;
+	};
+	const newContext = browser.newContext.bind(browser);
+	browser.newContext = async (...args) => watch(await newContext(...args));
+	const newPage = browser.newPage.bind(browser);
+	browser.newPage = async (...args) => {
+		const page = await newPage(...args);
+		watch(page.context());
+		return page;
+	};
+}
+
 export type BrowserSuite = {
 	/** The running product (fresh database, own task queue); set once the suite's beforeAll has run. */
 	readonly product: TestProduct;
@@ -58,7 +85,7 @@ export type BrowserSuite = {
 
 /**
  * The product and Chromium for one browser test file: registers a beforeAll that starts both and an afterAll that
- * stops both. Call it at the top of the `describe`, before the file's own hooks (which then see `suite.product`).
+ * stops both, and fails a test during which a page reported a Content-Security-Policy violation. Call it at the top of the `describe`, before the file's own hooks (which then see `suite.product`).
  */
 export function browserSuite(opts: { kind?: TestDbKind } = {}): BrowserSuite {
 	let product: TestProduct | undefined;
@@ -67,9 +94,14 @@ export function browserSuite(opts: { kind?: TestDbKind } = {}): BrowserSuite {
 		if (!value) throw new Error('browserSuite: used before its beforeAll ran');
 		return value;
 	};
+	const cspViolations: string[] = [];
 	beforeAll(async () => {
 		product = await startTestProduct(opts.kind);
 		browser = await launchBrowser();
+		watchCspViolations(browser, cspViolations);
+	});
+	afterEach(() => {
+		expect(cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
 	});
 	afterAll(async () => {
 		await browser?.close();

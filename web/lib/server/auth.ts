@@ -11,8 +11,12 @@ export const SESSION_COOKIE = 'oc_session';
  * itself looks like http although browsers reach us over https.
  */
 export function secureCookies(url: URL): boolean {
-	const configured = [appEnv().PUBLIC_URL, process.env.ORIGIN].some((u) => u?.toLowerCase().startsWith('https://'));
-	return configured || url.protocol === 'https:';
+	return httpsConfigured() || url.protocol === 'https:';
+}
+
+/** Whether the deployment says browsers reach it over https (PUBLIC_URL or ORIGIN): cookies get Secure, answers HSTS. */
+export function httpsConfigured(): boolean {
+	return [appEnv().PUBLIC_URL, process.env.ORIGIN].some((u) => u?.toLowerCase().startsWith('https://'));
 }
 
 /**

@@ -1,11 +1,14 @@
-import type { Permission } from '$core/auth/roles';
+import type { RouteTable } from '$core/auth/route-access';
+
+export type { RouteAccess, RouteMethod } from '$core/auth/route-access';
 
 /**
  * Who may call each route: the authorization matrix in one place. Every page load (`GET`) and every API method
  * under web/routes has an entry; tests/web/permissions.int.test.ts walks the route tree, fails on a route
  * without one, and calls each as anonymous, every role, a write key and a secret key to check the handlers do
- * what this table says. Handlers enforce it themselves (`requirePage`, `denyApi`); this table is the
- * reviewable statement of intent they are held to.
+ * what this table says. The request hook enforces it before any handler runs (core/auth/route-access.ts: a route
+ * missing here is refused, an API method not declared answers 405, a page's form actions need what the page
+ * needs); handlers keep their own checks (`requirePage`, `denyApi`) for finer rules.
  *
  * - a Permission: signed-in users (pages) or users and keys (APIs) whose role grants it;
  * - `public`: anyone, the same answer signed in or not;
@@ -13,10 +16,7 @@ import type { Permission } from '$core/auth/roles';
  * - `user`: any signed-in user;
  * - `demo`: public while DEMO is on, 404 otherwise.
  */
-export type RouteAccess = Permission | 'public' | 'signed' | 'user' | 'demo';
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export const routePermissions: Record<string, Partial<Record<RouteMethod, RouteAccess>>> = {
+export const routePermissions: RouteTable = {
 	// Pages
 	'/': { GET: 'user' },
 	'/login': { GET: 'public' },
