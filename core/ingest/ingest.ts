@@ -9,6 +9,7 @@ import { applyProfileInput, profileFields } from '../identity/profile';
 import { resolveCustomer } from '../identity/resolve';
 import { inTransaction, lockKeys, type Tx } from '../identity/tx';
 import { refreshSegmentsForCustomer } from '../segments/refresh';
+import { loadSegments } from '../segments/store';
 import { eventRow, profileInput } from './event';
 import { identifiersOf } from './identifiers';
 import type { Message } from './schema';
@@ -143,7 +144,9 @@ export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Prom
 	const segments: IngestResult['segments'] = [];
 	const eventIds = accepted.filter((a) => !a.duplicate).map((a) => a.eventId);
 	const asOf = prepared.reduce((latest, p) => (p.receivedAt > latest ? p.receivedAt : latest), prepared[0]?.receivedAt ?? new Date());
-	for (const customerId of touched) {
+	// One look at the segments for the batch: with none defined, no per-profile evaluation at all.
+	const anySegments = touched.length > 0 && (await loadSegments(tx)).length > 0;
+	for (const customerId of anySegments ? touched : []) {
 		const changes = await refreshSegmentsForCustomer(tx, customerId, { asOf });
 		if (changes.entered.length || changes.left.length) segments.push({ customerId, entered: changes.entered, left: changes.left });
 		eventIds.push(...changes.eventIds);
