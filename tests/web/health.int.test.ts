@@ -47,7 +47,12 @@ describe.each(dbKinds())('GET /api/v1/health on %s', (kind) => {
 				const ms = performance.now() - t0;
 				expect(res.status).toBe(503);
 				const body = await res.json();
-				expect(body).toMatchObject({ ok: false, database: { ok: true }, temporal: { ok: false, detail: 'unavailable' }, worker: { ok: false, detail: 'unavailable' } });
+				expect(body).toMatchObject({
+					ok: false,
+					database: { ok: true },
+					temporal: { ok: false, detail: 'unavailable' },
+					worker: { ok: false, detail: 'unavailable' }
+				});
 				expect(JSON.stringify(body)).not.toContain(process.env.TEMPORAL_ADDRESS!);
 				expect(ms).toBeLessThan(2_000);
 			}
