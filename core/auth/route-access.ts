@@ -36,13 +36,13 @@ export function decideAccess(table: RouteTable, routeId: string | null, method: 
 	if (!entry) return { kind: 'deny', status: 403, code: 'forbidden', message: 'This route is not open to anyone yet.' };
 	const m = (method === 'HEAD' ? 'GET' : method) as RouteMethod;
 	const access = entry[m] ?? (!isApi && m === 'POST' ? entry.GET : undefined);
-	if (!access) return { kind: 'deny', status: 405, code: 'method_not_allowed', message: `${method} is not allowed here.`, allow: Object.keys(entry).join(', ') };
+	if (!access)
+		return { kind: 'deny', status: 405, code: 'method_not_allowed', message: `${method} is not allowed here.`, allow: Object.keys(entry).join(', ') };
 	if (access === 'public' || access === 'signed' || access === 'demo') return ALLOW;
 	// Pages are for people: anything but a signed-in user is sent to sign in.
 	if (!isApi && principal?.kind !== 'user') return { kind: 'login' };
 	if (!principal) return { kind: 'deny', status: 401, code: 'unauthorized', message: 'Send a valid API key (Bearer, or Basic with the key as username).' };
-	if (access === 'user')
-		return principal.kind === 'user' ? ALLOW : { kind: 'deny', status: 401, code: 'unauthorized', message: 'Sign in to use this.' };
+	if (access === 'user') return principal.kind === 'user' ? ALLOW : { kind: 'deny', status: 401, code: 'unauthorized', message: 'Sign in to use this.' };
 	if (principalCan(principal, access)) return ALLOW;
 	return { kind: 'deny', status: 403, code: 'forbidden', message: `${isApi ? 'This credential' : 'Your role'} may not ${access.replace(':', ' ')}.` };
 }

@@ -42,7 +42,12 @@ describe('Content-Security-Policy in the browser', () => {
 		await page.setContent(`<iframe id="f" src="${product.url}/login"></iframe>`);
 		await expect.poll(() => violations.some((v) => v.includes('frame-ancestors'))).toBe(true);
 		const frame = page.frames().find((f) => f.url().startsWith(product.url));
-		expect(await frame?.locator('input[type=password]').count().catch(() => 0) ?? 0).toBe(0);
+		expect(
+			(await frame
+				?.locator('input[type=password]')
+				.count()
+				.catch(() => 0)) ?? 0
+		).toBe(0);
 		await page.close();
 	});
 });

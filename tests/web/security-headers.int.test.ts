@@ -35,7 +35,7 @@ describe('security headers over HTTP', () => {
 		expect(res.headers.get('content-security-policy'), what).not.toContain('unsafe-eval');
 	}
 
-	it("gives pages a nonce-based policy: self only, no eval, no plugins, not framed, forms and <base> to ourselves", async () => {
+	it('gives pages a nonce-based policy: self only, no eval, no plugins, not framed, forms and <base> to ourselves', async () => {
 		for (const [path, headers] of [
 			['/login', {}],
 			['/journeys', { cookie }],

@@ -47,7 +47,12 @@ describe('offer codes masked for roles that do not redeem', () => {
 
 	it('never sends the whole code to analysts or marketers: customer page, customer API, offers APIs', async () => {
 		for (const role of ['analyst', 'marketer']) {
-			for (const path of [`/customers/${customerId}`, `/api/v1/customers/${customerId}`, `/api/v1/customers/${customerId}/offers`, `/api/v1/offers?customerId=${customerId}`]) {
+			for (const path of [
+				`/customers/${customerId}`,
+				`/api/v1/customers/${customerId}`,
+				`/api/v1/customers/${customerId}/offers`,
+				`/api/v1/offers?customerId=${customerId}`
+			]) {
 				const body = await get(path, as[role]!);
 				expect(body, `${role} ${path}`).not.toContain(code);
 				expect(body, `${role} ${path}`).toContain(maskCode(code));

@@ -20,7 +20,6 @@ describe('public QR endpoints', () => {
 	it('draw the code in its stored form and refuse what cannot be a code (not a free QR generator)', async () => {
 		const lower = await (await qrResponse(' spring-7kq4-m2xd ', 'svg')).text();
 		expect(lower).toBe(await (await qrResponse('SPRING-7KQ4-M2XD', 'svg')).text());
-		for (const bad of ['https://evil.example/', 'a'.repeat(65), '-X', 'X/Y', ''])
-			expect((await qrResponse(bad, 'svg')).status, bad).toBe(400);
+		for (const bad of ['https://evil.example/', 'a'.repeat(65), '-X', 'X/Y', '']) expect((await qrResponse(bad, 'svg')).status, bad).toBe(400);
 	});
 });

@@ -33,7 +33,12 @@ function signedInbound(params: Record<string, string>): Request {
 describe.each(dbKinds())('Twilio STOP/START replays on %s', (kind) => {
 	let h: DbHandle;
 	const suppressed = async (phone: string) =>
-		(await h.db.select().from(suppressions).where(and(eq(suppressions.channel, 'sms'), eq(suppressions.value, phone)))).length > 0;
+		(
+			await h.db
+				.select()
+				.from(suppressions)
+				.where(and(eq(suppressions.channel, 'sms'), eq(suppressions.value, phone)))
+		).length > 0;
 	const smsConsent = async (id: string) => (await h.db.select({ c: customers.consent }).from(customers).where(eq(customers.id, id)))[0]?.c?.sms;
 
 	beforeAll(async () => {
