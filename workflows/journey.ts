@@ -6,6 +6,7 @@ import { durationToMs } from '../core/graph/time';
 import { Enrollment } from './enrollment';
 import type { JourneyInput, JourneyResult } from '../core/enrollment/contract';
 import { runAction } from './nodes/actions';
+import { waitForEntryTurn } from './nodes/entry-rate';
 import { runCondition } from './nodes/condition';
 import { NEXT, STOP, type NodeOutcome } from './nodes/outcome';
 import { runRandomSplit } from './nodes/random-split';
@@ -57,7 +58,10 @@ export async function journey(input: JourneyInput): Promise<JourneyResult> {
 	run.installHandlers();
 
 	let node = findNode(input.definition, run.state.currentNodeId);
-	if (!input.carried) await run.enter(trigger.id);
+	if (!input.carried) {
+		await run.enter(trigger.id);
+		await waitForEntryTurn(run, trigger.id);
+	}
 	let endReason: string | undefined;
 
 	while (node && !run.interrupt) {

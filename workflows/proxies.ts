@@ -6,7 +6,7 @@ import type { JourneyActivities } from '../core/enrollment/activities';
  * Channel actions are regular activities with retries: timeouts and 5xx are retried with backoff; a provider's
  * 4xx is raised as non-retryable by the worker and recorded as a failed step.
  */
-export const progress = proxyLocalActivities<Pick<JourneyActivities, 'recordProgress' | 'customerTimeZone' | 'loadConditionContext'>>({
+export const progress = proxyLocalActivities<Pick<JourneyActivities, 'recordProgress' | 'customerTimeZone' | 'loadConditionContext' | 'reserveEntryTurn'>>({
 	startToCloseTimeout: '15 seconds',
 	retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' }
 });

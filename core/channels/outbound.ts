@@ -22,8 +22,8 @@ export type SendResult = {
 	| { outcome: 'failed'; error: { code: string; message: string } }
 	/** An attempt may have been sent and the provider could not say: marked for a person, never re-sent blind. */
 	| { outcome: 'unknown'; reason: string }
-	/** A frequency cap says not yet, and the step chose to wait: try again at `until` (the row stays pending). */
-	| { outcome: 'held'; until: Date; reason: 'frequency_cap' }
+	/** Not yet: a frequency cap the step waits out, or the send rate's queue. Try again at `until` (row stays pending). */
+	| { outcome: 'held'; until: Date; reason: 'frequency_cap' | 'queued' }
 );
 
 /** The attempt recorded on a row before its provider call; present while that call's outcome is unknown. */

@@ -7,6 +7,7 @@ import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose
 import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
 import { mayHaveSent, verifyEarlierAttempt } from './attempts';
 import { countUnderCaps, type CapRule } from './caps';
+import { takeTurn, type Bucket } from '../throttle/index';
 import {
 	claim,
 	dispatchOf,
@@ -43,6 +44,8 @@ export type SendMessageInput = {
 	frequencyCaps?: readonly CapRule[];
 	/** What a capped send does: `skip` (default) or `wait` until the caps allow it (answered as `held`). */
 	whenCapped?: 'skip' | 'wait';
+	/** Send rates this message is under (core/throttle): it goes only when the sliding window has room. */
+	throttle?: readonly Bucket[];
 	now?: Date;
 } & ({ channel: 'email'; email: EmailContent } | { channel: 'sms'; sms: SmsContent });
 
@@ -154,6 +157,11 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		if (input.whenCapped !== 'wait') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'frequency_cap', now), false);
 		await release(db, claimed.id, `held by a frequency cap (${cap.cap.max} per ${cap.cap.channel}) until ${cap.until.toISOString()}`, now);
 		return { ...resultFromRow(claimed, false), outcome: 'held', until: cap.until, reason: 'frequency_cap' } as SendResult;
+	}
+	const turn = await takeTurn(db, input.throttle ?? [], input.idempotencyKey, now);
+	if (!turn.ok) {
+		await release(db, claimed.id, `queued by the send rate until ${turn.until.toISOString()}`, now);
+		return { ...resultFromRow(claimed, false), outcome: 'held', until: turn.until, reason: 'queued' } as SendResult;
 	}
 	await markDispatching(db, claimed, now);
 	try {

@@ -1,7 +1,7 @@
 import type { ConditionContext, ConditionNeeds } from '../graph/conditions';
 import type { Interests } from '../graph/interests';
 import type { AdAudienceNode, GrantOfferNode, SendEmailNode, SendSmsNode, StoreTaskNode, UpdateProfileNode, WebhookNode } from '../graph/nodes';
-import type { JourneySettings } from '../graph/settings';
+import type { JourneySettings, ThrottleRate } from '../graph/settings';
 import type { EnrollmentRef, EnrollmentStatus, JourneyEvent, StepKind } from './contract';
 
 /**
@@ -35,12 +35,13 @@ export interface ActionInput<N> {
 	node: N;
 	visit: number;
 	entryEvent?: JourneyEvent;
-	settings: Pick<JourneySettings, 'quietHours' | 'frequencyCaps' | 'defaultTimeZone'>;
+	settings: Pick<JourneySettings, 'quietHours' | 'frequencyCaps' | 'defaultTimeZone' | 'throttle'>;
 }
 
 /**
  * `done`: it happened (or had already happened: a retry is a no-op). `skipped`: a rule said no (consent,
- * suppression, frequency cap, no address) and the journey moves on. `held`: quiet hours — try again at `until`.
+ * suppression, frequency cap, no address) and the journey moves on. `held`: quiet hours, a frequency cap the step
+ * waits out, or a throttle's queue (`reason: 'queued'`) — try again at `until`.
  */
 export type ActionOutcome =
 	| { status: 'done'; detail?: Record<string, unknown> }
@@ -54,6 +55,8 @@ export interface JourneyActivities {
 	customerTimeZone(ref: EnrollmentRef): Promise<string | null>;
 	/** Exactly what a condition step needs, loaded at that moment. */
 	loadConditionContext(ref: EnrollmentRef, needs: ConditionNeeds): Promise<Omit<ConditionContext, 'now' | 'entryEvent'>>;
+	/** The enrollment's turn under the journey's entry rate (ms; idempotent per enrollment), shared by every worker; `now` is workflow time. */
+	reserveEntryTurn(ref: EnrollmentRef, rate: ThrottleRate, now: number): Promise<number>;
 	sendEmail(input: ActionInput<SendEmailNode>): Promise<ActionOutcome>;
 	sendSms(input: ActionInput<SendSmsNode>): Promise<ActionOutcome>;
 	syncAdAudience(input: ActionInput<AdAudienceNode>): Promise<ActionOutcome>;

@@ -29,6 +29,14 @@ export const FrequencyCap = z.object({
 });
 export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
+/** At most `max` per `per`: a throttle's rate (what exceeds it waits its turn; nothing is dropped). */
+export const ThrottleRate = z.object({ max: z.number().int().positive(), per: Duration });
+export type ThrottleRate = z.infer<typeof ThrottleRate>;
+
+/** Spreads a journey out: customers entering, and messages it sends (all channels), shared by every worker. */
+export const JourneyThrottle = z.object({ entries: ThrottleRate.optional(), messages: ThrottleRate.optional() });
+export type JourneyThrottle = z.infer<typeof JourneyThrottle>;
+
 /** Conversion: any of `events` within `attributionWindow` of entering the journey. */
 export const Goal = z.object({ events: z.array(EventMatcher).min(1), attributionWindow: Duration });
 export type Goal = z.infer<typeof Goal>;
@@ -43,6 +51,7 @@ export const JourneySettings = z.object({
 	goal: Goal.optional(),
 	quietHours: QuietHours.optional(),
 	frequencyCaps: z.array(FrequencyCap).optional(),
+	throttle: JourneyThrottle.optional(),
 	/** Zone for customers without one (quiet hours, local-time waits); UTC when absent. */
 	defaultTimeZone: TimeZone.optional()
 });

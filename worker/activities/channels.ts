@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { callWebhook, createStoreTask, isChannelError, PermanentChannelError, sendMessage, syncAudience, type SendResult } from '../../core/channels/index';
 import type { CapRule } from '../../core/channels/caps';
+import { reserveTurn, type Bucket, type Rate } from '../../core/throttle/index';
 import type { Providers } from '../../core/channels/types';
 import { latestOfferForEnrollment } from '../../core/offers/index';
 import { customers } from '../../core/db/schema/customers';
@@ -9,13 +10,20 @@ import { offers } from '../../core/db/schema/offers';
 import { survivorOf } from '../../core/identity/lookup';
 import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/graph/time';
 import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/graph/nodes';
-import type { JourneySettings } from '../../core/graph/settings';
+import type { JourneySettings, ThrottleRate } from '../../core/graph/settings';
+import type { EnrollmentRef } from '../../core/enrollment/contract';
 import { renderTemplate } from '../../core/channels/template';
 import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import { customerTimeZone } from './progress';
 import { nonRetryable, stepKey } from './keys';
 
-export type ChannelDeps = { db: Db; providers: Providers; webhookSecret?: string };
+export type ChannelDeps = {
+	db: Db;
+	providers: Providers;
+	webhookSecret?: string;
+	/** Send rates per channel for the whole workspace (SEND_RATE_EMAIL, SEND_RATE_SMS), shared by every worker. */
+	sendRates?: Partial<Record<'email' | 'sms', Rate>>;
+};
 
 /** A provider's permanent refusal (4xx) is not retried; anything else is thrown for Temporal to retry. */
 function asActivityError(err: unknown): unknown {
@@ -27,7 +35,7 @@ function outcomeOf(result: SendResult): ActionOutcome {
 	const detail = { messageId: result.messageId, provider: result.provider, replayed: result.replayed };
 	if (result.outcome === 'sent') return { status: 'done', detail: { ...detail, providerMessageId: result.providerMessageId } };
 	if (result.outcome === 'skipped') return { status: 'skipped', reason: result.reason, detail };
-	if (result.outcome === 'held') return { status: 'held', until: result.until.getTime(), reason: 'frequency cap' };
+	if (result.outcome === 'held') return { status: 'held', until: result.until.getTime(), reason: result.reason === 'queued' ? 'queued' : 'frequency cap' };
 	// Marked `unknown` on the message for a person to check (the outbox lists it); the journey moves on.
 	if (result.outcome === 'unknown') return { status: 'skipped', reason: 'outcome_unknown', detail: { ...detail, why: result.reason } };
 	throw nonRetryable(`${result.error.code}: ${result.error.message}`, detail);
@@ -46,6 +54,32 @@ function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'ema
 	return (settings.frequencyCaps ?? [])
 		.filter((c) => c.channel === channel || c.channel === 'all')
 		.map((c) => ({ channel: c.channel, max: c.max, windowMs: durationToMs(c.per) }));
+}
+
+/** The rates a send on `channel` is under: the channel's (workspace) and the journey's messages rate. */
+function throttleBuckets(deps: ChannelDeps, input: ActionInput<{ id: string }>, channel: 'email' | 'sms'): Bucket[] {
+	const buckets: Bucket[] = [];
+	const channelRate = deps.sendRates?.[channel];
+	if (channelRate) buckets.push({ bucket: `channel:${channel}`, rate: channelRate });
+	const journeyRate = input.settings.throttle?.messages;
+	if (journeyRate) buckets.push({ bucket: `journey:${input.ref.journeyId}:messages`, rate: { max: journeyRate.max, windowMs: durationToMs(journeyRate.per) } });
+	return buckets;
+}
+
+/**
+ * Takes this send's turn under its rates (once per step visit: a retry gets the same turn): a turn still
+ * ahead is answered `held: queued`, and the workflow sleeps until then in a durable timer.
+ */
+async function queuedUntil(deps: ChannelDeps, input: ActionInput<{ id: string }>, buckets: Bucket[], now: Date): Promise<number | null> {
+	if (buckets.length === 0) return null;
+	const turn = await reserveTurn(deps.db, buckets, stepKey(input.ref, input.node.id, input.visit), now);
+	return turn > now ? turn.getTime() : null;
+}
+
+/** An enrollment's turn under its journey's entry rate: once per enrollment, so a retry gets the same turn. */
+export async function reserveEntryTurn(db: Db, ref: EnrollmentRef, rate: ThrottleRate, now: Date): Promise<number> {
+	const bucket = { bucket: `journey:${ref.journeyId}:entries`, rate: { max: rate.max, windowMs: durationToMs(rate.per) } };
+	return (await reserveTurn(db, [bucket], ref.enrollmentId, now)).getTime();
 }
 
 /** Purpose and what a capped send does, as the step says. */
@@ -69,12 +103,16 @@ function common(input: ActionInput<{ id: string }>) {
 export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEmailNode>, now = new Date()): Promise<ActionOutcome> {
 	const until = await quietUntil(deps.db, input, now);
 	if (until) return { status: 'held', until, reason: 'quiet hours' };
+	const throttle = throttleBuckets(deps, input, 'email');
+	const queued = await queuedUntil(deps, input, throttle, now);
+	if (queued) return { status: 'held', until: queued, reason: 'queued' };
 	const { node } = input;
 	try {
 		const result = await sendMessage(deps.db, deps.providers, {
 			...common(input),
 			channel: 'email',
 			...deliveryOf(node, input.settings, 'email'),
+			throttle,
 			now,
 			email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from }
 		});
@@ -87,11 +125,15 @@ export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEm
 export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsNode>, now = new Date()): Promise<ActionOutcome> {
 	const until = await quietUntil(deps.db, input, now);
 	if (until) return { status: 'held', until, reason: 'quiet hours' };
+	const throttle = throttleBuckets(deps, input, 'sms');
+	const queued = await queuedUntil(deps, input, throttle, now);
+	if (queued) return { status: 'held', until: queued, reason: 'queued' };
 	try {
 		const result = await sendMessage(deps.db, deps.providers, {
 			...common(input),
 			channel: 'sms',
 			...deliveryOf(input.node, input.settings, 'sms'),
+			throttle,
 			now,
 			sms: { body: input.node.body }
 		});

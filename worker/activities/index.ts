@@ -6,8 +6,9 @@ import { activityNow } from './keys';
 import { createProviders, type ProviderEnv } from '../../core/channels/providers';
 import type { Providers } from '../../core/channels/types';
 import type { AppEnv } from '../../core/config/env';
-import { callWebhookStep, createStoreTaskStep, sendEmailStep, sendSmsStep, syncAdAudienceStep } from './channels';
+import { callWebhookStep, createStoreTaskStep, reserveEntryTurn, sendEmailStep, sendSmsStep, syncAdAudienceStep } from './channels';
 import { grantOfferStep } from './offers';
+import { parseRate, type Rate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
 import { customerTimeZone, recordProgress } from './progress';
 import { scheduledEntryActivities } from './scheduled-entry';
@@ -17,11 +18,21 @@ export interface ActivityDeps {
 	providers: Providers;
 	/** Signs the webhook step's requests (WEBHOOK_SIGNING_SECRET, else a key derived from APP_SECRET). */
 	webhookSecret?: string;
+	/** Send rates per channel (SEND_RATE_EMAIL, SEND_RATE_SMS), shared by every worker through the database. */
+	sendRates?: Partial<Record<'email' | 'sms', Rate>>;
 }
 
 /** Production wiring: providers from the environment (the outbox where credentials are absent). */
-export function activityDepsFromEnv(env: ProviderEnv & Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'>, db: Db): ActivityDeps {
-	return { db, providers: createProviders(env), webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? derivedWebhookSecret(env.APP_SECRET ?? process.env.APP_SECRET) };
+export function activityDepsFromEnv(
+	env: ProviderEnv & Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'> & Partial<Pick<AppEnv, 'SEND_RATE_EMAIL' | 'SEND_RATE_SMS'>>,
+	db: Db
+): ActivityDeps {
+	return {
+		db,
+		providers: createProviders(env),
+		sendRates: { email: parseRate(env.SEND_RATE_EMAIL), sms: parseRate(env.SEND_RATE_SMS) },
+		webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? derivedWebhookSecret(env.APP_SECRET ?? process.env.APP_SECRET)
+	};
 }
 
 /**
@@ -44,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),
 		grantOffer: (input) => grantOfferStep(db, input, activityNow()),
 		updateProfile: (input) => updateProfile(db, input, activityNow()),
+		reserveEntryTurn: (ref, rate, now) => reserveEntryTurn(db, ref, rate, new Date(now)),
 		sendEmail: (input) => sendEmailStep(deps, input, activityNow()),
 		sendSms: (input) => sendSmsStep(deps, input, activityNow()),
 		syncAdAudience: (input) => syncAdAudienceStep(deps, input, activityNow()),

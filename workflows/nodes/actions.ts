@@ -38,13 +38,13 @@ function failureMessage(err: unknown): string {
  * survives the retries is recorded and the customer moves on rather than being stuck.
  */
 export async function runAction(run: Enrollment, node: ActionNode): Promise<NodeOutcome> {
-	const { quietHours, frequencyCaps, defaultTimeZone } = run.def.settings;
+	const { quietHours, frequencyCaps, defaultTimeZone, throttle } = run.def.settings;
 	const input: ActionInput<ActionNode> = {
 		ref: run.ref,
 		node,
 		visit: run.visit(node.id),
 		entryEvent: run.entryEvent,
-		settings: { quietHours, frequencyCaps, defaultTimeZone }
+		settings: { quietHours, frequencyCaps, defaultTimeZone, throttle }
 	};
 	for (;;) {
 		let outcome: ActionOutcome;
