@@ -17,3 +17,5 @@ export * from './detail';
 export * from './notes';
 export * from './search';
 export * from './timeline';
+export * from './timeline-groups';
+export * from './conversations';

@@ -4,6 +4,7 @@ import { notes } from '../db/schema/customers';
 import { events, type EventRow } from '../db/schema/events';
 import { messages } from '../db/schema/messages';
 import { offers } from '../db/schema/offers';
+import { CONVERSATION_EVENT } from './conversation-shape';
 import { customerFamily } from './lookup';
 
 export type TimelineItem = {
@@ -15,7 +16,26 @@ export type TimelineItem = {
 	/** Messages: delivery status; offers: active/redeemed/…; events: the event type. */
 	status: string | null;
 	channel: string | null;
+	/** A line of a chat or call (`conversation_message` events): the timelines fold these by conversation. */
+	conversation?: { id: string; channel: string | null; author: string; advisor: string | null; text: string; summary: string | null; topic: string | null };
 };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+function conversationLine(e: Pick<EventRow, 'name' | 'properties'>): TimelineItem['conversation'] {
+	const p = e.properties;
+	const id = str(p.conversation_id);
+	if (e.name !== CONVERSATION_EVENT || !id) return undefined;
+	return {
+		id,
+		channel: str(p.channel),
+		author: str(p.author) ?? 'advisor',
+		advisor: str(p.advisor),
+		text: str(p.text) ?? '',
+		summary: str(p.summary),
+		topic: str(p.topic)
+	};
+}
 
 function short(value: unknown, max = 160): string | null {
 	if (value === null || value === undefined) return null;
@@ -86,7 +106,8 @@ export async function customerTimeline(db: Db, customerId: string, opts: { limit
 			title: eventTitle(e),
 			detail: short(e.type === 'identify' ? e.traits : e.properties),
 			status: e.type,
-			channel: null
+			channel: null,
+			conversation: conversationLine(e)
 		})),
 		...msgs.map((m) => ({
 			kind: 'message' as const,

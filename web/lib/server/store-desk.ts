@@ -64,7 +64,8 @@ function nameOf(traits: Record<string, unknown>): string | null {
 
 export async function storeCustomer(db: Db, customerId: string, now = new Date()): Promise<StoreCustomer | null> {
 	// The till redeems: it sees whole codes (core/offers/view.ts).
-	const detail = await customerDetail(db, customerId, { timelineLimit: 30, fullCodes: true });
+	// Enough history to fold (repeated views, conversations); StoreTimeline shows it a page at a time.
+	const detail = await customerDetail(db, customerId, { timelineLimit: 200, fullCodes: true });
 	if (!detail) return null;
 	const first = (kind: string) => detail.identities.find((i) => i.kind === kind)?.value ?? null;
 	const views = detail.offers.map((o) => toOfferView(o, now));

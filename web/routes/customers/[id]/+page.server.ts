@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { can, type Principal } from '$core/auth/index';
-import { addNote, customerDetail, MergeUndoError, NoteInput, undoMerge } from '$core/identity/index';
+import { addNote, ConversationInput, customerDetail, MergeUndoError, NoteInput, recordConversationMessage, undoMerge } from '$core/identity/index';
 import { seesFullCodes } from '$core/offers/view';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
@@ -44,6 +44,18 @@ export const actions = {
 		const saved = await addNote((await database()).db, params.id, signedIn(locals.principal)!.name, parsed.data.body);
 		if (!saved) error(404, 'No such customer.');
 		return { action: 'note' as const, saved: true };
+	},
+	/** A line of a chat or call, recorded as a `conversation_message` event so journeys and the store see it too. */
+	conversation: async ({ locals, params, request }) => {
+		requirePage(locals.principal, 'customers:read');
+		if (!mayNote(locals.principal)) error(403, 'Your role may not record conversations.');
+		const values = Object.fromEntries([...(await request.formData())].map(([k, v]) => [k, String(v)]));
+		const parsed = ConversationInput.safeParse(values);
+		if (!parsed.success) return fail(400, { action: 'conversation' as const, values, message: parsed.error.issues[0]!.message });
+		const saved = await recordConversationMessage((await database()).db, params.id, signedIn(locals.principal)!.name, parsed.data);
+		if (!saved) error(404, 'No such customer.');
+		notifyRouter([saved.eventId]);
+		return { action: 'conversation' as const, saved: true, conversationId: saved.conversationId };
 	},
 	undoMerge: async ({ locals, request }) => {
 		requirePage(locals.principal, 'customers:write');
