@@ -146,7 +146,7 @@ describe('the visual journey builder', () => {
 		await panel(page).getByLabel('HTML body').fill('<p>Hello {{ customer.firstName }}</p>');
 		await panel(page).getByLabel('Plain-text body').fill('Hello');
 		await selectNode(page, 'send-sms');
-		await panel(page).getByLabel('Message').fill('Your code: {{ offer.code }}');
+		await panel(page).getByLabel('Message', { exact: true }).fill('Your code: {{ offer.code }}');
 		await selectNode(page, 'grant-offer');
 		await panel(page).getByLabel('Title').fill('10% off');
 		await page.getByTestId('problems-toggle').filter({ hasText: 'Ready to publish' }).waitFor();
