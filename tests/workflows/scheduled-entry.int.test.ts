@@ -64,27 +64,20 @@ describe('scheduled entry runs (time-skipping)', () => {
 	}
 
 	/**
-	 * Starts a run as its schedule would, at its nominal time, and drives the clock through the instants its zone
-	 * groups enter at. The result is awaited only once the run is done: while a client awaits a result the test
-	 * server skips time whenever no timer is due, even with an activity running, and a run mostly runs activities.
+	 * Starts a run as its schedule would, at its nominal time. A run without zone groups is awaited by polling, not
+	 * through its result: while a client awaits a result the test server may skip time with an activity running
+	 * (seen here jumping ten years mid-run), which would age re-entry checks; a run with zone groups sleeps on
+	 * timers between its activities, and awaiting its result is what skips to them.
 	 */
-	async function runAt(journeyId: string, run: Pick<ScheduledRun, 'at'>, opts: { instants?: number[]; runKey?: string } = {}): Promise<ScheduledEntryResult> {
+	async function runAt(journeyId: string, run: Pick<ScheduledRun, 'at'>, opts: { waits?: boolean; runKey?: string } = {}): Promise<ScheduledEntryResult> {
 		await sleepUntil(run.at);
 		const handle = await env.client.workflow.start(scheduledEntry, {
 			taskQueue,
 			workflowId: `${scheduledRunWorkflowId(journeyId)}-${new Date(run.at).toISOString()}${opts.runKey ?? ''}`,
 			args: [{ journeyId, nominalTime: run.at, pageSize: 2 }]
 		});
-		let timers = 0;
-		for (const at of [...new Set(opts.instants ?? [])].sort((a, b) => a - b)) {
-			if (at <= run.at) continue;
-			timers++;
-			// The run has entered the groups before and now sleeps until this one's time.
-			await expect
-				.poll(async () => (await handle.fetchHistory()).events?.filter((e) => e.timerStartedEventAttributes).length ?? 0, { timeout: 30_000 })
-				.toBeGreaterThanOrEqual(timers);
-			await sleepUntil(at);
-		}
+		// A run that waits for zone groups sleeps on timers: awaiting its result lets the server skip to each of them.
+		if (opts.waits) return handle.result();
 		await expect.poll(async () => (await handle.describe()).status.name, { timeout: 60_000 }).toBe('COMPLETED');
 		return handle.result();
 	}
@@ -134,9 +127,7 @@ describe('scheduled entry runs (time-skipping)', () => {
 		expect(runs).toHaveLength(4);
 
 		for (const run of runs) {
-			const date = parseLocalDate(run.date);
-			const instants = ['Asia/Tokyo', 'Europe/Paris', 'America/New_York'].map((zone) => entryInstant(entry, date, zone));
-			const result = await runAt(live.journeyId, run, { instants });
+			const result = await runAt(live.journeyId, run, { waits: true });
 			expect(result).toMatchObject({ nominalTime: run.at, entered: 3, again: 0, refused: {} });
 			await settled(live.journeyId);
 		}
