@@ -74,7 +74,7 @@ export const erasureCoverage: Record<string, { action: ErasureAction; why: strin
 	[getTableName(analyticsPaths)]: { action: 'identifier-free', why: 'counts per path of step ids' },
 	[getTableName(analyticsEngagementDaily)]: { action: 'identifier-free', why: 'daily counts per channel' },
 	[getTableName(analyticsMessageReached)]: { action: 'identifier-free', why: 'internal message and enrollment ids with the stage reached' },
-	[getTableName(stores)]: { action: 'identifier-free', why: 'the shops' },
+	[getTableName(stores)]: { action: 'identifier-free', why: 'the shops and their opening hours' },
 	[getTableName(products)]: { action: 'identifier-free', why: 'the catalogue' },
 	[getTableName(stock)]: { action: 'identifier-free', why: 'stock per store and SKU' },
 	[getTableName(carts)]: {
