@@ -123,8 +123,8 @@ describe('builder shortcuts, box selection, the "+" menu, the saved viewport and
 		await expect.poll(async () => (await stored()).draft.nodes.map((n) => n.id)).toContain('send-sms');
 	});
 
-	// Skipped for now: in headless Chromium the Shift-drag below pans instead of drawing xyflow's selection box (the
-	// box is drawn when Shift is held by hand); to investigate how xyflow reads the selection key under Playwright.
+	// Skipped for now: in headless Chromium the Shift-drag below selects nothing (xyflow draws its selection box when
+	// Shift is held by hand); to investigate how xyflow reads the selection key under Playwright.
 	it.skip('selects several steps with a Shift-drag box and deletes them together; undo brings them back', async () => {
 		const a = (await node(page, 'pause').boundingBox())!;
 		const b = (await node(page, 'mail').boundingBox())!;
