@@ -24,7 +24,11 @@ async function handoffFor(cartId: string): Promise<CartHandoff | null> {
 	const handoff = await issueHandoff((await database()).db, channelSettings(appEnv()).appSecret, cartId);
 	if (!handoff) return null;
 	const svg = await QRCode.toString(handoff.token, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-	return { qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, code: formatHandoffCode(handoff.code), expiresAt: handoff.expiresAt.toISOString() };
+	return {
+		qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+		code: formatHandoffCode(handoff.code),
+		expiresAt: handoff.expiresAt.toISOString()
+	};
 }
 
 /**

@@ -50,7 +50,14 @@ async function checkout(event: RequestEvent) {
 	let redeemed: OfferView | null = null;
 	if (offer) {
 		// The form's key is the Idempotency-Key: a double-clicked "Place order" redeems once and gets the same answer.
-		const result = await redeemOffer(db, { code: offer.code, channel: 'web', cartId: cart.id, orderId, idempotencyKey: `checkout:${parsed.data.key}`, now: new Date() });
+		const result = await redeemOffer(db, {
+			code: offer.code,
+			channel: 'web',
+			cartId: cart.id,
+			orderId,
+			idempotencyKey: `checkout:${parsed.data.key}`,
+			now: new Date()
+		});
 		if (!result.answer.ok) {
 			// That key now answers this refusal for good: the cart lets go of the code, and the next attempt (a new key) goes without it.
 			await writeCart(event, { items: cart.items });
