@@ -55,11 +55,15 @@ describe('stock on the shop and store pages', () => {
 
 		// The choice is remembered by the shop, and sent to Omnicanal as the trait preferred_store.
 		const anon = (await context.cookies()).find((c) => c.name === 'oc_anon')!.value;
-		const identify = await suite.product.db.db
-			.select({ traits: events.traits })
-			.from(events)
-			.where(and(eq(events.type, 'identify'), eq(events.anonymousId, anon)));
-		expect(identify.map((e) => e.traits)).toContainEqual({ preferred_store: 'paris-01' });
+		// Ingest accepts first and its processor writes events shortly after: poll.
+		const traitsSent = async () =>
+			(
+				await suite.product.db.db
+					.select({ traits: events.traits })
+					.from(events)
+					.where(and(eq(events.type, 'identify'), eq(events.anonymousId, anon)))
+			).map((e) => e.traits);
+		await expect.poll(traitsSent).toContainEqual({ preferred_store: 'paris-01' });
 
 		await gotoHydrated(page, `${base}/shop/products/denim-jacket`);
 		await expect(box.getByTestId('shelf-stock').textContent()).resolves.toBe('Not on the shelf at Paris Marais');
@@ -68,11 +72,14 @@ describe('stock on the shop and store pages', () => {
 		await expect(alternatives.getByRole('button', { name: 'Order in store, deliver home' }).count()).resolves.toBe(1);
 		await alternatives.getByRole('button', { name: 'Order online, collect at Lyon Presqu’île' }).click();
 		await page.waitForURL(`${base}/shop/cart?fulfillment=collect&store=lyon-01`);
-		const [added] = await suite.product.db.db
-			.select({ properties: events.properties })
-			.from(events)
-			.where(and(eq(events.name, 'product_added'), eq(events.anonymousId, anon)));
-		expect(added!.properties).toMatchObject({ product_id: 'denim-jacket', fulfillment: 'collect', store_id: 'lyon-01', quantity: 1 });
+		const added = async () =>
+			(
+				await suite.product.db.db
+					.select({ properties: events.properties })
+					.from(events)
+					.where(and(eq(events.name, 'product_added'), eq(events.anonymousId, anon)))
+			)[0]?.properties;
+		await expect.poll(added).toMatchObject({ product_id: 'denim-jacket', fulfillment: 'collect', store_id: 'lyon-01', quantity: 1 });
 		await context.close();
 	});
 
