@@ -110,7 +110,15 @@ describe('send throttling (time-skipping)', () => {
 			.map((s) => s.at.getTime())
 			.sort((a, b) => a - b);
 		expect(inside).toHaveLength(30);
-		for (let i = 0; i + 10 < inside.length; i++) expect(inside[i + 10]! - inside[i]!).toBeGreaterThanOrEqual(MINUTE);
+		// The entry rate paces turns (no send-time check here): turns are 10 a minute, and nobody goes in before theirs.
+		const turns = await db.db
+			.select()
+			.from(throttleSlots)
+			.where(eq(throttleSlots.bucket, `journey:${live.journeyId}:entries`))
+			.orderBy(asc(throttleSlots.slotAt));
+		expect(turns).toHaveLength(30);
+		for (let i = 0; i + 10 < turns.length; i++) expect(turns[i + 10]!.slotAt.getTime() - turns[i]!.slotAt.getTime()).toBeGreaterThanOrEqual(MINUTE);
+		expect(inside.at(-1)! - inside[0]!).toBeGreaterThanOrEqual(2 * MINUTE - 1000);
 		expect(steps.filter((s) => s.nodeId === 'trigger' && s.kind === 'held' && s.reason === 'queued').length).toBeGreaterThanOrEqual(20);
 	}, 300_000);
 });
