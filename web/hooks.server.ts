@@ -86,6 +86,13 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (decision.kind === 'deny') {
 		if (path.startsWith('/api/'))
 			return apiError(decision.status, decision.code, decision.message, null, decision.allow !== undefined ? { allow: decision.allow } : {});
+		// A signed-in person opening a page their role does not grant should see the app's own error page, in the app
+		// shell: the page's load refuses them itself (requirePage). Should a page forget to, its answer is replaced
+		// whole by the bare refusal, so nothing it loaded leaves the server.
+		if (event.request.method === 'GET' && !event.isDataRequest && event.locals.principal?.kind === 'user') {
+			const answer = await resolve(event);
+			if (answer.status >= 400) return answer;
+		}
 		error(decision.status, decision.message);
 	}
 	return resolve(event);

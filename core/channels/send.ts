@@ -1,7 +1,5 @@
-import { and, gt, inArray, ne, notInArray, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { messages, type Message } from '../db/schema/messages';
-import { customerFamily } from '../identity/lookup';
+import type { Message } from '../db/schema/messages';
 import { draftMessage, skippedDraft } from './compose';
 import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
@@ -56,7 +54,7 @@ function addressOf(recipient: Recipient, channel: 'email' | 'sms'): string | nul
 }
 
 /** Consent and suppression as they stand now, not as they stood when the customer entered. */
-async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message, now: Date): Promise<SkipReason | null> {
+async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message): Promise<SkipReason | null> {
 	const recipient = await loadRecipient(db, row.customerId);
 	if (!recipient) return 'no_customer';
 	if (recipient.erased) return 'erased';
@@ -132,7 +130,7 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 
 	// A message that may already be out is accounted for before any rule could skip it.
 	if (!dispatchOf(row)) {
-		const skip = await sendTimeCheck(db, input, row, now);
+		const skip = await sendTimeCheck(db, input, row);
 		if (skip) return resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false);
 	}
 
@@ -149,7 +147,7 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 				code: 'outcome_pending'
 			});
 		}
-		const skip = await sendTimeCheck(db, input, claimed, now);
+		const skip = await sendTimeCheck(db, input, claimed);
 		if (skip) return resultFromRow(await markFinal(db, claimed.id, 'skipped', skip, now, { dispatch: null }), false);
 	}
 	const cap = await countUnderCaps(db, claimed, input.frequencyCaps ?? [], now);
@@ -180,7 +178,7 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		}
 		// Transient (or unexpected): free the row and let Temporal retry the activity, keeping the attempt on
 		// the row when it may have reached the provider.
-		await release(db, claimed.id, err instanceof Error ? err.message : String(err), now, mayHaveSent(err) ? 'maybe' : 'no');
+		await release(db, claimed.id, scrubPii(err instanceof Error ? err.message : String(err)), now, mayHaveSent(err) ? 'maybe' : 'no');
 		throw err;
 	}
 }

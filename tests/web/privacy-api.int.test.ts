@@ -77,7 +77,9 @@ describe.each(dbKinds())('privacy APIs on %s', (kind) => {
 	});
 
 	it('records a publish made through the API', async () => {
-		const created = (await (await call('POST', '/journeys', admin, { name: 'Audited launch', definition: waitingJourney() })).json()) as { journey: { id: string } };
+		const created = (await (await call('POST', '/journeys', admin, { name: 'Audited launch', definition: waitingJourney() })).json()) as {
+			journey: { id: string };
+		};
 		expect((await call('POST', `/journeys/${created.journey.id}/publish`, admin)).status).toBe(201);
 		const audit = (await (await call('GET', '/audit?action=journey.publish', admin)).json()) as { items: Array<Record<string, unknown>> };
 		expect(audit.items).toEqual([expect.objectContaining({ targetId: created.journey.id, details: { name: 'Audited launch', version: 1, created: true } })]);

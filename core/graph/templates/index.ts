@@ -69,7 +69,8 @@ export const TEMPLATES: readonly TemplateInfo[] = [
 	{
 		id: 'preorderRelease',
 		name: 'Pre-order delivered at release',
-		description: 'Confirms the pre-order, waits until its release date (from the order event), then says “it’s out today” by email and SMS at 09:00 the customer’s time.',
+		description:
+			'Confirms the pre-order, waits until its release date (from the order event), then says “it’s out today” by email and SMS at 09:00 the customer’s time.',
 		channels: ['email', 'sms'],
 		build: preorderReleaseJourney
 	},

@@ -5,7 +5,19 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../../..');
 
 /** The core functions that record an audit row when given an actor, and where the actor goes in each call. */
-const audited = ['publish', 'setStatus', 'setArchived', 'createApiKey', 'revokeApiKey', 'createUser', 'disableUser', 'enableUser', 'setUserRole', 'erasePerson', 'exportCustomer'];
+const audited = [
+	'publish',
+	'setStatus',
+	'setArchived',
+	'createApiKey',
+	'revokeApiKey',
+	'createUser',
+	'disableUser',
+	'enableUser',
+	'setUserRole',
+	'erasePerson',
+	'exportCustomer'
+];
 
 function sources(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -44,9 +44,15 @@ describe.each(dbKinds())('audit log on %s', (kind) => {
 				expect.objectContaining({ action: `journey.${action}`, ...target, actorKind: 'key', actorLabel: 'key:deploy bot', ip: null })
 			]);
 		expect(await rowsWritten(() => setStatus(h.db, journey.id, 'pause', { actor: key }))).toEqual([]); // already paused
-		expect(await rowsWritten(() => setArchived(h.db, journey.id, true, { actor: admin }))).toEqual([expect.objectContaining({ action: 'journey.archive', ...target })]);
-		expect(await rowsWritten(() => setArchived(h.db, journey.id, false, { actor: admin }))).toEqual([expect.objectContaining({ action: 'journey.unarchive', ...target })]);
-		expect(await rowsWritten(() => setStatus(h.db, journey.id, 'stop', { actor: admin }))).toEqual([expect.objectContaining({ action: 'journey.stop', ...target })]);
+		expect(await rowsWritten(() => setArchived(h.db, journey.id, true, { actor: admin }))).toEqual([
+			expect.objectContaining({ action: 'journey.archive', ...target })
+		]);
+		expect(await rowsWritten(() => setArchived(h.db, journey.id, false, { actor: admin }))).toEqual([
+			expect.objectContaining({ action: 'journey.unarchive', ...target })
+		]);
+		expect(await rowsWritten(() => setStatus(h.db, journey.id, 'stop', { actor: admin }))).toEqual([
+			expect.objectContaining({ action: 'journey.stop', ...target })
+		]);
 		// A refused change records nothing: the audit row commits with the change or not at all.
 		expect(await rowsWritten(() => publish(h.db, journey.id, { publishedBy: null, actor: admin }).catch(() => null))).toEqual([]);
 	});
@@ -62,7 +68,9 @@ describe.each(dbKinds())('audit log on %s', (kind) => {
 			expect.objectContaining({ action: 'user.role_change', targetId: userId, details: { email, from: 'analyst', to: 'marketer' } })
 		]);
 		expect(await rowsWritten(() => setUserRole(h.db, userId, 'marketer', admin))).toEqual([]);
-		expect(await rowsWritten(() => disableUser(h.db, userId, new Date(), admin))).toEqual([expect.objectContaining({ action: 'user.disable', targetId: userId })]);
+		expect(await rowsWritten(() => disableUser(h.db, userId, new Date(), admin))).toEqual([
+			expect.objectContaining({ action: 'user.disable', targetId: userId })
+		]);
 		expect(await rowsWritten(() => enableUser(h.db, userId, admin))).toEqual([expect.objectContaining({ action: 'user.enable', targetId: userId })]);
 		let keyId = '';
 		const keyRows = await rowsWritten(async () => {

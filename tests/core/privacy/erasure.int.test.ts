@@ -175,7 +175,9 @@ describe.each(dbKinds())('erasing a person everywhere (%s)', (kind) => {
 
 		// An older, finished enrollment whose steps and messages quote her (its workflow is long gone from Temporal).
 		const oldEnrollment = `journey:${live.journeyId}:${old}:1`;
-		await db.insert(enrollments).values({ id: oldEnrollment, journeyId: live.journeyId, version: 1, customerId: old, n: 1, status: 'exited', exitReason: `bounced: ${zoe.oldEmail}` });
+		await db
+			.insert(enrollments)
+			.values({ id: oldEnrollment, journeyId: live.journeyId, version: 1, customerId: old, n: 1, status: 'exited', exitReason: `bounced: ${zoe.oldEmail}` });
 		await db.insert(stepLog).values({
 			enrollmentId: oldEnrollment,
 			journeyId: live.journeyId,
@@ -276,7 +278,8 @@ describe.each(dbKinds())('erasing a person everywhere (%s)', (kind) => {
 			if (Array.isArray(v)) v.forEach(walk);
 			else if (v && typeof v === 'object')
 				for (const [k, x] of Object.entries(v)) {
-					if (k === 'data' && (typeof x === 'string' || x instanceof Uint8Array)) out.push(Buffer.from(x as string, typeof x === 'string' ? 'base64' : undefined).toString());
+					if (k === 'data' && (typeof x === 'string' || x instanceof Uint8Array))
+						out.push(Buffer.from(x as string, typeof x === 'string' ? 'base64' : undefined).toString());
 					else walk(x);
 				}
 		};
@@ -315,7 +318,10 @@ describe.each(dbKinds())('erasing a person everywhere (%s)', (kind) => {
 		const payloads = decodedPayloads(await env.client.workflow.getHandle(enrollmentId).fetchHistory());
 		expect(payloads.includes(zoe.email)).toBe(true);
 
-		const audiences = { ...createProviders(loadEnv({ APP_SECRET: 'test-secret' })).audiences, meta: new MetaAudienceProvider({ accessToken: 'test', baseUrl: meta.url }) };
+		const audiences = {
+			...createProviders(loadEnv({ APP_SECRET: 'test-secret' })).audiences,
+			meta: new MetaAudienceProvider({ accessToken: 'test', baseUrl: meta.url })
+		};
 		const report = await erasePerson({ db: h.db, temporal: env.client, audiences }, old, {
 			actor: { kind: 'user', id: 'admin-1', label: 'dpo@example.test', ip: '127.0.0.1' }
 		});

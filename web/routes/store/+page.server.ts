@@ -41,7 +41,18 @@ export const load = (async ({ locals, url, cookies }) => {
 	// instead of redeeming twice; a new attempt (after the page reloads) is a new key and gets a fresh verdict.
 	const redeemKeys: Record<string, string> = {};
 	for (const o of customer?.offers ?? []) if (o.status === 'active') redeemKeys[o.code] = randomUUID();
-	return { stores, store, canUploadStock: canUploadStock(locals.principal), q, searched: q !== '' || customerParam !== null, match, customer, redeemKeys, tasks: await openTasksAt(db, store), pickups: await pickupsAt(db, store.id) };
+	return {
+		stores,
+		store,
+		canUploadStock: canUploadStock(locals.principal),
+		q,
+		searched: q !== '' || customerParam !== null,
+		match,
+		customer,
+		redeemKeys,
+		tasks: await openTasksAt(db, store),
+		pickups: await pickupsAt(db, store.id)
+	};
 }) satisfies PageServerLoad;
 
 export const actions = { ...storeActions, ...tillActions };

@@ -7,7 +7,10 @@ import { journeyApi } from '$lib/server/journeys-api';
 import type { RequestHandler } from './$types';
 
 const Query = z.object({
-	sku: z.string().max(64 * 100).optional(),
+	sku: z
+		.string()
+		.max(64 * 100)
+		.optional(),
 	category: z.string().max(100).optional(),
 	stock: z.enum(['true', 'false']).optional()
 });
@@ -26,7 +29,10 @@ export const GET: RequestHandler = ({ url, locals }) =>
 			products.map((p) => p.sku)
 		);
 		return json({
-			products: products.map((p) => ({ ...p, stock: levels.filter((l) => l.sku === p.sku).map(({ storeId, quantity, updatedAt }) => ({ storeId, quantity, updatedAt })) }))
+			products: products.map((p) => ({
+				...p,
+				stock: levels.filter((l) => l.sku === p.sku).map(({ storeId, quantity, updatedAt }) => ({ storeId, quantity, updatedAt }))
+			}))
 		});
 	});
 
