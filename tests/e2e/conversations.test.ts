@@ -63,7 +63,8 @@ describe('conversations and the folded timeline', () => {
 		await form.getByLabel('Said by').selectOption('customer');
 		await form.getByLabel('What was said or advised').fill('Can you keep a pair for Saturday?');
 		await form.getByRole('button', { name: 'Record' }).click();
-		await page.getByText('Can you keep a pair for Saturday?').waitFor();
+		// The summary stays on top; the lines fold under it.
+		await page.getByTestId('conversation').getByText('2 messages').waitFor();
 		await expect(page.getByTestId('conversation').count()).resolves.toBe(1);
 		await page.screenshot({ path: 'tests/artifacts/conversations/customer-page.png', fullPage: true });
 
