@@ -64,7 +64,18 @@ async function saved(page: Page) {
 }
 
 async function selectNode(page: Page, id: string) {
-	await node(page, id).locator('[data-testid="step-label"]').click();
+	// The panel may still show the step selected before: wait until this one is selected. On a busy machine a click
+	// can land while the canvas is still settling the last edit, so it is repeated (selecting twice changes nothing).
+	for (let attempt = 1; ; attempt++) {
+		await node(page, id).locator('[data-testid="step-label"]').click();
+		const selected = await expect
+			.poll(() => node(page, id).getAttribute('class'), { timeout: 5_000 })
+			.toContain('selected')
+			.then(() => true)
+			.catch(() => false);
+		if (selected) break;
+		if (attempt === 3) throw new Error(`step ${id} was not selected after three clicks`);
+	}
 	await panel(page).getByTestId('node-panel').waitFor();
 }
 
