@@ -11,3 +11,4 @@ export * from './audit';
 export * from './orders';
 export * from './inbound';
 export * from './throttle';
+export * from './push';
