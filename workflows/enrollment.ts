@@ -1,11 +1,11 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { eventMatches, waitForEventMatches } from '../core/graph/match';
 import { durationToMs } from '../core/graph/time';
 import { interestsAt } from '../core/graph/interests';
 import type { JourneyDefinition } from '../core/graph/definition';
 import type { WaitForEventNode } from '../core/graph/nodes';
 import { progress } from './proxies';
-import type { StepRecord } from '../core/enrollment/activities';
+import type { ProgressUpdate, StepRecord } from '../core/enrollment/activities';
 import {
 	eventSignal,
 	exitSignal,
@@ -19,6 +19,12 @@ import {
 } from '../core/enrollment/contract';
 
 const MAX_SEEN_EVENTS = 500;
+/**
+ * Enrollments started before this patch write their progress at every step they enter (one local activity and one
+ * transaction each); later ones write it at durable points only — with the next action (in the action activity,
+ * before it acts), before a wait, at the end — so trigger → e-mail → SMS → exit makes 3 writes instead of 5.
+ */
+export const PROGRESS_AT_DURABLE_POINTS = 'progress-at-durable-points';
 const MAX_PATH_IN_QUERY = 200;
 
 /** Why an enrollment ends before reaching an exit step. */
@@ -38,6 +44,10 @@ export class Enrollment {
 	private waitingFor?: WaitForEventNode;
 	released?: JourneyEvent;
 	private pending: StepRecord[] = [];
+	/** Where the customer is, not yet written (progress at durable points only). */
+	private position?: Pick<ProgressUpdate, 'currentNodeId' | 'interests'>;
+	/** False while replaying a history recorded before PROGRESS_AT_DURABLE_POINTS: that history flushed at each step. */
+	private readonly lazy: boolean;
 	private seen: Set<string>;
 
 	constructor(input: JourneyInput, entryNodeId: string) {
@@ -53,6 +63,7 @@ export class Enrollment {
 			enteredAt: Date.now()
 		};
 		this.seen = new Set(this.state.seenEventIds);
+		this.lazy = patched(PROGRESS_AT_DURABLE_POINTS);
 	}
 
 	installHandlers(): void {
@@ -101,7 +112,7 @@ export class Enrollment {
 		}
 	}
 
-	/** Queues a step log row; it is written with the next progress update (one local activity per step). */
+	/** Queues a step log row; it is written with the next progress update (at the next durable point). */
 	note(step: Omit<StepRecord, 'at' | 'visit'> & { visit?: number }): void {
 		this.pending.push({ ...step, visit: step.visit ?? this.visit(step.nodeId), at: Date.now() });
 	}
@@ -118,18 +129,49 @@ export class Enrollment {
 		this.state.path.push(entry);
 		if (this.state.path.length > MAX_PATH_IN_QUERY * 2) this.state.path.splice(0, MAX_PATH_IN_QUERY);
 		this.note({ nodeId, kind: 'entered' });
-		await this.flush({ currentNodeId: nodeId, interests: interestsAt(this.def, nodeId) });
+		const position = { currentNodeId: nodeId, interests: interestsAt(this.def, nodeId) };
+		if (this.lazy) this.position = position;
+		else await this.flush(position);
 	}
 
-	async flush(extra: Omit<Parameters<typeof progress.recordProgress>[1], 'steps'> = {}): Promise<void> {
-		const steps = this.pending;
+	/** Writes the queued rows and the position (with `extra`, which wins) in one local activity. */
+	async flush(extra: Omit<ProgressUpdate, 'steps'> = {}): Promise<void> {
+		const update = { steps: this.pending, ...this.position, ...extra };
 		this.pending = [];
-		await progress.recordProgress(this.ref, { steps, ...extra });
+		this.position = undefined;
+		await progress.recordProgress(this.ref, update);
+	}
+
+	/** A durable point: what is queued is written before the customer waits (and routing sees the new interests). */
+	private async flushQueued(): Promise<void> {
+		if (this.lazy && (this.pending.length > 0 || this.position)) await this.flush();
+	}
+
+	/**
+	 * What is queued, for an action activity to write before it acts (one write for both, no local activity).
+	 * Undefined while replaying an older history, which wrote progress itself when entering the step.
+	 */
+	takeProgress(): ProgressUpdate | undefined {
+		if (!this.lazy || (this.pending.length === 0 && !this.position)) return undefined;
+		const update = { steps: this.pending, ...this.position };
+		this.pending = [];
+		this.position = undefined;
+		return update;
+	}
+
+	/** Queues again what an action failed to write (the write is idempotent: rows it did write are not doubled). */
+	putBack(update: ProgressUpdate | undefined): void {
+		if (!update) return;
+		this.pending = [...update.steps, ...this.pending];
+		if (update.currentNodeId !== undefined) this.position ??= { currentNodeId: update.currentNodeId, interests: update.interests };
 	}
 
 	/** Sleeps up to `ms`, waking early when the enrollment is interrupted. True when interrupted. */
 	async sleep(ms: number): Promise<boolean> {
-		if (ms > 0) await condition(() => this.interrupt !== undefined, ms);
+		if (ms > 0) {
+			await this.flushQueued();
+			await condition(() => this.interrupt !== undefined, ms);
+		}
 		return this.interrupt !== undefined;
 	}
 
@@ -137,6 +179,7 @@ export class Enrollment {
 	async waitForEvent(node: WaitForEventNode, ms: number): Promise<JourneyEvent | undefined> {
 		this.waitingFor = node;
 		this.released = undefined;
+		await this.flushQueued();
 		try {
 			await condition(() => this.released !== undefined || this.interrupt !== undefined, ms);
 			return this.released;

@@ -36,6 +36,8 @@ export interface ActionInput<N> {
 	visit: number;
 	entryEvent?: JourneyEvent;
 	settings: Pick<JourneySettings, 'quietHours' | 'frequencyCaps' | 'defaultTimeZone' | 'throttle'>;
+	/** Progress the workflow has not written yet: the activity records it first (idempotent), then acts. */
+	progress?: ProgressUpdate;
 }
 
 /**

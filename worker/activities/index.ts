@@ -10,7 +10,7 @@ import { callWebhookStep, createStoreTaskStep, reserveEntryTurn, sendEmailStep, 
 import { grantOfferStep } from './offers';
 import { parseRate, type Rate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
-import { customerTimeZone, recordProgress } from './progress';
+import { customerTimeZone, recordProgress, writingProgressFirst } from './progress';
 import { scheduledEntryActivities } from './scheduled-entry';
 
 export interface ActivityDeps {
@@ -49,7 +49,7 @@ export function derivedWebhookSecret(appSecret: string | undefined): string | un
  */
 export function createActivities(deps: ActivityDeps) {
 	const { db } = deps;
-	return {
+	return writingProgressFirst(db, {
 		recordProgress: (ref, update) => recordProgress(db, ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),
@@ -62,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
 		createStoreTask: (input) => createStoreTaskStep(deps, input, activityNow()),
 		callWebhook: (input) => callWebhookStep(deps, input, activityNow()),
 		...scheduledEntryActivities(db)
-	} satisfies JourneyActivities;
+	} satisfies JourneyActivities);
 }
 
 export type Activities = ReturnType<typeof createActivities>;

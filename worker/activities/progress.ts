@@ -5,7 +5,7 @@ import { survivorOf } from '../../core/identity/lookup';
 import { maintainRollups } from '../../core/analytics/rollup';
 import { enrollments, stepLog } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
-import type { ProgressUpdate } from '../../core/enrollment/activities';
+import type { ActionInput, ProgressUpdate } from '../../core/enrollment/activities';
 
 /**
  * The step log and the enrollment row, written together. Step rows are unique on (enrollment, node, visit, kind),
@@ -49,6 +49,26 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 		if (variant !== undefined && patch.variant === undefined) patch.variant = variant;
 		if (Object.keys(patch).length > 0) await tx.update(enrollments).set(patch).where(eq(enrollments.id, ref.enrollmentId));
 	});
+}
+
+/**
+ * Every activity given an action's input with `progress` (the steps the workflow queued since its last write, see
+ * Enrollment.takeProgress) records it before acting: the step's entry is in the log before its effect, with no
+ * local activity of its own. A retry records it again, which adds nothing (see recordProgress).
+ */
+export function writingProgressFirst<A extends object>(db: Db, activities: A): A {
+	const wrapped: Record<string, unknown> = {};
+	for (const [name, fn] of Object.entries(activities)) {
+		wrapped[name] =
+			typeof fn === 'function'
+				? async (...args: unknown[]) => {
+						const input = args[0] as Partial<ActionInput<unknown>> | undefined;
+						if (input && typeof input === 'object' && input.progress && input.ref) await recordProgress(db, input.ref, input.progress);
+						return fn(...args);
+					}
+				: fn;
+	}
+	return wrapped as A;
 }
 
 /** The profile's zone; follows merges so a profile merged mid-journey still answers for the customer. */

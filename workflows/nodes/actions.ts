@@ -48,9 +48,12 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 	};
 	for (;;) {
 		let outcome: ActionOutcome;
+		// The step's entry (and what came before it) is written by the action activity, before it acts.
+		const progress = run.takeProgress();
 		try {
-			outcome = await call(input);
+			outcome = await call(progress ? { ...input, progress } : input);
 		} catch (err) {
+			run.putBack(progress);
 			run.note({ nodeId: node.id, kind: 'failed', reason: failureMessage(err) });
 			return NEXT;
 		}
