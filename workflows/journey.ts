@@ -34,6 +34,8 @@ function runNode(run: Enrollment, node: JourneyNode): Promise<NodeOutcome> {
 			return runRandomSplit(run, node);
 		case 'sendEmail':
 		case 'sendSms':
+		case 'sendWhatsApp':
+		case 'sendPush':
 		case 'adAudience':
 		case 'grantOffer':
 		case 'storeTask':

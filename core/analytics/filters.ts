@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const CHANNELS = ['email', 'sms', 'ads', 'webhook', 'store'] as const;
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'ads', 'webhook', 'store'] as const;
 
 const isoDay = z
 	.string()
@@ -58,6 +58,8 @@ export function filtersFromParams(params: URLSearchParams): ReturnType<typeof An
 export const CHANNEL_OF_NODE: Readonly<Record<string, (typeof CHANNELS)[number]>> = {
 	sendEmail: 'email',
 	sendSms: 'sms',
+	sendWhatsApp: 'whatsapp',
+	sendPush: 'push',
 	adAudience: 'ads',
 	webhook: 'webhook',
 	storeTask: 'store'

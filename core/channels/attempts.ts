@@ -2,6 +2,7 @@ import type { Message } from '../db/schema/messages';
 import { isChannelError } from './errors';
 import { dispatchOf } from './outbound';
 import type { LookupAnswer, ProviderReceipt, Providers } from './types';
+import { providerOf } from './outbox';
 
 /**
  * An attempt whose provider call ended without an answer (a timeout, a reset, a worker that died mid-call)
@@ -35,13 +36,13 @@ export async function verifyEarlierAttempt(providers: Providers, row: Message, n
 	const mark = dispatchOf(row);
 	if (!mark) return { state: 'not_sent' };
 	const since = new Date(mark.at);
-	const provider = row.channel === 'sms' ? providers.sms : providers.email;
+	const provider = providerOf(providers, row.channel === 'sms' || row.channel === 'whatsapp' || row.channel === 'push' ? row.channel : 'email');
 	// The outbox only records (nothing left the machine); a row whose provider changed since cannot be looked up.
 	if (row.provider === 'outbox' && provider.name === 'outbox') return { state: 'not_sent' };
 	const answer: LookupAnswer =
 		provider.name !== row.provider
 			? { state: 'unavailable', why: `sent through ${row.provider}, now configured: ${provider.name}` }
-			: provider.lookup
+			: 'lookup' in provider && provider.lookup
 				? await provider.lookup({ messageId: row.id, to: row.to, body: row.body, since, now })
 				: { state: 'unavailable', why: `${provider.name} cannot be asked` };
 	if (answer.state === 'sent' || answer.state === 'not_sent') return answer;

@@ -4,8 +4,8 @@ import { messages, type Message } from '../db/schema/messages';
 import { customerFamily } from '../identity/lookup';
 import { lockKeys } from '../identity/tx';
 
-/** At most `max` marketing messages on `channel` (`all`: e-mail and SMS together) per rolling `windowMs`. */
-export type CapRule = { channel: 'email' | 'sms' | 'all'; max: number; windowMs: number };
+/** At most `max` marketing messages on `channel` (`all`: every message channel together) per rolling `windowMs`. */
+export type CapRule = { channel: 'email' | 'sms' | 'whatsapp' | 'push' | 'all'; max: number; windowMs: number };
 
 /** `held`: the earliest instant every cap allows this message (its oldest counted message leaves the window). */
 export type CapDecision = { state: 'counted' } | { state: 'capped'; until: Date; cap: CapRule };

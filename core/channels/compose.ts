@@ -9,6 +9,7 @@ import type { Recipient } from './recipients';
 import { smsSegments } from './sms-parts';
 import { renderTemplate, type TemplateContext, type TemplateOffer } from './template';
 import type { Providers } from './types';
+import { providerOf } from './outbox';
 import { unsubscribeUrl } from './unsubscribe';
 import type { SendMessageInput } from './send';
 
@@ -32,6 +33,22 @@ function templateOffer(offer: OfferView | null, publicUrl: string): TemplateOffe
 async function offerFor(db: Db, input: SendMessageInput, now: Date): Promise<OfferView | null> {
 	if (input.offerCode) return findOffer(db, input.offerCode, now);
 	return input.enrollmentId ? latestOfferForEnrollment(db, input.enrollmentId, now) : null;
+}
+
+/**
+ * Where a notification's click goes: an absolute http(s) URL, or a path on our public URL. Anything else (a
+ * `javascript:` URL a template produced) is a template error, not something a service worker should open.
+ */
+export function pushUrl(rendered: string, publicUrl: string): string {
+	let url: URL;
+	try {
+		url = new URL(rendered, `${publicUrl}/`);
+	} catch {
+		throw new PermanentChannelError(`template error: the push URL “${rendered.slice(0, 100)}” is not a URL`, { provider: 'template', code: 'template_error' });
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:')
+		throw new PermanentChannelError(`template error: the push URL must be http(s), not ${url.protocol}`, { provider: 'template', code: 'template_error' });
+	return url.toString();
 }
 
 /** Marketing e-mail must carry a visible way out; add one when the template does not use `links.unsubscribe`. */
@@ -63,7 +80,7 @@ export async function draftMessage(db: Db, providers: Providers, input: SendMess
 		id,
 		idempotencyKey: input.idempotencyKey,
 		channel: input.channel,
-		provider: input.channel === 'email' ? providers.email.name : providers.sms.name,
+		provider: providerOf(providers, input.channel).name,
 		customerId: recipient.customerId,
 		journeyId: input.journeyId ?? null,
 		enrollmentId: input.enrollmentId ?? null,
@@ -79,6 +96,21 @@ export async function draftMessage(db: Db, providers: Providers, input: SendMess
 			const body = await renderTemplate(input.sms.body, context, 'text');
 			const { segments, encoding } = smsSegments(body);
 			return { ...base, body, meta: { ...common, segments, encoding } };
+		}
+		if (input.channel === 'whatsapp') {
+			const { whatsapp } = input;
+			const body = whatsapp.body?.trim() ? await renderTemplate(whatsapp.body, context, 'text') : '';
+			const variables: Record<string, string> = {};
+			for (const [key, source] of Object.entries(whatsapp.template?.variables ?? {})) variables[key] = (await renderTemplate(source, context, 'text')).trim();
+			const template = whatsapp.template ? { contentSid: whatsapp.template.contentSid, variables } : undefined;
+			return { ...base, body, meta: { ...common, ...(template ? { template } : {}) } };
+		}
+		if (input.channel === 'push') {
+			const { push } = input;
+			const title = (await renderTemplate(push.title, context, 'text')).trim();
+			const body = (await renderTemplate(push.body, context, 'text')).trim();
+			const url = pushUrl(push.url?.trim() ? (await renderTemplate(push.url, context, 'text')).trim() : '/', publicUrl);
+			return { ...base, subject: title, body, meta: { ...common, url } };
 		}
 		const { email } = input;
 		const subject = (await renderTemplate(email.subject, context, 'text')).trim();
@@ -113,7 +145,7 @@ export function skippedDraft(providers: Providers, input: SendMessageInput, cust
 		id: randomUUID(),
 		idempotencyKey: input.idempotencyKey,
 		channel: input.channel,
-		provider: input.channel === 'email' ? providers.email.name : providers.sms.name,
+		provider: providerOf(providers, input.channel).name,
 		customerId,
 		journeyId: input.journeyId ?? null,
 		enrollmentId: input.enrollmentId ?? null,

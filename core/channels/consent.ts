@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers, suppressions, type ConsentChannel } from '../db/schema/customers';
+import { customers, suppressions, type ConsentChannel, type SuppressionChannel } from '../db/schema/customers';
 import { survivorOf } from '../identity/lookup';
 import type { Recipient } from './recipients';
 import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 
-export type SkipReason = 'no_customer' | 'erased' | 'no_address' | 'no_consent' | 'suppressed' | 'frequency_cap';
+/** `outside_24h_window`: a WhatsApp step without a template, for a customer who has not written in 24 h. */
+export type SkipReason = 'no_customer' | 'erased' | 'no_address' | 'no_consent' | 'suppressed' | 'frequency_cap' | 'outside_24h_window';
 
 /**
  * `opt-out` (default): send unless the customer said no on this channel. `opt-in`: send only after an
@@ -22,12 +23,12 @@ export function consentAllows(recipient: Recipient, channel: ConsentChannel, pol
 }
 
 /** The forms an address is stored in: clear, and keyed-hashed once its owner was erased (core/identity/erase.ts). */
-function storedForms(channel: 'email' | 'sms', address: string): string[] {
+function storedForms(channel: SuppressionChannel, address: string): string[] {
 	const key = privacyHashKey();
 	return key ? [address, keyedHash(key, channel, address)] : [address];
 }
 
-export async function isSuppressed(db: Db, channel: 'email' | 'sms', address: string): Promise<boolean> {
+export async function isSuppressed(db: Db, channel: SuppressionChannel, address: string): Promise<boolean> {
 	const [row] = await db
 		.select({ reason: suppressions.reason })
 		.from(suppressions)
@@ -35,11 +36,11 @@ export async function isSuppressed(db: Db, channel: 'email' | 'sms', address: st
 	return row !== undefined;
 }
 
-export async function suppress(db: Db, channel: 'email' | 'sms', address: string, reason: string, at: Date): Promise<void> {
+export async function suppress(db: Db, channel: SuppressionChannel, address: string, reason: string, at: Date): Promise<void> {
 	await db.insert(suppressions).values({ channel, value: address, reason, createdAt: at }).onConflictDoNothing();
 }
 
-export async function unsuppress(db: Db, channel: 'email' | 'sms', address: string): Promise<void> {
+export async function unsuppress(db: Db, channel: SuppressionChannel, address: string): Promise<void> {
 	await db.delete(suppressions).where(and(eq(suppressions.channel, channel), inArray(suppressions.value, storedForms(channel, address))));
 }
 

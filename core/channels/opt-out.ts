@@ -8,6 +8,7 @@ import { setConsent, suppress, unsuppress } from './consent';
 import { loadRecipient } from './recipients';
 import { recordMessageEvent } from './status';
 import type { UnsubscribeClaim } from './unsubscribe';
+import { phoneOfWhatsApp } from './whatsapp';
 
 /**
  * Applies an unsubscribe link: the channel's consent becomes "no" on the profile and the address the
@@ -17,9 +18,13 @@ import type { UnsubscribeClaim } from './unsubscribe';
 export async function applyUnsubscribe(db: Db, claim: UnsubscribeClaim, now: Date): Promise<{ address: string | null }> {
 	const [message] = claim.messageId ? await db.select().from(messages).where(eq(messages.id, claim.messageId)) : [];
 	const recipient = await loadRecipient(db, claim.customerId);
-	const address = message?.to || (claim.channel === 'email' ? recipient?.email : recipient?.phone) || null;
+	const fallback =
+		claim.channel === 'email' ? recipient?.email : claim.channel === 'sms' ? recipient?.phone : claim.channel === 'whatsapp' ? recipient?.whatsapp : null;
+	const address = (claim.channel !== 'push' && (message?.to || fallback)) || null;
 	await setConsent(db, claim.customerId, claim.channel, false, 'unsubscribe_link', now);
-	if (address) await suppress(db, claim.channel, address, 'unsubscribe', now);
+	// Push has no address to suppress: consent off stops every send, and the browsers stay subscribed until the customer says otherwise there.
+	if (address && claim.channel !== 'push')
+		await suppress(db, claim.channel, claim.channel === 'whatsapp' ? phoneOfWhatsApp(address) : address, 'unsubscribe', now);
 	if (message)
 		await recordMessageEvent(db, {
 			messageId: message.id,
@@ -45,14 +50,32 @@ export async function smsOptIn(db: Db, customerId: string | null, phone: string,
 
 export type SmsKeywordOutcome = 'applied' | 'replayed' | 'superseded';
 
-/** The number as stored beside its keywords: keyed like erased suppressions, so the table names nobody. */
-function numberHash(phone: string): string {
-	const key = privacyHashKey();
-	return key ? keyedHash(key, 'sms', phone) : `sha256:${createHash('sha256').update(phone).digest('hex')}`;
+/** Customer wrote STOP on WhatsApp: WhatsApp consent off and the number suppressed there — their SMS stay as they were. */
+export async function whatsAppOptOut(db: Db, customerId: string | null, phone: string, now: Date): Promise<void> {
+	await suppress(db, 'whatsapp', phone, 'whatsapp_stop', now);
+	if (customerId) await setConsent(db, customerId, 'whatsapp', false, 'whatsapp_stop', now);
+}
+
+export async function whatsAppOptIn(db: Db, customerId: string | null, phone: string, now: Date): Promise<void> {
+	await unsuppress(db, 'whatsapp', phone);
+	if (customerId) await setConsent(db, customerId, 'whatsapp', true, 'whatsapp_start', now);
 }
 
 /**
- * A STOP or START text, applied at most once and in message order. Twilio's webhook signature has no timestamp,
+ * The number as stored beside its keywords: keyed like erased suppressions, so the table names nobody. Per
+ * channel: a WhatsApp STOP and an SMS START of the same number are ordered apart.
+ */
+function numberHash(phone: string, channel: 'sms' | 'whatsapp'): string {
+	const key = privacyHashKey();
+	return key
+		? keyedHash(key, channel, phone)
+		: `sha256:${createHash('sha256')
+				.update(`${channel === 'sms' ? '' : 'whatsapp:'}${phone}`)
+				.digest('hex')}`;
+}
+
+/**
+ * A STOP or START text (SMS, or WhatsApp with `channel: 'whatsapp'`), applied at most once and in message order. Twilio's webhook signature has no timestamp,
  * so a captured STOP stays validly signed forever: the MessageSid is remembered (a replay changes nothing), and a
  * keyword older than one already applied for the number does not override it (a STOP delivered after a later
  * START). `sentAt` is the text's time, which Twilio's inbound webhook does not send: callers pass when it reached
@@ -60,10 +83,11 @@ function numberHash(phone: string): string {
  */
 export async function applySmsKeyword(
 	db: Db,
-	input: { keyword: 'stop' | 'start'; customerId: string | null; phone: string; messageSid: string | null; sentAt: Date }
+	input: { keyword: 'stop' | 'start'; customerId: string | null; phone: string; messageSid: string | null; sentAt: Date; channel?: 'sms' | 'whatsapp' }
 ): Promise<SmsKeywordOutcome> {
+	const channel = input.channel ?? 'sms';
 	if (input.messageSid) {
-		const hash = numberHash(input.phone);
+		const hash = numberHash(input.phone, channel);
 		const [fresh] = await db
 			.insert(smsKeywords)
 			.values({ messageSid: input.messageSid, numberHash: hash, keyword: input.keyword, sentAt: input.sentAt })
@@ -77,7 +101,8 @@ export async function applySmsKeyword(
 			.limit(1);
 		if (later) return 'superseded';
 	}
-	if (input.keyword === 'stop') await smsOptOut(db, input.customerId, input.phone, input.sentAt);
-	else await smsOptIn(db, input.customerId, input.phone, input.sentAt);
+	const [optOut, optIn] = channel === 'sms' ? [smsOptOut, smsOptIn] : [whatsAppOptOut, whatsAppOptIn];
+	if (input.keyword === 'stop') await optOut(db, input.customerId, input.phone, input.sentAt);
+	else await optIn(db, input.customerId, input.phone, input.sentAt);
 	return 'applied';
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import { draftMessage } from './compose';
 import type { SkipReason } from './consent';
 import { loadRecipient } from './recipients';
-import type { SendMessageInput } from './send';
+import { addressOf, type SendMessageInput } from './send';
 import type { Providers } from './types';
 
 export type MessagePreview =
@@ -16,7 +16,7 @@ export type MessagePreview =
 export async function previewMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<MessagePreview> {
 	const recipient = await loadRecipient(db, input.customerId);
 	if (!recipient) return { ok: false, reason: 'no_customer' };
-	const address = input.channel === 'email' ? recipient.email : recipient.phone;
+	const address = await addressOf(db, recipient, input.channel);
 	if (!address) return { ok: false, reason: 'no_address' };
 	const draft = await draftMessage(db, providers, input, recipient, address, input.now ?? new Date());
 	if (draft.status === 'failed') return { ok: false, reason: 'template_error', message: draft.error ?? undefined };

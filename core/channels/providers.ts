@@ -2,7 +2,10 @@ import type { AppEnv } from '../config/env';
 import { GoogleAdsAudienceProvider } from './ads/google';
 import { MetaAudienceProvider } from './ads/meta';
 import type { FetchLike } from './http';
-import { outboxAudience, outboxEmail, outboxSms } from './outbox';
+import { outboxAudience, outboxEmail, outboxSms, outboxWhatsApp } from './outbox';
+import { vapidKeys } from './push/vapid';
+import { WebPushProvider } from './push/web-push';
+import { TwilioWhatsAppProvider } from './whatsapp';
 import { SendGridEmailProvider } from './sendgrid';
 import { TwilioSmsProvider } from './twilio';
 import type { ChannelSettings, Providers } from './types';
@@ -21,6 +24,11 @@ export type ProviderEnv = Pick<
 	| 'TWILIO_FROM'
 	| 'TWILIO_MESSAGING_SERVICE_SID'
 	| 'TWILIO_BASE_URL'
+	| 'TWILIO_WHATSAPP_FROM'
+	| 'VAPID_PUBLIC_KEY'
+	| 'VAPID_PRIVATE_KEY'
+	| 'VAPID_SUBJECT'
+	| 'DATA_DIR'
 	| 'META_ACCESS_TOKEN'
 	| 'META_BASE_URL'
 	| 'GOOGLE_ADS_DEVELOPER_TOKEN'
@@ -75,5 +83,17 @@ export function createProviders(env: ProviderEnv, options: { timeoutMs?: number;
 					fetch: options.fetch
 				})
 			: outboxAudience;
-	return { email, sms, audiences: { meta, google }, settings: channelSettings(env) };
+	const whatsapp =
+		env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_WHATSAPP_FROM
+			? new TwilioWhatsAppProvider({
+					accountSid: env.TWILIO_ACCOUNT_SID,
+					authToken: env.TWILIO_AUTH_TOKEN,
+					from: env.TWILIO_WHATSAPP_FROM,
+					baseUrl: env.TWILIO_BASE_URL,
+					timeoutMs
+				})
+			: outboxWhatsApp;
+	// Web push needs no account: our VAPID keys (generated once when not configured) are the credentials.
+	const push = new WebPushProvider({ keys: () => vapidKeys(env), timeoutMs });
+	return { email, sms, whatsapp, push, audiences: { meta, google }, settings: channelSettings(env) };
 }

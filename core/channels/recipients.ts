@@ -13,6 +13,8 @@ export type Recipient = {
 	erased: boolean;
 	email: string | null;
 	phone: string | null;
+	/** Where WhatsApp goes: the `whatsapp` trait (a number used only there) when valid, else `phone`. */
+	whatsapp: string | null;
 	/** Every known address, for ad matching (more identifiers, better match rates). */
 	emails: string[];
 	phones: string[];
@@ -47,6 +49,7 @@ export async function loadRecipient(db: Db, customerId: string): Promise<Recipie
 		erased: row.erasedAt !== null,
 		email: emails[0] ?? null,
 		phone: phones[0] ?? null,
+		whatsapp: (str(row.traits.whatsapp) ? normalizePhone(str(row.traits.whatsapp)!) : null) ?? phones[0] ?? null,
 		emails,
 		phones
 	};

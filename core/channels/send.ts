@@ -21,9 +21,16 @@ import {
 } from './outbound';
 import { loadRecipient, type Recipient } from './recipients';
 import type { ProviderReceipt, Providers } from './types';
+import { providerOf } from './outbox';
+import { dispatchPush } from './push/dispatch';
+import { devicesLabel, pushSubscriptionsOf } from './push/subscriptions';
+import { lastInboundWhatsApp, phoneOfWhatsApp, whatsAppAddress, whatsAppMode, type WhatsAppMode } from './whatsapp';
 
 export type EmailContent = { subject: string; html?: string; text?: string; from?: string; replyTo?: string };
 export type SmsContent = { body: string };
+/** Free text (inside the 24-hour window) and/or an approved template (outside it); see core/channels/whatsapp.ts. */
+export type WhatsAppContent = { body?: string; template?: { contentSid: string; variables?: Record<string, string> } };
+export type PushContent = { title: string; body: string; url?: string };
 
 export type SendMessageInput = {
 	/** Enrollment + node + visit: the same key never sends twice. */
@@ -45,12 +52,28 @@ export type SendMessageInput = {
 	/** Send rates this message is under (core/throttle): it goes only when the sliding window has room. */
 	throttle?: readonly Bucket[];
 	now?: Date;
-} & ({ channel: 'email'; email: EmailContent } | { channel: 'sms'; sms: SmsContent });
+} & (
+	| { channel: 'email'; email: EmailContent }
+	| { channel: 'sms'; sms: SmsContent }
+	| { channel: 'whatsapp'; whatsapp: WhatsAppContent }
+	| { channel: 'push'; push: PushContent }
+);
 
 export type { SendResult } from './outbound';
 
-function addressOf(recipient: Recipient, channel: 'email' | 'sms'): string | null {
-	return channel === 'email' ? recipient.email : recipient.phone;
+/** Where the message goes: an address, or for push how many browsers (the endpoints are looked up at dispatch). */
+export async function addressOf(db: Db, recipient: Recipient, channel: SendMessageInput['channel']): Promise<string | null> {
+	if (channel === 'email') return recipient.email;
+	if (channel === 'sms') return recipient.phone;
+	if (channel === 'whatsapp') return recipient.whatsapp ? whatsAppAddress(recipient.whatsapp) : null;
+	const devices = await pushSubscriptionsOf(db, recipient.customerId);
+	return devices.length ? devicesLabel(devices.length) : null;
+}
+
+/** The WhatsApp mode now: free text inside the 24-hour window, else the template, else `closed`. */
+async function whatsAppModeOf(db: Db, row: Message, now: Date): Promise<WhatsAppMode> {
+	const meta = row.meta as { template?: unknown };
+	return whatsAppMode(await lastInboundWhatsApp(db, row.customerId), now, { hasBody: row.body.trim() !== '', hasTemplate: meta.template !== undefined });
 }
 
 /** Consent and suppression as they stand now, not as they stood when the customer entered. */
@@ -59,18 +82,35 @@ async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message): Pro
 	if (!recipient) return 'no_customer';
 	if (recipient.erased) return 'erased';
 	if (!consentAllows(recipient, input.channel, input.consentPolicy ?? 'opt-out', input.purpose ?? 'marketing')) return 'no_consent';
-	if (await isSuppressed(db, input.channel, row.to)) return 'suppressed';
+	if (input.channel === 'email' || input.channel === 'sms') {
+		if (await isSuppressed(db, input.channel, row.to)) return 'suppressed';
+	} else if (input.channel === 'whatsapp') {
+		if (await isSuppressed(db, 'whatsapp', phoneOfWhatsApp(row.to))) return 'suppressed';
+		if ((await whatsAppModeOf(db, row, input.now ?? new Date())).mode === 'closed') return 'outside_24h_window';
+	}
 	return null;
 }
 
-function dispatch(providers: Providers, row: Message): Promise<ProviderReceipt> {
-	const meta = row.meta as { format?: string; text?: string; from?: string; replyTo?: string; unsubscribeUrl?: string };
-	if (row.channel === 'sms') {
-		const { publicUrl, statusCallbacks } = providers.settings;
-		// Our id in the callback URL: Twilio's first callback can arrive before we have stored its SID.
-		const statusCallback = statusCallbacks ? `${publicUrl}/api/v1/webhooks/twilio/status?m=${encodeURIComponent(row.id)}` : undefined;
-		return providers.sms.send({ to: row.to, body: row.body, statusCallback });
+function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsapp: WhatsAppMode | null): Promise<ProviderReceipt> {
+	const meta = row.meta as {
+		format?: string;
+		text?: string;
+		from?: string;
+		replyTo?: string;
+		unsubscribeUrl?: string;
+		template?: { contentSid: string; variables: Record<string, string> };
+	};
+	const { publicUrl, statusCallbacks } = providers.settings;
+	// Our id in the callback URL: Twilio's first callback can arrive before we have stored its SID.
+	const statusCallback = statusCallbacks ? `${publicUrl}/api/v1/webhooks/twilio/status?m=${encodeURIComponent(row.id)}` : undefined;
+	if (row.channel === 'sms') return providers.sms.send({ to: row.to, body: row.body, statusCallback });
+	if (row.channel === 'whatsapp') {
+		const provider = providerOf(providers, 'whatsapp');
+		return whatsapp?.mode === 'session' || !meta.template
+			? provider.send({ to: row.to, body: row.body, statusCallback })
+			: provider.send({ to: row.to, template: meta.template, statusCallback });
 	}
+	if (row.channel === 'push') return dispatchPush(db, providerOf(providers, 'push'), row, now);
 	const customArgs: Record<string, string> = { omnicanal_message_id: row.id };
 	if (row.journeyId) customArgs.omnicanal_journey_id = row.journeyId;
 	if (row.enrollmentId) customArgs.omnicanal_enrollment_id = row.enrollmentId;
@@ -93,7 +133,7 @@ function dispatch(providers: Providers, row: Message): Promise<ProviderReceipt> 
 }
 
 /**
- * Sends one email or SMS for a journey step, at most once per idempotency key:
+ * Sends one email, SMS, WhatsApp message or web push notification for a journey step, at most once per idempotency key:
  * 1. an earlier attempt's finished row is answered as is (`replayed`);
  * 2. otherwise the rendered message is stored first (status `pending`), or `skipped` when there is nobody
  *    or no address to send to;
@@ -112,7 +152,7 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 	if (row && row.status !== 'pending') return resultFromRow(row, true);
 	if (!row) {
 		const recipient = await loadRecipient(db, input.customerId);
-		const address = recipient ? addressOf(recipient, input.channel) : null;
+		const address = recipient ? await addressOf(db, recipient, input.channel) : null;
 		const draft =
 			recipient && address && !recipient.erased
 				? await draftMessage(db, providers, input, recipient, address, now)
@@ -161,16 +201,25 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 		await release(db, claimed.id, `queued by the send rate until ${turn.until.toISOString()}`, now);
 		return { ...resultFromRow(claimed, false), outcome: 'held', until: turn.until, reason: 'queued' } as SendResult;
 	}
+	// The window is decided again right before the call: a message held by a cap or the send rate may have outlived it.
+	const whatsapp = claimed.channel === 'whatsapp' ? await whatsAppModeOf(db, claimed, now) : null;
+	if (whatsapp?.mode === 'closed') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'outside_24h_window', now), false);
 	await markDispatching(db, claimed, now);
 	try {
-		const receipt = await dispatch(providers, claimed);
-		return resultFromRow(await markSent(db, claimed.id, receipt, now), false);
+		const receipt = await dispatch(db, providers, claimed, now, whatsapp);
+		const mode = whatsapp ? { mode: whatsapp.mode, lastInboundAt: whatsapp.lastInbound?.toISOString() ?? null } : {};
+		return resultFromRow(await markSent(db, claimed.id, { ...receipt, meta: { ...receipt.meta, ...mode } }, now), false);
 	} catch (err) {
 		if (err instanceof PermanentChannelError) {
-			if (err.info.code === 'recipient_opted_out' && claimed.channel === 'sms') {
-				await suppress(db, 'sms', claimed.to, 'provider_opt_out', now);
+			if (err.info.code === 'recipient_opted_out' && (claimed.channel === 'sms' || claimed.channel === 'whatsapp')) {
+				const channel = claimed.channel;
+				await suppress(db, channel, channel === 'whatsapp' ? phoneOfWhatsApp(claimed.to) : claimed.to, 'provider_opt_out', now);
 				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'suppressed', now, { dispatch: null }), false);
 			}
+			// Twilio knows the window better than our record of inbound messages: its refusal is a skip, as ours would be.
+			if (err.info.code === 'outside_24h_window')
+				return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'outside_24h_window', now, { dispatch: null }), false);
+			if (err.info.code === 'no_address') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'no_address', now, { dispatch: null }), false);
 			return resultFromRow(
 				await markFinal(db, claimed.id, 'failed', err.message, now, { errorCode: err.info.code, errorStatus: err.info.status ?? null, dispatch: null }),
 				false

@@ -3,7 +3,7 @@ import { and, count, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { messages } from '../db/schema/messages';
-import { SendEmailNode, SendSmsNode } from '../graph/nodes/index';
+import { SendEmailNode, SendPushNode, SendSmsNode, SendWhatsAppNode } from '../graph/nodes/index';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 import { customerByIdentity } from '../identity/lookup';
 import { draftMessage } from './compose';
@@ -15,6 +15,9 @@ import type { SendMessageInput } from './send';
 import { smsSegments, type SmsSegments } from './sms-parts';
 import { renderTemplate, type TemplateContext } from './template';
 import type { Providers } from './types';
+import { providerOf } from './outbox';
+import { pushUrl } from './compose';
+import { lastInboundWhatsApp, whatsAppAddress, whatsAppMode } from './whatsapp';
 
 /*
  * Testing a message step before publishing: a preview rendered for a chosen customer (or sample data), and a
@@ -36,7 +39,7 @@ export const EntryEventSample = z.object({
 	properties: z.record(z.string(), z.unknown()).default({})
 });
 
-const MessageStep = z.discriminatedUnion('type', [SendEmailNode, SendSmsNode]);
+const MessageStep = z.discriminatedUnion('type', [SendEmailNode, SendSmsNode, SendWhatsAppNode, SendPushNode]);
 export type MessageStep = z.infer<typeof MessageStep>;
 
 export const StepPreviewInput = z.object({
@@ -49,8 +52,10 @@ export type StepPreviewInput = z.infer<typeof StepPreviewInput>;
 export const TestSendInput = StepPreviewInput.extend({ to: z.string().trim().min(1).max(320) });
 export type TestSendInput = z.infer<typeof TestSendInput>;
 
+export type PreviewChannel = 'email' | 'sms' | 'whatsapp' | 'push';
+
 export type StepPreview = {
-	channel: 'email' | 'sms';
+	channel: PreviewChannel;
 	/** Whose data filled the template; `null` for sample data. */
 	customerId: string | null;
 	/** The address the message would go to (the customer's), `null` for sample data. */
@@ -60,9 +65,18 @@ export type StepPreview = {
 	text: string | null;
 	/** SMS only: parts, encoding and length of the rendered text. */
 	sms: SmsSegments | null;
+	/** WhatsApp only: what goes now, the template's rendered variables, and the customer's window. */
+	whatsapp?: {
+		mode: 'session' | 'template' | 'closed';
+		template: { contentSid: string; variables: Record<string, string> } | null;
+		lastInboundAt: string | null;
+	};
+	/** Push only: the URL a click opens. */
+	push?: { url: string };
 };
 
-export type TestSendErrorCode = 'template_error' | 'customer_not_found' | 'no_address' | 'invalid_address' | 'rate_limited' | 'provider_error';
+export type TestSendErrorCode =
+	'template_error' | 'customer_not_found' | 'no_address' | 'invalid_address' | 'rate_limited' | 'provider_error' | 'unsupported_channel';
 
 /** A refusal the HTTP layer answers as a 4xx (or 502 for the provider), worded for the marketer. */
 export class TestSendError extends Error {
@@ -77,7 +91,15 @@ export class TestSendError extends Error {
 }
 
 export function testSendErrorStatus(code: TestSendErrorCode): number {
-	return { template_error: 422, customer_not_found: 404, no_address: 422, invalid_address: 400, rate_limited: 429, provider_error: 502 }[code];
+	return {
+		template_error: 422,
+		customer_not_found: 404,
+		no_address: 422,
+		invalid_address: 400,
+		rate_limited: 429,
+		provider_error: 502,
+		unsupported_channel: 422
+	}[code];
 }
 
 function eventOf(entry: StepPreviewInput['entryEvent']): Record<string, unknown> | undefined {
@@ -85,10 +107,21 @@ function eventOf(entry: StepPreviewInput['entryEvent']): Record<string, unknown>
 }
 
 /** The `sendMessage` input of a message step: exactly what the worker's email and SMS activities pass. */
-function sendInput(node: MessageStep, rest: Omit<SendMessageInput, 'channel' | 'email' | 'sms'>): SendMessageInput {
-	return node.type === 'sendEmail'
-		? { ...rest, channel: 'email', email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from } }
-		: { ...rest, channel: 'sms', sms: { body: node.body } };
+function sendInput(node: MessageStep, rest: Omit<SendMessageInput, 'channel' | 'email' | 'sms' | 'whatsapp' | 'push'>): SendMessageInput {
+	switch (node.type) {
+		case 'sendEmail':
+			return { ...rest, channel: 'email', email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from } };
+		case 'sendSms':
+			return { ...rest, channel: 'sms', sms: { body: node.body } };
+		case 'sendWhatsApp':
+			return { ...rest, channel: 'whatsapp', whatsapp: { body: node.body, template: node.template } };
+		case 'sendPush':
+			return { ...rest, channel: 'push', push: { title: node.title, body: node.body, url: node.url } };
+	}
+}
+
+export function channelOfStep(node: MessageStep): PreviewChannel {
+	return ({ sendEmail: 'email', sendSms: 'sms', sendWhatsApp: 'whatsapp', sendPush: 'push' } as const)[node.type];
 }
 
 function templateFailure(message: string | null | undefined): TestSendError {
@@ -96,8 +129,14 @@ function templateFailure(message: string | null | undefined): TestSendError {
 }
 
 /** Splits a stored body into the preview's html/text by the draft's format. */
-function shapePreview(channel: 'email' | 'sms', subject: string | null, body: string, meta: Record<string, unknown>) {
+function shapePreview(channel: PreviewChannel, subject: string | null, body: string, meta: Record<string, unknown>, lastInbound?: Date | null) {
 	if (channel === 'sms') return { subject: null, html: null, text: body, sms: smsSegments(body) };
+	if (channel === 'whatsapp') {
+		const template = (meta.template as { contentSid: string; variables: Record<string, string> } | undefined) ?? null;
+		const { mode } = whatsAppMode(lastInbound ?? null, new Date(), { hasBody: body.trim() !== '', hasTemplate: template !== null });
+		return { subject: null, html: null, text: body || null, sms: null, whatsapp: { mode, template, lastInboundAt: lastInbound?.toISOString() ?? null } };
+	}
+	if (channel === 'push') return { subject, html: null, text: body, sms: null, push: { url: typeof meta.url === 'string' ? meta.url : '' } };
 	const html = meta.format === 'html' ? body : null;
 	const text = meta.format === 'html' ? (typeof meta.text === 'string' ? meta.text : null) : body;
 	return { subject, html, text, sms: null };
@@ -127,6 +166,20 @@ async function renderSample(providers: Providers, node: MessageStep, event: Reco
 	const context = sampleContext(providers, event);
 	try {
 		if (node.type === 'sendSms') return shapePreview('sms', null, await renderTemplate(node.body, context, 'text'), {});
+		if (node.type === 'sendWhatsApp') {
+			const variables: Record<string, string> = {};
+			for (const [key, source] of Object.entries(node.template?.variables ?? {})) variables[key] = (await renderTemplate(source, context, 'text')).trim();
+			const body = node.body?.trim() ? await renderTemplate(node.body, context, 'text') : '';
+			// Sample data has no conversation: shown as the window would be for a customer who wrote a minute ago.
+			const meta = node.template ? { template: { contentSid: node.template.contentSid, variables } } : {};
+			return shapePreview('whatsapp', null, body, meta, new Date(Date.now() - 60_000));
+		}
+		if (node.type === 'sendPush') {
+			const title = (await renderTemplate(node.title, context, 'text')).trim();
+			const body = (await renderTemplate(node.body, context, 'text')).trim();
+			const url = pushUrl(node.url?.trim() ? (await renderTemplate(node.url, context, 'text')).trim() : '/', providers.settings.publicUrl);
+			return shapePreview('push', title, body, { url });
+		}
 		const subject = (await renderTemplate(node.subject ?? '', context, 'text')).trim();
 		const html = node.html?.trim() ? await renderTemplate(node.html, context, 'html') : null;
 		const text = node.text?.trim() ? await renderTemplate(node.text, context, 'text') : null;
@@ -143,7 +196,7 @@ async function renderSample(providers: Providers, node: MessageStep, event: Reco
  */
 export async function previewStep(db: Db, providers: Providers, input: StepPreviewInput & { journeyId: string }): Promise<StepPreview> {
 	const { node } = input;
-	const channel = node.type === 'sendEmail' ? 'email' : 'sms';
+	const channel = channelOfStep(node);
 	const event = eventOf(input.entryEvent);
 	if (input.customerId === undefined) return { channel, customerId: null, to: null, ...(await renderSample(providers, node, event)) };
 	const result = await previewMessage(
@@ -156,11 +209,14 @@ export async function previewStep(db: Db, providers: Providers, input: StepPrevi
 		if (result.reason === 'no_address')
 			throw new TestSendError(
 				'no_address',
-				`This customer has no ${channel === 'email' ? 'email address' : 'phone number'}; preview with another customer or with sample data.`
+				channel === 'push'
+					? 'This customer has not turned on notifications in any browser; preview with another customer or with sample data.'
+					: `This customer has no ${channel === 'email' ? 'email address' : 'phone number'}; preview with another customer or with sample data.`
 			);
 		throw new TestSendError('customer_not_found', 'There is no customer with this id.');
 	}
-	return { channel, customerId: input.customerId, to: result.to, ...shapePreview(channel, result.subject, result.body, result.meta) };
+	const lastInbound = channel === 'whatsapp' ? await lastInboundWhatsApp(db, input.customerId) : null;
+	return { channel, customerId: input.customerId, to: result.to, ...shapePreview(channel, result.subject, result.body, result.meta, lastInbound) };
 }
 
 async function recentTestSends(db: Db, requestedBy: string, now: Date): Promise<number> {
@@ -177,13 +233,13 @@ async function recentTestSends(db: Db, requestedBy: string, now: Date): Promise<
 	return row?.n ?? 0;
 }
 
-export type TestSendResult = { messageId: string; channel: 'email' | 'sms'; provider: string; to: string; status: string; subject: string | null };
+export type TestSendResult = { messageId: string; channel: PreviewChannel; provider: string; to: string; status: string; subject: string | null };
 
 /** The sample customer as a recipient, for a test send when nobody is chosen and nobody owns the address. */
 function sampleRecipient(providers: Providers): Recipient {
 	const { customer } = sampleContext(providers, undefined);
 	const { id, ...traits } = customer;
-	return { customerId: id, traits, timezone: null, consent: {}, erased: false, email: null, phone: null, emails: [], phones: [] };
+	return { customerId: id, traits, timezone: null, consent: {}, erased: false, email: null, phone: null, whatsapp: null, emails: [], phones: [] };
 }
 
 /**
@@ -198,7 +254,12 @@ export async function sendTestMessage(
 ): Promise<TestSendResult> {
 	const now = input.now ?? new Date();
 	const { node } = input;
-	const channel = node.type === 'sendEmail' ? 'email' : 'sms';
+	const channel = channelOfStep(node);
+	if (channel === 'push')
+		throw new TestSendError(
+			'unsupported_channel',
+			'A push goes to browsers, not to an address: turn notifications on in the shop as a customer, then preview for them.'
+		);
 	const to = channel === 'email' ? normalizeEmail(input.to) : normalizePhone(input.to);
 	if (!to)
 		throw new TestSendError(
@@ -211,6 +272,7 @@ export async function sendTestMessage(
 		});
 
 	const customerId = input.customerId ?? (await customerByIdentity(db, channel === 'email' ? 'email' : 'phone', to));
+	const address = channel === 'whatsapp' ? whatsAppAddress(to) : to;
 	const recipient = customerId ? await loadRecipient(db, customerId) : sampleRecipient(providers);
 	if (!recipient) throw new TestSendError('customer_not_found', 'There is no customer with this id.');
 
@@ -221,11 +283,12 @@ export async function sendTestMessage(
 		event: eventOf(input.entryEvent),
 		purpose: 'transactional'
 	});
-	const draft = await draftMessage(db, providers, base, recipient, to, now);
+	const draft = await draftMessage(db, providers, base, recipient, address, now);
 	if (draft.status === 'failed') throw templateFailure(draft.error);
 	const meta: Record<string, unknown> = { ...(draft.meta ?? {}), test: true, requestedBy: input.requestedBy, journeyId: input.journeyId, nodeId: node.id };
 	const subject = channel === 'email' ? `${TEST_PREFIX}${draft.subject ?? ''}` : null;
-	const body = channel === 'sms' ? `${TEST_PREFIX}${draft.body}` : draft.body;
+	const body = channel === 'sms' || (channel === 'whatsapp' && draft.body) ? `${TEST_PREFIX}${draft.body}` : draft.body;
+	const template = (draft.meta as { template?: { contentSid: string; variables: Record<string, string> } } | undefined)?.template;
 	const { row } = await insertOrGet(db, {
 		...draft,
 		journeyId: null,
@@ -237,26 +300,27 @@ export async function sendTestMessage(
 	});
 
 	try {
+		// A test to a typed number: the free text when the step has one (the tester's own window), else the template.
 		const receipt =
 			channel === 'sms'
 				? await providers.sms.send({ to, body })
-				: await providers.email.send({
-						to,
-						from: typeof meta.from === 'string' ? meta.from : providers.settings.emailFrom,
-						subject: subject ?? '',
-						...(meta.format === 'html' ? { html: body, ...(typeof meta.text === 'string' ? { text: meta.text } : {}) } : { text: body }),
-						headers: {},
-						customArgs: { omnicanal_message_id: row.id, omnicanal_test: 'true' }
-					});
+				: channel === 'whatsapp'
+					? await providerOf(providers, 'whatsapp').send(draft.body || !template ? { to: address, body } : { to: address, template })
+					: await providers.email.send({
+							to,
+							from: typeof meta.from === 'string' ? meta.from : providers.settings.emailFrom,
+							subject: subject ?? '',
+							...(meta.format === 'html' ? { html: body, ...(typeof meta.text === 'string' ? { text: meta.text } : {}) } : { text: body }),
+							headers: {},
+							customArgs: { omnicanal_message_id: row.id, omnicanal_test: 'true' }
+						});
 		const sent = await markSent(db, row.id, receipt, now);
-		return { messageId: sent.id, channel, provider: sent.provider, to, status: sent.status, subject };
+		return { messageId: sent.id, channel, provider: sent.provider, to: address, status: sent.status, subject };
 	} catch (err) {
 		if (!isChannelError(err)) throw err;
 		// No retry for a test: record the failure so the outbox shows it, and tell the marketer now.
 		await markFinal(db, row.id, 'failed', err.message, now, { errorCode: err.info.code });
-		throw new TestSendError('provider_error', `${providers[channel].name} refused the test: ${err.message}`, {
-			messageId: row.id,
-			provider: providers[channel].name
-		});
+		const provider = providerOf(providers, channel).name;
+		throw new TestSendError('provider_error', `${provider} refused the test: ${err.message}`, { messageId: row.id, provider });
 	}
 }

@@ -29,7 +29,35 @@ export type TwilioOptions = {
 	timeoutMs?: number;
 };
 
-type TwilioFailure = { status?: number; code?: number; message: string; moreInfo?: string };
+export type TwilioFailure = { status?: number; code?: number; message: string; moreInfo?: string };
+
+/** A Twilio REST client with our timeout, pointed at `baseUrl` when given (the contract's mock server in tests). */
+export function twilioClient(options: Pick<TwilioOptions, 'accountSid' | 'authToken' | 'baseUrl' | 'timeoutMs'>): twilio.Twilio {
+	const timeout = options.timeoutMs ?? 30_000;
+	const httpClient = options.baseUrl ? new BaseUrlRequestClient(options.baseUrl, { timeout }) : new twilio.RequestClient({ timeout });
+	return twilio(options.accountSid, options.authToken, { httpClient });
+}
+
+/**
+ * A failed Twilio call as our channel error: the opt-out code as `recipient_opted_out` (the caller suppresses),
+ * `special` codes as the caller names them, other 4xx/5xx by status, and network failures as transient.
+ */
+export function twilioError(provider: string, err: unknown, special: Record<number, string> = {}): Error {
+	const failure = err as TwilioFailure;
+	if (failure.code === TWILIO_OPTED_OUT)
+		return new PermanentChannelError(`twilio: recipient opted out (${failure.message})`, { provider, status: failure.status, code: 'recipient_opted_out' });
+	const named = failure.code !== undefined ? special[failure.code] : undefined;
+	if (named) return new PermanentChannelError(`twilio: ${failure.message}`, { provider, status: failure.status, code: named });
+	if (typeof failure.status === 'number' && failure.status >= 400)
+		return httpError(
+			provider,
+			failure.status,
+			failure.message,
+			{ code: failure.code, moreInfo: failure.moreInfo },
+			failure.code ? `twilio_${failure.code}` : undefined
+		);
+	return networkError(provider, err) ?? (err as Error);
+}
 
 /** Twilio error codes that mean "this recipient cannot get texts from us": recorded as a suppression. */
 export const TWILIO_OPTED_OUT = 21610;
@@ -44,9 +72,7 @@ export class TwilioSmsProvider implements SmsProvider {
 
 	constructor(private readonly options: TwilioOptions) {
 		if (!options.messagingServiceSid && !options.from) throw new Error('Twilio needs TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM');
-		const timeout = options.timeoutMs ?? 30_000;
-		const httpClient = options.baseUrl ? new BaseUrlRequestClient(options.baseUrl, { timeout }) : new twilio.RequestClient({ timeout });
-		this.client = twilio(options.accountSid, options.authToken, { httpClient });
+		this.client = twilioClient(options);
 	}
 
 	async send(sms: OutgoingSms): Promise<ProviderReceipt> {
@@ -65,22 +91,7 @@ export class TwilioSmsProvider implements SmsProvider {
 				meta: { segments: Number(message.numSegments) || counted.segments, encoding: counted.encoding }
 			};
 		} catch (err) {
-			const failure = err as TwilioFailure;
-			if (failure.code === TWILIO_OPTED_OUT)
-				throw new PermanentChannelError(`twilio: recipient opted out (${failure.message})`, {
-					provider: this.name,
-					status: failure.status,
-					code: 'recipient_opted_out'
-				});
-			if (typeof failure.status === 'number' && failure.status >= 400)
-				throw httpError(
-					this.name,
-					failure.status,
-					failure.message,
-					{ code: failure.code, moreInfo: failure.moreInfo },
-					failure.code ? `twilio_${failure.code}` : undefined
-				);
-			throw networkError(this.name, err) ?? err;
+			throw twilioError(this.name, err);
 		}
 	}
 

@@ -25,6 +25,20 @@ export type OutgoingEmail = {
 export type OutgoingSms = { to: string; body: string; statusCallback?: string };
 
 /**
+ * One WhatsApp message: `to` is `whatsapp:+E164`. Either a free-form `body` (only inside the 24-hour window) or an
+ * approved `template` (Twilio Content API: `ContentSid` + `ContentVariables`), never both.
+ */
+export type OutgoingWhatsApp = { to: string; statusCallback?: string } & (
+	{ body: string; template?: never } | { body?: never; template: { contentSid: string; variables: Record<string, string> } }
+);
+
+/** A browser's push subscription (the PushSubscription JSON the shop's service worker registered). */
+export type PushTarget = { endpoint: string; keys: { p256dh: string; auth: string } };
+
+/** One notification to one browser; `payload` is the JSON the service worker shows (title, body, url, tag). */
+export type OutgoingPush = { subscription: PushTarget; payload: string; ttlSeconds: number; topic?: string };
+
+/**
  * What a provider can tell us about an earlier attempt whose answer we never got (a timeout after the
  * request left): `sent` (found it), `not_sent` (confirmed absent), `wait` (cannot tell yet: ask again later),
  * `unavailable` (this provider or account offers no lookup: only its webhook can tell).
@@ -61,6 +75,23 @@ export interface SmsProvider {
 	lookup?(attempt: SentLookup): Promise<LookupAnswer>;
 }
 
+export interface WhatsAppProvider {
+	readonly channel: 'whatsapp';
+	readonly name: string;
+	send(message: OutgoingWhatsApp): Promise<ProviderReceipt>;
+	lookup?(attempt: SentLookup): Promise<LookupAnswer>;
+}
+
+/**
+ * Web push (RFC 8030 + VAPID, RFC 8292, payload encrypted per RFC 8291). A push service's 404 or 410 throws a
+ * PermanentChannelError with code `subscription_gone`: the browser unsubscribed and the subscription must go.
+ */
+export interface PushProvider {
+	readonly channel: 'push';
+	readonly name: string;
+	send(push: OutgoingPush): Promise<ProviderReceipt>;
+}
+
 export interface AudienceProvider {
 	readonly channel: 'ads';
 	readonly name: string;
@@ -83,6 +114,9 @@ export type ChannelSettings = {
 export type Providers = {
 	email: EmailProvider;
 	sms: SmsProvider;
+	/** Absent: the outbox (suites that build providers by hand need not name every channel). */
+	whatsapp?: WhatsAppProvider;
+	push?: PushProvider;
 	audiences: Record<AdNetwork, AudienceProvider>;
 	settings: ChannelSettings;
 };

@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * link for someone else. HMAC-SHA256 with APP_SECRET, under its own label so the same secret's session
  * signatures can never be replayed as unsubscribe tokens.
  */
-export type UnsubscribeClaim = { customerId: string; channel: 'email' | 'sms'; messageId?: string };
+export type UnsubscribeClaim = { customerId: string; channel: 'email' | 'sms' | 'whatsapp' | 'push'; messageId?: string };
+const CLAIM_CHANNELS: readonly unknown[] = ['email', 'sms', 'whatsapp', 'push'] satisfies UnsubscribeClaim['channel'][];
 
 const LABEL = 'omnicanal:unsubscribe:v1:';
 
@@ -30,8 +31,8 @@ export function readUnsubscribeToken(secret: string, token: string): Unsubscribe
 	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
 	try {
 		const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c?: unknown; ch?: unknown; m?: unknown };
-		if (typeof raw.c !== 'string' || (raw.ch !== 'email' && raw.ch !== 'sms')) return null;
-		return { customerId: raw.c, channel: raw.ch, ...(typeof raw.m === 'string' ? { messageId: raw.m } : {}) };
+		if (typeof raw.c !== 'string' || !CLAIM_CHANNELS.includes(raw.ch)) return null;
+		return { customerId: raw.c, channel: raw.ch as UnsubscribeClaim['channel'], ...(typeof raw.m === 'string' ? { messageId: raw.m } : {}) };
 	} catch {
 		return null;
 	}

@@ -42,6 +42,15 @@ export const envSchema = z.object({
 	TWILIO_FROM: optional(),
 	TWILIO_MESSAGING_SERVICE_SID: optional(),
 	TWILIO_BASE_URL: optional(),
+	/** Our WhatsApp sender on Twilio (`whatsapp:+E164` or the number); WhatsApp steps go to the outbox without it. */
+	TWILIO_WHATSAPP_FROM: optional(),
+	/** Web push VAPID key pair (base64url, `npx web-push generate-vapid-keys`); generated under DATA_DIR when unset. */
+	VAPID_PUBLIC_KEY: optional(),
+	VAPID_PRIVATE_KEY: optional(),
+	/** The contact push services may use about our pushes: `mailto:` or an https URL (default: PUBLIC_URL). */
+	VAPID_SUBJECT: optional(),
+	/** Origins (comma-separated) of push services accepted besides the browsers' own (a self-hosted one). */
+	WEB_PUSH_ALLOWED_ORIGINS: optional(),
 	META_ACCESS_TOKEN: optional(),
 	META_BASE_URL: optional(),
 	GOOGLE_ADS_DEVELOPER_TOKEN: optional(),

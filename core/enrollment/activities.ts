@@ -1,6 +1,16 @@
 import type { ConditionContext, ConditionNeeds } from '../graph/conditions';
 import type { Interests } from '../graph/interests';
-import type { AdAudienceNode, GrantOfferNode, SendEmailNode, SendSmsNode, StoreTaskNode, UpdateProfileNode, WebhookNode } from '../graph/nodes';
+import type {
+	AdAudienceNode,
+	GrantOfferNode,
+	SendEmailNode,
+	SendPushNode,
+	SendSmsNode,
+	SendWhatsAppNode,
+	StoreTaskNode,
+	UpdateProfileNode,
+	WebhookNode
+} from '../graph/nodes';
 import type { JourneySettings, ThrottleRate } from '../graph/settings';
 import type { EnrollmentRef, EnrollmentStatus, JourneyEvent, StepKind } from './contract';
 
@@ -61,6 +71,8 @@ export interface JourneyActivities {
 	reserveEntryTurn(ref: EnrollmentRef, rate: ThrottleRate, now: number): Promise<number>;
 	sendEmail(input: ActionInput<SendEmailNode>): Promise<ActionOutcome>;
 	sendSms(input: ActionInput<SendSmsNode>): Promise<ActionOutcome>;
+	sendWhatsApp(input: ActionInput<SendWhatsAppNode>): Promise<ActionOutcome>;
+	sendPush(input: ActionInput<SendPushNode>): Promise<ActionOutcome>;
 	syncAdAudience(input: ActionInput<AdAudienceNode>): Promise<ActionOutcome>;
 	grantOffer(input: ActionInput<GrantOfferNode>): Promise<ActionOutcome>;
 	createStoreTask(input: ActionInput<StoreTaskNode>): Promise<ActionOutcome>;

@@ -3,7 +3,7 @@ import { getPath, matchesFilter, matchesFilters, type TrackedEvent } from './mat
 import type { Condition, ConditionBranch, ConditionNode, StockCondition } from './nodes';
 import { durationToMs } from './time';
 
-export type ConsentChannel = 'email' | 'sms' | 'ads';
+export type ConsentChannel = 'email' | 'sms' | 'whatsapp' | 'push' | 'ads';
 
 /** An offer granted in this enrollment. `active` past `expiresAt` counts as expired. */
 export interface OfferSnapshot {

@@ -41,6 +41,12 @@ export function describeNode(node: JourneyNode): string {
 			return node.templateId ? `Sends the email template “${node.templateId}”.` : `Sends the email “${clip(node.subject ?? '')}”.`;
 		case 'sendSms':
 			return `Sends the SMS “${clip(node.body)}”.`;
+		case 'sendWhatsApp':
+			return node.body?.trim()
+				? `Sends the WhatsApp message “${clip(node.body)}”${node.template ? ' (its template outside the 24-hour window)' : ''}.`
+				: `Sends the WhatsApp template ${node.template?.contentSid ?? ''}.`;
+		case 'sendPush':
+			return `Sends the push notification “${clip(node.title)}”.`;
 		case 'adAudience':
 			return `${node.action === 'add' ? 'Adds the customer to' : 'Removes the customer from'} the ${node.provider === 'meta' ? 'Meta' : 'Google'} audience “${node.audienceId}”.`;
 		case 'grantOffer':

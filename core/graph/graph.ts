@@ -39,6 +39,8 @@ export function branchesOf(node: JourneyNode): Branch[] {
 		case 'wait':
 		case 'sendEmail':
 		case 'sendSms':
+		case 'sendWhatsApp':
+		case 'sendPush':
 		case 'adAudience':
 		case 'grantOffer':
 		case 'storeTask':

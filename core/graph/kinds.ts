@@ -23,7 +23,21 @@ export const CATEGORY_NAMES: Record<NodeCategory, string> = {
 
 /** Icon names (Lucide's); the UI maps each to its SVG. */
 export type NodeIcon =
-	'zap' | 'clock' | 'hourglass' | 'git-branch' | 'split' | 'mail' | 'message-square' | 'megaphone' | 'ticket' | 'store' | 'webhook' | 'user-pen' | 'flag';
+	| 'zap'
+	| 'clock'
+	| 'hourglass'
+	| 'git-branch'
+	| 'split'
+	| 'mail'
+	| 'message-square'
+	| 'message-circle'
+	| 'bell'
+	| 'megaphone'
+	| 'ticket'
+	| 'store'
+	| 'webhook'
+	| 'user-pen'
+	| 'flag';
 
 /** What a new node of a kind starts with: everything but its id, label and layout. */
 export type NodeDefaults<T extends NodeType> = Omit<NodeOfType<T>, 'id' | 'label'>;
@@ -152,6 +166,26 @@ export const NODE_KINDS: Registry = {
 		help: 'Send a text message (Liquid template) through Twilio.',
 		defaults: () => ({ type: 'sendSms', body: '' }),
 		summary: (n) => quoted(n.body) || 'No text yet'
+	},
+	sendWhatsApp: {
+		type: 'sendWhatsApp',
+		noun: 'WhatsApp step',
+		name: 'WhatsApp',
+		icon: 'message-circle',
+		category: 'message',
+		help: 'Send a WhatsApp message through Twilio: free text within 24 h of the customer’s last message, an approved template otherwise.',
+		defaults: () => ({ type: 'sendWhatsApp', body: '' }),
+		summary: (n) => quoted(n.body ?? '') || (n.template ? `Template ${n.template.contentSid}` : 'No text yet')
+	},
+	sendPush: {
+		type: 'sendPush',
+		noun: 'push step',
+		name: 'Web push',
+		icon: 'bell',
+		category: 'message',
+		help: 'Show a notification in the browsers where the customer turned notifications on in the shop.',
+		defaults: () => ({ type: 'sendPush', title: '', body: '', url: '/shop' }),
+		summary: (n) => quoted(n.title) || 'No title yet'
 	},
 	adAudience: {
 		type: 'adAudience',

@@ -21,9 +21,9 @@ export const QuietHours = z.object({ start: TimeOfDay, end: TimeOfDay }).superRe
 });
 export type QuietHours = z.infer<typeof QuietHours>;
 
-/** At most `max` messages on `channel` (`all`: email and SMS together) per rolling `per`. */
+/** At most `max` messages on `channel` (`all`: every message channel together) per rolling `per`. */
 export const FrequencyCap = z.object({
-	channel: z.enum(['email', 'sms', 'all']),
+	channel: z.enum(['email', 'sms', 'whatsapp', 'push', 'all']),
 	max: z.number().int().positive(),
 	per: Duration
 });

@@ -1,6 +1,6 @@
 import type { ConsentChannel, ConsentState } from '../db/schema/customers';
 
-export const consentChannels = ['email', 'sms', 'ads'] as const satisfies readonly ConsentChannel[];
+export const consentChannels = ['email', 'sms', 'whatsapp', 'push', 'ads'] as const satisfies readonly ConsentChannel[];
 export type ConsentMap = Partial<Record<ConsentChannel, ConsentState>>;
 export type ConsentChange = { channel: ConsentChannel; granted: boolean; source: string };
 

@@ -13,6 +13,7 @@ import { smsKeywords } from '../db/schema/inbound';
 import { ingestInbox } from '../db/schema/inbox';
 import { carts, orders } from '../db/schema/orders';
 import { throttleSlots } from '../db/schema/throttle';
+import { pushSubscriptions } from '../db/schema/push';
 import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 import { customerFamily, survivorOf } from './lookup';
 import { inTransaction, type Tx } from './tx';
@@ -40,6 +41,7 @@ export const erasureCoverage: Record<string, { action: ErasureAction; why: strin
 		why: 'the snapshot holds copies of profiles and identities; emptied, so an erased merge can no longer be undone'
 	},
 	[getTableName(notes)]: { action: 'deleted', why: 'free text by staff about the person' },
+	[getTableName(pushSubscriptions)]: { action: 'deleted', why: "the person's browsers' push endpoints and keys: no notification can reach them after erasure" },
 	[getTableName(suppressions)]: {
 		action: 'hashed',
 		why: 'a bounce, spam report or STOP must outlive the erasure: the address is replaced by its keyed hash, which isSuppressed still matches'
@@ -127,7 +129,7 @@ export async function personalValues(db: Db | Tx, cluster: string[]): Promise<st
 		db
 			.select({ to: messages.to })
 			.from(messages)
-			.where(and(inArray(messages.customerId, cluster), inArray(messages.channel, ['email', 'sms'])))
+			.where(and(inArray(messages.customerId, cluster), inArray(messages.channel, ['email', 'sms', 'whatsapp'])))
 	]);
 	for (const i of ids) found.add(i.value);
 	for (const p of profiles) stringLeaves(p.traits, found, null);
@@ -190,6 +192,7 @@ export async function eraseCustomer(db: Db, customerId: string, opts: { hashKey?
 		await hashSuppressions(tx, values, opts.hashKey ?? privacyHashKey());
 		await tx.delete(identities).where(inArray(identities.customerId, cluster));
 		await tx.delete(notes).where(inArray(notes.customerId, cluster));
+		await tx.delete(pushSubscriptions).where(inArray(pushSubscriptions.customerId, cluster));
 		await tx.delete(segmentMembers).where(inArray(segmentMembers.customerId, cluster));
 		await tx.update(customers).set({ traits: {}, traitTimes: {}, consent: {}, timezone: null, erasedAt: at }).where(inArray(customers.id, cluster));
 		await tx

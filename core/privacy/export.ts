@@ -1,7 +1,8 @@
 import { asc, eq, inArray, or } from 'drizzle-orm';
 import { isSuppressed } from '../channels/consent';
 import type { Db } from '../db/client';
-import { customers, identities, merges, notes, segmentMembers, segments } from '../db/schema/customers';
+import { customers, identities, merges, notes, segmentMembers, segments, type SuppressionChannel } from '../db/schema/customers';
+import { pushSubscriptions } from '../db/schema/push';
 import { events } from '../db/schema/events';
 import { enrollments, journeys, stepLog } from '../db/schema/journeys';
 import { messageEvents, messages } from '../db/schema/messages';
@@ -59,14 +60,17 @@ export async function exportCustomer(db: Db, customerId: string, opts: { actor?:
 	const addresses = [
 		...new Set([
 			...ids.filter((i) => i.kind === 'email' || i.kind === 'phone').map((i) => `${i.kind === 'email' ? 'email' : 'sms'}:${i.value}`),
-			...messageRows.filter((m) => m.channel === 'email' || m.channel === 'sms').map((m) => `${m.channel}:${m.to}`)
+			...messageRows.filter((m) => m.channel === 'email' || m.channel === 'sms').map((m) => `${m.channel}:${m.to}`),
+			// WhatsApp is suppressed per number, apart from SMS (a STOP on WhatsApp leaves texts alone).
+			...ids.filter((i) => i.kind === 'phone').map((i) => `whatsapp:${i.value}`),
+			...messageRows.filter((m) => m.channel === 'whatsapp' && m.to.startsWith('whatsapp:')).map((m) => m.to)
 		])
 	];
 	const suppressions = await Promise.all(
 		addresses.map(async (a) => {
 			const [channel, ...rest] = a.split(':');
 			const address = rest.join(':');
-			return { channel: channel as 'email' | 'sms', address, suppressed: await isSuppressed(db, channel as 'email' | 'sms', address) };
+			return { channel: channel as SuppressionChannel, address, suppressed: await isSuppressed(db, channel as SuppressionChannel, address) };
 		})
 	);
 	const eventsOf = new Map<string, Array<{ status: string; at: Date }>>();
@@ -156,7 +160,11 @@ export async function exportCustomer(db: Db, customerId: string, opts: { actor?:
 		})),
 		notes: noteRows.map((n) => ({ id: n.id, author: n.author, body: n.body, createdAt: n.createdAt })),
 		segments: memberships,
-		suppressions
+		suppressions,
+		// The endpoint is a capability URL for the browser's push service: the person's own data, given to them.
+		pushSubscriptions: (
+			await db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.customerId, family)).orderBy(asc(pushSubscriptions.createdAt))
+		).map((s) => ({ endpoint: s.endpoint, userAgent: s.userAgent, createdAt: s.createdAt, lastSuccessAt: s.lastSuccessAt }))
 	};
 	if (opts.actor)
 		await recordAudit(

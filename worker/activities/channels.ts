@@ -1,6 +1,15 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
-import { callWebhook, createStoreTask, isChannelError, PermanentChannelError, sendMessage, syncAudience, type SendResult } from '../../core/channels/index';
+import {
+	callWebhook,
+	createStoreTask,
+	isChannelError,
+	PermanentChannelError,
+	sendMessage,
+	syncAudience,
+	type SendMessageInput,
+	type SendResult
+} from '../../core/channels/index';
 import type { CapRule } from '../../core/channels/caps';
 import { reserveTurn, type Bucket, type Rate } from '../../core/throttle/index';
 import type { Providers } from '../../core/channels/types';
@@ -9,7 +18,7 @@ import { customers } from '../../core/db/schema/customers';
 import { offers } from '../../core/db/schema/offers';
 import { survivorOf } from '../../core/identity/lookup';
 import { durationToMs, quietHoursDelay, resolveTimeZone } from '../../core/graph/time';
-import type { AdAudienceNode, SendEmailNode, SendSmsNode, StoreTaskNode, WebhookNode } from '../../core/graph/nodes';
+import type { AdAudienceNode, SendEmailNode, SendPushNode, SendSmsNode, SendWhatsAppNode, StoreTaskNode, WebhookNode } from '../../core/graph/nodes';
 import type { JourneySettings, ThrottleRate } from '../../core/graph/settings';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
 import { renderTemplate } from '../../core/channels/template';
@@ -50,16 +59,18 @@ async function quietUntil(db: Db, input: ActionInput<unknown>, now: Date): Promi
 }
 
 /** Every cap of the journey that applies on this channel: its own and the all-channels ones, together. */
-function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms'): CapRule[] {
+type MessageChannel = SendMessageInput['channel'];
+
+function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: MessageChannel): CapRule[] {
 	return (settings.frequencyCaps ?? [])
 		.filter((c) => c.channel === channel || c.channel === 'all')
 		.map((c) => ({ channel: c.channel, max: c.max, windowMs: durationToMs(c.per) }));
 }
 
 /** The rates a send on `channel` is under: the channel's (workspace) and the journey's messages rate. */
-function throttleBuckets(deps: ChannelDeps, input: ActionInput<{ id: string }>, channel: 'email' | 'sms'): Bucket[] {
+function throttleBuckets(deps: ChannelDeps, input: ActionInput<{ id: string }>, channel: MessageChannel): Bucket[] {
 	const buckets: Bucket[] = [];
-	const channelRate = deps.sendRates?.[channel];
+	const channelRate = channel === 'email' || channel === 'sms' ? deps.sendRates?.[channel] : undefined;
 	if (channelRate) buckets.push({ bucket: `channel:${channel}`, rate: channelRate });
 	const journeyRate = input.settings.throttle?.messages;
 	if (journeyRate) buckets.push({ bucket: `journey:${input.ref.journeyId}:messages`, rate: { max: journeyRate.max, windowMs: durationToMs(journeyRate.per) } });
@@ -83,7 +94,11 @@ export async function reserveEntryTurn(db: Db, ref: EnrollmentRef, rate: Throttl
 }
 
 /** Purpose and what a capped send does, as the step says. */
-function deliveryOf(node: SendEmailNode | SendSmsNode, settings: Pick<JourneySettings, 'frequencyCaps'>, channel: 'email' | 'sms') {
+function deliveryOf(
+	node: SendEmailNode | SendSmsNode | SendWhatsAppNode | SendPushNode,
+	settings: Pick<JourneySettings, 'frequencyCaps'>,
+	channel: MessageChannel
+) {
 	return { purpose: node.purpose ?? 'marketing', frequencyCaps: capsFor(settings, channel), whenCapped: node.whenCapped ?? 'skip' } as const;
 }
 
@@ -141,6 +156,49 @@ export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsN
 	} catch (err) {
 		throw asActivityError(err);
 	}
+}
+
+/**
+ * A message step on any channel, with the same rules in the same order: quiet hours (customer's zone), the send
+ * rates' queue, then sendMessage (consent, suppressions, caps, idempotency, the channel's own rules).
+ */
+async function sendStep(
+	deps: ChannelDeps,
+	input: ActionInput<SendEmailNode | SendSmsNode | SendWhatsAppNode | SendPushNode>,
+	content: DistributiveOmit<SendMessageInput, keyof ReturnType<typeof common> | 'purpose' | 'frequencyCaps' | 'whenCapped' | 'throttle' | 'now'>,
+	now: Date
+): Promise<ActionOutcome> {
+	const until = await quietUntil(deps.db, input, now);
+	if (until) return { status: 'held', until, reason: 'quiet hours' };
+	const throttle = throttleBuckets(deps, input, content.channel);
+	const queued = await queuedUntil(deps, input, throttle, now);
+	if (queued) return { status: 'held', until: queued, reason: 'queued' };
+	try {
+		const result = await sendMessage(deps.db, deps.providers, {
+			...common(input),
+			...deliveryOf(input.node, input.settings, content.channel),
+			throttle,
+			now,
+			...content
+		} as SendMessageInput);
+		return outcomeOf(result);
+	} catch (err) {
+		throw asActivityError(err);
+	}
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** WhatsApp: the text inside the 24-hour window, the template outside it (skipped `outside_24h_window` without one). */
+export function sendWhatsAppStep(deps: ChannelDeps, input: ActionInput<SendWhatsAppNode>, now = new Date()): Promise<ActionOutcome> {
+	const { body, template } = input.node;
+	return sendStep(deps, input, { channel: 'whatsapp', whatsapp: { body, template } }, now);
+}
+
+/** Web push to every browser the customer turned notifications on in. */
+export function sendPushStep(deps: ChannelDeps, input: ActionInput<SendPushNode>, now = new Date()): Promise<ActionOutcome> {
+	const { title, body, url } = input.node;
+	return sendStep(deps, input, { channel: 'push', push: { title, body, url } }, now);
 }
 
 export async function syncAdAudienceStep(deps: ChannelDeps, input: ActionInput<AdAudienceNode>, now = new Date()): Promise<ActionOutcome> {

@@ -6,7 +6,16 @@ import { activityNow } from './keys';
 import { createProviders, type ProviderEnv } from '../../core/channels/providers';
 import type { Providers } from '../../core/channels/types';
 import type { AppEnv } from '../../core/config/env';
-import { callWebhookStep, createStoreTaskStep, reserveEntryTurn, sendEmailStep, sendSmsStep, syncAdAudienceStep } from './channels';
+import {
+	callWebhookStep,
+	createStoreTaskStep,
+	reserveEntryTurn,
+	sendEmailStep,
+	sendPushStep,
+	sendSmsStep,
+	sendWhatsAppStep,
+	syncAdAudienceStep
+} from './channels';
 import { grantOfferStep } from './offers';
 import { parseRate, type Rate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
@@ -58,6 +67,8 @@ export function createActivities(deps: ActivityDeps) {
 		reserveEntryTurn: (ref, rate, now) => reserveEntryTurn(db, ref, rate, new Date(now)),
 		sendEmail: (input) => sendEmailStep(deps, input, activityNow()),
 		sendSms: (input) => sendSmsStep(deps, input, activityNow()),
+		sendWhatsApp: (input) => sendWhatsAppStep(deps, input, activityNow()),
+		sendPush: (input) => sendPushStep(deps, input, activityNow()),
 		syncAdAudience: (input) => syncAdAudienceStep(deps, input, activityNow()),
 		createStoreTask: (input) => createStoreTaskStep(deps, input, activityNow()),
 		callWebhook: (input) => callWebhookStep(deps, input, activityNow()),

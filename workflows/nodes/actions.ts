@@ -5,7 +5,10 @@ import type { Enrollment } from '../enrollment';
 import { actions } from '../proxies';
 import { NEXT, STOP, type NodeOutcome } from './outcome';
 
-type ActionNode = Extract<JourneyNode, { type: 'sendEmail' | 'sendSms' | 'adAudience' | 'grantOffer' | 'storeTask' | 'webhook' | 'updateProfile' }>;
+type ActionNode = Extract<
+	JourneyNode,
+	{ type: 'sendEmail' | 'sendSms' | 'sendWhatsApp' | 'sendPush' | 'adAudience' | 'grantOffer' | 'storeTask' | 'webhook' | 'updateProfile' }
+>;
 
 function call(input: ActionInput<ActionNode>): Promise<ActionOutcome> {
 	const node = input.node;
@@ -14,6 +17,10 @@ function call(input: ActionInput<ActionNode>): Promise<ActionOutcome> {
 			return actions.sendEmail({ ...input, node });
 		case 'sendSms':
 			return actions.sendSms({ ...input, node });
+		case 'sendWhatsApp':
+			return actions.sendWhatsApp({ ...input, node });
+		case 'sendPush':
+			return actions.sendPush({ ...input, node });
 		case 'adAudience':
 			return actions.syncAdAudience({ ...input, node });
 		case 'grantOffer':

@@ -8,6 +8,7 @@ import { customerByIdentity } from '../../identity/lookup';
 import { normalizePhone } from '../../identity/normalize';
 import { applySmsKeyword, type SmsKeywordOutcome } from '../opt-out';
 import { recordMessageEvent } from '../status';
+import { phoneOfWhatsApp, WHATSAPP_PREFIX, WHATSAPP_RECEIVED } from '../whatsapp';
 
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
@@ -88,6 +89,7 @@ export type InboundResult = {
  * becomes an `sms_received` event, so journeys can wait for a reply and staff see it on the timeline.
  */
 export async function handleInboundSms(db: Db, params: Record<string, string>, options: { helpText: string; now: Date }): Promise<InboundResult> {
+	if ((params.From ?? '').trim().startsWith(WHATSAPP_PREFIX)) return handleInboundWhatsApp(db, params, options.now);
 	// Twilio sends E.164 already; keep it even when our number metadata does not know the range.
 	const raw = (params.From ?? '').trim();
 	const from = normalizePhone(raw) ?? (/^\+\d{6,15}$/.test(raw) ? raw : null);
@@ -118,6 +120,48 @@ export async function handleInboundSms(db: Db, params: Record<string, string>, o
 	}
 	// STOP/START: Twilio (Advanced Opt-Out) answers those itself; a second reply would be noise.
 	return { keyword, customerId, reply: keyword === 'help' ? options.helpText : null, eventIds, ...(optOut ? { optOut } : {}) };
+}
+
+export const WHATSAPP_STOP_REPLY = 'You will no longer get WhatsApp messages from us. Reply START to get them again.';
+export const WHATSAPP_START_REPLY = 'You will get our WhatsApp messages again. Reply STOP to stop them.';
+export const WHATSAPP_HELP_REPLY = 'Reply STOP to stop our WhatsApp messages, START to get them again.';
+
+/**
+ * A WhatsApp message to our sender (same webhook, `From: whatsapp:+…`). It opens the customer's 24-hour window:
+ * recorded as a `whatsapp_received` event, whose time core/channels/whatsapp.ts reads. STOP and its synonyms
+ * switch off WhatsApp only (SMS consent is the customer's separate answer), START switches it back on, each once
+ * per MessageSid; unlike SMS, Twilio does not answer those keywords on WhatsApp, so we confirm them.
+ */
+export async function handleInboundWhatsApp(db: Db, params: Record<string, string>, now: Date): Promise<InboundResult> {
+	const raw = phoneOfWhatsApp((params.From ?? '').trim());
+	const from = normalizePhone(raw) ?? (/^\+\d{6,15}$/.test(raw) ? raw : null);
+	const body = params.Body ?? '';
+	const keyword = smsKeyword(body);
+	const customerId = from ? await customerByIdentity(db, 'phone', from) : null;
+	const optOut =
+		from && (keyword === 'stop' || keyword === 'start')
+			? await applySmsKeyword(db, { keyword, customerId, phone: from, messageSid: params.MessageSid || null, sentAt: now, channel: 'whatsapp' })
+			: undefined;
+	const eventIds: string[] = [];
+	if (customerId && params.MessageSid) {
+		const [row] = await db
+			.insert(events)
+			.values({
+				id: randomUUID(),
+				messageId: `twilio:${params.MessageSid}`,
+				type: 'track',
+				name: WHATSAPP_RECEIVED,
+				customerId,
+				properties: { body, keyword, from, to: params.To ?? null, messageSid: params.MessageSid, profileName: params.ProfileName ?? null },
+				context: { source: 'twilio', channel: 'whatsapp' },
+				timestamp: now
+			})
+			.onConflictDoNothing()
+			.returning({ id: events.id });
+		if (row) eventIds.push(row.id);
+	}
+	const reply = keyword === 'help' ? WHATSAPP_HELP_REPLY : optOut === 'applied' ? (keyword === 'stop' ? WHATSAPP_STOP_REPLY : WHATSAPP_START_REPLY) : null;
+	return { keyword, customerId, reply, eventIds, ...(optOut ? { optOut } : {}) };
 }
 
 /** A TwiML answer: one reply message, or none. */

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-export type ConsentChannel = 'email' | 'sms' | 'ads';
+export type ConsentChannel = 'email' | 'sms' | 'whatsapp' | 'push' | 'ads';
+/** Channels whose addresses can be suppressed (WhatsApp: the E.164 number, apart from its SMS suppression). */
+export type SuppressionChannel = 'email' | 'sms' | 'whatsapp';
 export type ConsentState = { granted: boolean; source: string; at: string };
 
 /**
@@ -98,7 +100,7 @@ export const notes = pgTable(
 export const suppressions = pgTable(
 	'suppressions',
 	{
-		channel: text('channel').$type<'email' | 'sms'>().notNull(),
+		channel: text('channel').$type<SuppressionChannel>().notNull(),
 		value: text('value').notNull(),
 		reason: text('reason').notNull(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()

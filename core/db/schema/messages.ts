@@ -1,7 +1,7 @@
 import { bigserial, foreignKey, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { enrollments } from './journeys';
 
-export type Channel = 'email' | 'sms' | 'ads' | 'webhook' | 'store';
+export type Channel = 'email' | 'sms' | 'whatsapp' | 'push' | 'ads' | 'webhook' | 'store';
 export type MessageStatus =
 	| 'pending'
 	| 'held'

@@ -12,7 +12,7 @@ export const EntryPropertyCondition = filterUnion({ kind: z.literal('entryProper
 /** The customer has (or, with `granted: false`, has not) given consent on a channel. */
 export const ConsentCondition = z.object({
 	kind: z.literal('consent'),
-	channel: z.enum(['email', 'sms', 'ads']),
+	channel: z.enum(['email', 'sms', 'whatsapp', 'push', 'ads']),
 	granted: z.boolean()
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdAudienceNode, ExitNode, GrantOfferNode, StoreTaskNode, UpdateProfileNode, WebhookNode } from './actions';
 import { ConditionNode } from './condition';
-import { SendEmailNode, SendSmsNode } from './messages';
+import { SendEmailNode, SendPushNode, SendSmsNode, SendWhatsAppNode } from './messages';
 import { RandomSplitNode } from './random-split';
 import { TriggerNode } from './trigger';
 import { WaitForEventNode, WaitNode } from './wait';
@@ -24,6 +24,8 @@ export const JourneyNode = z.discriminatedUnion('type', [
 	RandomSplitNode,
 	SendEmailNode,
 	SendSmsNode,
+	SendWhatsAppNode,
+	SendPushNode,
 	AdAudienceNode,
 	GrantOfferNode,
 	StoreTaskNode,
@@ -44,6 +46,8 @@ const nodeTypeSet = {
 	randomSplit: true,
 	sendEmail: true,
 	sendSms: true,
+	sendWhatsApp: true,
+	sendPush: true,
 	adAudience: true,
 	grantOffer: true,
 	storeTask: true,

@@ -24,9 +24,9 @@ function refersTo(ws: Workspace, from: JourneyNode, target: string, types: NodeT
 function checkCondition(ws: Workspace, node: JourneyNode, c: Condition, field: string, eventEntry: boolean): void {
 	const name = nameOf(ws, node.id);
 	if (c.kind === 'offer') refersTo(ws, node, c.nodeId, ['grantOffer'], 'an offer step', `${field}.nodeId`);
-	if (c.kind === 'message' && refersTo(ws, node, c.nodeId, ['sendEmail', 'sendSms'], 'a message step', `${field}.nodeId`))
-		if (c.status === 'opened' && ws.nodes.get(c.nodeId)?.type === 'sendSms')
-			report(ws, 'untrackable_engagement', `${name} checks whether an SMS was opened, which can't be tracked; check clicks instead.`, {
+	if (c.kind === 'message' && refersTo(ws, node, c.nodeId, ['sendEmail', 'sendSms', 'sendWhatsApp', 'sendPush'], 'a message step', `${field}.nodeId`))
+		if (c.status === 'opened' && (ws.nodes.get(c.nodeId)?.type === 'sendSms' || ws.nodes.get(c.nodeId)?.type === 'sendPush'))
+			report(ws, 'untrackable_engagement', `${name} checks whether an SMS or a push notification was opened, which can't be tracked; check clicks instead.`, {
 				nodeId: node.id,
 				field: `${field}.status`
 			});

@@ -22,6 +22,13 @@ const samples: Record<string, unknown> = {
 	},
 	sendEmail: { id: 'n', type: 'sendEmail', templateId: 'welcome', from: 'Shop <hi@shop.example>' },
 	sendSms: { id: 'n', type: 'sendSms', body: 'Code {{ offer.code }}' },
+	sendWhatsApp: {
+		id: 'n',
+		type: 'sendWhatsApp',
+		body: 'Hi {{ customer.first_name }}',
+		template: { contentSid: `HX${'0a'.repeat(16)}`, variables: { '1': '{{ offer.code }}' } }
+	},
+	sendPush: { id: 'n', type: 'sendPush', title: 'Back in stock', body: 'Your size is back', url: '/shop/cart' },
 	adAudience: { id: 'n', type: 'adAudience', provider: 'google', audienceId: '123', action: 'remove' },
 	grantOffer: {
 		id: 'n',

@@ -1,4 +1,20 @@
-import { Clock, Flag, GitBranch, Hourglass, Mail, Megaphone, MessageSquare, Split, Store, Ticket, UserPen, Webhook, Zap } from '@lucide/svelte';
+import {
+	Bell,
+	Clock,
+	Flag,
+	GitBranch,
+	Hourglass,
+	Mail,
+	Megaphone,
+	MessageCircle,
+	MessageSquare,
+	Split,
+	Store,
+	Ticket,
+	UserPen,
+	Webhook,
+	Zap
+} from '@lucide/svelte';
 import type { Component } from 'svelte';
 import type { NodeIcon } from '$core/graph/kinds';
 
@@ -11,6 +27,8 @@ export const ICONS: Record<NodeIcon, Component<{ class?: string; size?: number |
 	split: Split,
 	mail: Mail,
 	'message-square': MessageSquare,
+	'message-circle': MessageCircle,
+	bell: Bell,
 	megaphone: Megaphone,
 	ticket: Ticket,
 	store: Store,

@@ -11,7 +11,7 @@ import { messages, type Channel, type MessageStatus } from '$core/db/schema/mess
  * are read. Paged and filtered in SQL: the table grows with every send.
  */
 
-export const OUTBOX_CHANNELS = ['email', 'sms', 'ads', 'webhook', 'store'] as const satisfies readonly Channel[];
+export const OUTBOX_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'ads', 'webhook', 'store'] as const satisfies readonly Channel[];
 
 export const OutboxQuery = z.object({
 	/** `outbox`: only what stayed on this machine; `all`: every provider (SendGrid, Twilio, ad platforms…). */
@@ -62,7 +62,17 @@ export function htmlToText(html: string): string {
 		.trim();
 }
 
+/** A WhatsApp template as sent (or as it would go): its Content SID and filled variables. */
+function templateText(meta: Record<string, unknown>): string | null {
+	const template = meta.template as { contentSid?: string; variables?: Record<string, string> } | undefined;
+	if (!template?.contentSid) return null;
+	const vars = Object.entries(template.variables ?? {}).map(([k, v]) => `{{${k}}} = ${v}`);
+	return [`Template ${template.contentSid}`, ...vars].join('\n');
+}
+
 function textOf(body: string, meta: Record<string, unknown>): string {
+	// WhatsApp: the template went out when the free text could not (outside the 24-hour window, or no text).
+	if (meta.template && (meta.mode === 'template' || !body.trim())) return templateText(meta) ?? body;
 	if (meta.format !== 'html') return body;
 	return typeof meta.text === 'string' && meta.text.trim() ? meta.text : htmlToText(body);
 }

@@ -7,7 +7,9 @@ import ExitForm from './ExitForm.svelte';
 import GrantOfferForm from './GrantOfferForm.svelte';
 import RandomSplitForm from './RandomSplitForm.svelte';
 import SendEmailForm from './SendEmailForm.svelte';
+import SendPushForm from './SendPushForm.svelte';
 import SendSmsForm from './SendSmsForm.svelte';
+import SendWhatsAppForm from './SendWhatsAppForm.svelte';
 import StoreTaskForm from './StoreTaskForm.svelte';
 import TriggerForm from './TriggerForm.svelte';
 import UpdateProfileForm from './UpdateProfileForm.svelte';
@@ -24,6 +26,8 @@ export const FORMS: Record<NodeType, Component<FormProps>> = {
 	randomSplit: RandomSplitForm,
 	sendEmail: SendEmailForm,
 	sendSms: SendSmsForm,
+	sendWhatsApp: SendWhatsAppForm,
+	sendPush: SendPushForm,
 	adAudience: AdAudienceForm,
 	grantOffer: GrantOfferForm,
 	storeTask: StoreTaskForm,
