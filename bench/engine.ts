@@ -31,6 +31,8 @@ const STARTS_IN_FLIGHT = 32; // the bare side's concurrent signalWithStart calls
 
 type Proc = { child: ChildProcess; output: () => string; stop(): Promise<void> };
 type Usage = { cpuS: number; rssMiB: number; peakMiB: number };
+/** The whole machine's CPU time (all processes: ours, Temporal, PostgreSQL, this client), from /proc/stat. */
+type Machine = { busyS: number; totalS: number };
 type Run = {
 	side: 'ours' | 'bare';
 	customers: number;
@@ -38,6 +40,9 @@ type Run = {
 	perSecond: number;
 	commitsPer: number;
 	cpuMsPer: number;
+	/** Every process's CPU per enrollment, and how busy the machine was (100 % = every core). */
+	machineCpuMsPer: number;
+	machineBusy: number;
 	historyEvents: number;
 	rssMiB: number;
 };
@@ -84,6 +89,18 @@ function usage(pid: number): Usage {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
 	return { cpuS, rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
+function machine(): Machine {
+	const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+	const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
+	const total = fields.slice(0, 8).reduce((a, b) => a + b, 0); // user nice system idle iowait irq softirq steal
+	return { busyS: (total - idle) / CLOCK_TICKS, totalS: total / CLOCK_TICKS };
+}
+
+function machineFigures(before: Machine, after: Machine, customers: number): Pick<Run, 'machineCpuMsPer' | 'machineBusy'> {
+	const busy = after.busyS - before.busyS;
+	return { machineCpuMsPer: (busy * 1000) / customers, machineBusy: busy / (after.totalS - before.totalS) };
 }
 
 /** Commits on the benchmark's database so far (the statistics are flushed about once a second). */
@@ -140,6 +157,7 @@ type Ctx = { adminUrl: string; temporal: DevServer; client: Client; buildDir: st
 async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise<Run> {
 	const db = await openPostgresBench(ctx.adminUrl);
 	const url = new URL(db.url!);
+	if (process.env.BENCH_LOG_STATEMENTS === '1') await logStatements(ctx.adminUrl, url);
 	const event = mode === 'send' ? 'Bench Entered' : 'Bench Waiting';
 	const journeyId = await publish(
 		db,
@@ -165,13 +183,13 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		LOG_LEVEL: 'ERROR'
 	};
 	const [worker, web] = await Promise.all([
-		spawnProc(['--import', 'tsx', 'worker/main.ts'], env, /worker polling task queue/, ctx.log),
+		spawnProc([...profileArgs('worker'), '--import', 'tsx', 'worker/main.ts'], env, /worker polling task queue/, ctx.log),
 		spawnProc([ctx.buildDir], { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` }, /Listening on/, ctx.log)
 	]);
 	const watch = postgres(url.toString(), { max: 1, onnotice: () => {} });
 	try {
 		const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!) };
+		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!), machine: machine() };
 		let polls = 1;
 		const t0 = performance.now();
 		// 50 people per request (identify + track each), four requests in flight: a backfill, not a trickle.
@@ -217,6 +235,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			`ours, ${customers} customers`
 		);
 		const seconds = (performance.now() - t0) / 1000;
+		const atEnd = machine();
 		const after = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!) };
 		polls += 2; // the two reads of the counter itself
 		const ids = (await watch<{ id: string }[]>`select id from enrollments where journey_id = ${journeyId} limit 10`).map((r) => r.id);
@@ -227,6 +246,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			perSecond: customers / seconds,
 			commitsPer: (after.commits - before.commits - polls) / customers,
 			cpuMsPer: ((after.worker.cpuS - before.worker.cpuS + after.web.cpuS - before.web.cpuS) * 1000) / customers,
+			...machineFigures(before.machine, atEnd, customers),
 			historyEvents: await averageHistory(ctx.client, ids),
 			rssMiB: after.worker.rssMiB
 		};
@@ -253,7 +273,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 	const run = randomUUID().slice(0, 8);
 	const ids = Array.from({ length: customers }, (_, i) => `bare-${run}-${i}`);
 	try {
-		const before = { commits: await commits(watch), worker: usage(worker.child.pid!) };
+		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), machine: machine() };
 		let polls = 1;
 		const t0 = performance.now();
 		let next = 0;
@@ -294,6 +314,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			await new Promise((r) => setTimeout(r, 5_000));
 		}
 		const seconds = (performance.now() - t0) / 1000;
+		const atEnd = machine();
 		const after = { commits: await commits(watch), worker: usage(worker.child.pid!) };
 		polls += 2;
 		return {
@@ -303,6 +324,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			perSecond: customers / seconds,
 			commitsPer: (after.commits - before.commits - polls) / customers,
 			cpuMsPer: ((after.worker.cpuS - before.worker.cpuS) * 1000) / customers,
+			...machineFigures(before.machine, atEnd, customers),
 			historyEvents: await averageHistory(ctx.client, ids),
 			rssMiB: after.worker.rssMiB
 		};
@@ -311,6 +333,22 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		await worker.stop();
 		await db.close();
 	}
+}
+
+/** BENCH_LOG_STATEMENTS=1: the server logs every statement on this database (for a breakdown of the commits). */
+async function logStatements(adminUrl: string, url: URL): Promise<void> {
+	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`alter database ${url.pathname.slice(1)} set log_statement = 'all'`);
+	} finally {
+		await admin.end({ timeout: 5 });
+	}
+}
+
+/** BENCH_PROFILE=<dir>: the worker writes a CPU profile there when it exits (DevTools → Performance → Load profile). */
+function profileArgs(name: string): string[] {
+	const dir = process.env.BENCH_PROFILE;
+	return dir ? ['--cpu-prof', '--cpu-prof-dir', resolve(dir), '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`] : [];
 }
 
 async function describePostgres(adminUrl: string): Promise<string> {
@@ -327,7 +365,18 @@ async function describePostgres(adminUrl: string): Promise<string> {
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function table(rows: Array<{ label: string; ours: Run; bare: Run }>): string {
-	const head = ['case', 'side', 'enrollments/s', 'ratio', 'commits/enr.', 'CPU ms/enr.', 'history events', 'worker RSS MiB'];
+	const head = [
+		'case',
+		'side',
+		'enrollments/s',
+		'ratio',
+		'commits/enr.',
+		'CPU ms/enr.',
+		'machine CPU ms/enr.',
+		'machine busy',
+		'history events',
+		'worker RSS MiB'
+	];
 	const lines = [head];
 	for (const r of rows) {
 		for (const run of [r.ours, r.bare])
@@ -338,6 +387,8 @@ function table(rows: Array<{ label: string; ours: Run; bare: Run }>): string {
 				run.side === 'ours' ? `${fmt(r.ours.perSecond / r.bare.perSecond, 2)} ×` : 'floor',
 				fmt(run.commitsPer),
 				fmt(run.cpuMsPer, 0),
+				fmt(run.machineCpuMsPer, 0),
+				`${fmt(run.machineBusy * 100, 0)} %`,
 				fmt(run.historyEvents, 1),
 				fmt(run.rssMiB, 0)
 			]);
@@ -356,7 +407,10 @@ export async function runEngineBench(log: (m: string) => void): Promise<void> {
 	const waiting = Number(process.env.BENCH_WAITING ?? 2_000);
 	const build = copyBuild();
 	try {
-		for (const store of ['SQLite file', 'in memory'] as const) {
+		const stores = (['SQLite file', 'in memory'] as const).filter((s) =>
+			(process.env.BENCH_TEMPORAL ?? 'file,memory').includes(s === 'SQLite file' ? 'file' : 'memory')
+		);
+		for (const store of stores) {
 			const dir = tempDir(tmpdir(), 'omnicanal-bench-temporal-');
 			const removeDir = undoOnExit(() => rmSync(dir, { recursive: true, force: true }));
 			const temporal = await startDevServer({ uiPort: null, dbFile: store === 'SQLite file' ? join(dir, 'temporal.sqlite') : undefined, log: () => {} });
@@ -389,7 +443,7 @@ export async function runEngineBench(log: (m: string) => void): Promise<void> {
 		}
 		log(
 			"\nratio = our enrollments/s ÷ bare; commits/enr. = PostgreSQL commits per enrollment (pg_stat_database, the benchmark's own reads taken out); " +
-				'CPU = worker + web process CPU time per enrollment (bare: its worker); history events = mean over 10 workflows; RSS = worker resident memory at the end.'
+				"CPU = worker + web process CPU time per enrollment (bare: its worker); machine CPU = every process's (ours or bare, Temporal, PostgreSQL, this client) and how busy all cores were; history events = mean over 10 workflows; RSS = worker resident memory at the end."
 		);
 	} finally {
 		await build.remove();

@@ -246,9 +246,13 @@ async function benchProcess(db: BenchDb, log: (m: string) => void): Promise<stri
 			event: 'Product Viewed',
 			properties: { sku: 'SKU-1' }
 		}));
-		void writer.append(inboxEntries(msgs, new Date()));
+		const appended = writer.append(inboxEntries(msgs, new Date()));
 		sent += perTick;
-		if (tick % 2 === 1) lags.push((await inboxBacklog(db.handle.db)).lagMs);
+		// Sampled once this tick's messages are committed (accepted), else the sample cannot see them yet.
+		if (tick % 2 === 1) {
+			await appended;
+			lags.push((await inboxBacklog(db.handle.db)).lagMs);
+		} else void appended;
 		const wait = start + (tick + 1) * 100 - performance.now();
 		if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 	}

@@ -15,8 +15,6 @@ import { buildWebIfStale } from '../../scripts/build-if-stale';
 import { tempDir, undoOnExit } from './cleanup';
 
 const DB_KEY = Symbol.for('omnicanal.db');
-/** What web/lib/server/routing.ts logs when it cannot reach Temporal (the sweep routes those events later). */
-const ROUTING_DEFERRED = 'routing deferred to the sweep';
 
 /**
  * The ingest endpoints allow 200 requests a second per write key (web/lib/server/ingest.ts); single-event
@@ -28,8 +26,6 @@ export type BenchApp = {
 	url: string;
 	/** Points the app at `db` and returns write keys (Basic authorization header values) created in it. */
 	use(db: DbHandle): Promise<string[]>;
-	/** Requests whose events the app could not route (no Temporal here); their log lines are held back. */
-	routingDeferred(): number;
 	close(): Promise<void>;
 };
 
@@ -56,15 +52,8 @@ export async function startBenchApp(root: string, log: (m: string) => void): Pro
 	const buildDir = copyBuild(root);
 	const dataDir = tempDir(tmpdir(), 'omnicanal-bench-app-');
 	process.env.DATA_DIR = dataDir; // nothing under the repository's .data
-	// Routing events to journeys runs after the answer and needs Temporal: without an address it gives up at
-	// once (the events stay for the sweep), which keeps it out of the figures. Its log line per request is counted.
+	// The web app only appends to the inbox (the worker's processor routes); no Temporal is needed or wanted here.
 	delete process.env.TEMPORAL_ADDRESS;
-	let deferred = 0;
-	const consoleError = console.error;
-	console.error = (...args: unknown[]) => {
-		if (typeof args[0] === 'string' && args[0].startsWith(ROUTING_DEFERRED)) deferred++;
-		else consoleError(...args);
-	};
 	let handler: RequestListener | undefined;
 	const server = createServer((req, res) => handler!(req, res));
 	// Cases without HTTP run in between: an idle keep-alive socket must not time out under the next request.
@@ -74,7 +63,6 @@ export async function startBenchApp(root: string, log: (m: string) => void): Pro
 		server.closeAllConnections(); // the client's keep-alive sockets
 		await closed; // called back with an error when it never listened: fine
 		delete (globalThis as Record<symbol, unknown>)[DB_KEY];
-		console.error = consoleError;
 		rmSync(dataDir, { recursive: true, force: true });
 		rmSync(buildDir, { recursive: true, force: true });
 	});
@@ -94,7 +82,6 @@ export async function startBenchApp(root: string, log: (m: string) => void): Pro
 				}
 				return keys;
 			},
-			routingDeferred: () => deferred,
 			close
 		};
 	} catch (err) {

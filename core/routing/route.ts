@@ -117,7 +117,7 @@ async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) 
  * Routes one stored event with the batch's lookups: enrols the customer in live journeys whose trigger matches,
  * and signals the customer's running enrollments that listen for this event name (concurrently, bounded).
  * Idempotent, so a retry after a partial failure is safe; throws when Temporal is unreachable so the event stays
- * unrouted and is retried.
+ * unrouted and is retried. The caller marks it routed (markRouted).
  */
 async function routeInBatch(router: Router, ctx: BatchContext, row: EventRow): Promise<void> {
 	if (row.type === 'track' && row.name) {
@@ -133,12 +133,21 @@ async function routeInBatch(router: Router, ctx: BatchContext, row: EventRow): P
 		const listening = ctx.listeners.filter((e) => family.has(e.customerId) && e.interests.events.includes(row.name!));
 		await eachBounded(listening, ROUTING_CONCURRENCY, (e) => signal(router, e.id, asJourneyEvent(row, pick(row.properties, e.interests.propertyPaths))));
 	}
-	await router.db.update(events).set({ routedAt: new Date(), routingError: null, routingClaimedUntil: null }).where(eq(events.id, row.id));
+}
+
+/**
+ * Marks routed events in one statement (a batch's, once it is done). Should the process die before, their claims
+ * expire and the sweep routes them again, which enrols and signals no one twice (see routeInBatch).
+ */
+async function markRouted(router: Router, ids: string[]): Promise<void> {
+	if (ids.length === 0) return;
+	await router.db.update(events).set({ routedAt: new Date(), routingError: null, routingClaimedUntil: null }).where(inArray(events.id, ids));
 }
 
 /** Routes one stored event on its own (tests and one-off callers; batches use routeEvents). */
 export async function routeEvent(router: Router, row: EventRow): Promise<void> {
 	await routeInBatch(router, await batchContext(router, [row]), row);
+	await markRouted(router, [row.id]);
 }
 
 async function signal(router: Router, enrollmentId: string, event: JourneyEvent): Promise<void> {
@@ -209,6 +218,7 @@ async function routeClaimed(router: Router, rows: EventRow[], callMs: number): P
 		const key = ctx.survivor.get(r.customerId) ?? r.customerId;
 		byCustomer.set(key, [...(byCustomer.get(key) ?? []), r]);
 	}
+	const done: string[] = [];
 	await eachBounded([...byCustomer.values()], ROUTING_CONCURRENCY, async (list) => {
 		for (const row of list) {
 			if (unavailable) {
@@ -216,11 +226,19 @@ async function routeClaimed(router: Router, rows: EventRow[], callMs: number): P
 				continue;
 			}
 			const outcome = await routeWithBookkeeping(router, ctx, row, callMs);
-			if (outcome === 'routed') routed++;
+			if (outcome === 'routed') done.push(row.id);
 			else if (outcome === 'failed') failed++;
 			else unavailable = true;
 		}
 	});
+	try {
+		await markRouted(router, done);
+		routed = done.length;
+	} catch (err) {
+		// Routed but not marked: the claims expire and the sweep routes them again (idempotent).
+		if (!isDatabaseUnavailable(err)) throw err;
+		unavailable = true;
+	}
 	return { routed, failed, unavailable };
 }
 
