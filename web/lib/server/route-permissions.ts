@@ -38,6 +38,7 @@ export const routePermissions: RouteTable = {
 	'/shop': { GET: 'demo' },
 	'/shop/cart': { GET: 'demo' },
 	'/shop/products/[id]': { GET: 'demo' },
+	'/shop/push/subscription': { POST: 'demo', DELETE: 'demo' },
 
 	// Ingest (Segment-compatible): write keys, or a role allowed to send events.
 	'/api/v1/identify': { POST: 'events:write' },

@@ -1,5 +1,6 @@
+import { vapidKeys } from '$core/channels/push/vapid';
 import { formatOfferValue } from '$core/offers/index';
-import { database } from '$lib/server/context';
+import { appEnv, database } from '$lib/server/context';
 import { readCart } from './cart.server';
 import { cartOffer } from './offer.server';
 import { shopVisitor } from './session.server';
@@ -12,6 +13,8 @@ export const load = (async (event) => {
 	const { offer } = await cartOffer((await database()).db, visitor, cart.code);
 	return {
 		cartCount: cart.items.reduce((n, i) => n + i.qty, 0),
-		promo: offer ? { title: offer.title, value: formatOfferValue(offer), code: offer.code } : null
+		promo: offer ? { title: offer.title, value: formatOfferValue(offer), code: offer.code } : null,
+		// The browser subscribes with our VAPID public key; only pushes signed by its private key reach it.
+		pushKey: vapidKeys(appEnv()).publicKey
 	};
 }) satisfies LayoutServerLoad;
