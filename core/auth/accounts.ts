@@ -5,6 +5,7 @@ import { apiKeys, sessions, users, type Role, type User } from '../db/schema/aut
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { newToken, sha256Hex } from './tokens';
 import { recordAudit, type AuditActor } from '../privacy/audit';
+import { cachedWriteKey, forgetWriteKeys, rememberWriteKey } from './key-cache';
 
 /** A session lives at most 14 days, and ends after 12 hours without a request (a till left signed in overnight). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -133,9 +134,13 @@ export async function createApiKey(
 	return { id, key };
 }
 
-/** Revokes a key at once (its callers get 401 from their next request). False when unknown or already revoked. */
+/**
+ * Revokes a key: its callers get 401 from their next request to this process, and from other web processes within
+ * WRITE_KEY_CACHE_MS for a write key (core/auth/key-cache.ts). False when unknown or already revoked.
+ */
 export async function revokeApiKey(db: Db, keyId: string, actor?: AuditActor, now = new Date()): Promise<boolean> {
-	return db.transaction(async (tx) => {
+	forgetWriteKeys(db);
+	const revoked = await db.transaction(async (tx) => {
 		const rows = await tx
 			.update(apiKeys)
 			.set({ revokedAt: now })
@@ -144,12 +149,22 @@ export async function revokeApiKey(db: Db, keyId: string, actor?: AuditActor, no
 		if (rows[0] && actor) await recordAudit(tx, actor, { action: 'api_key.revoke', targetType: 'api_key', targetId: keyId, details: rows[0] }, now);
 		return rows.length > 0;
 	});
+	// Again after the commit: a lookup that ran during the transaction may have cached the key as still valid.
+	forgetWriteKeys(db);
+	return revoked;
 }
 
+/** The key's principal; write keys come from a short-lived cache (key-cache.ts), the rest from the database. */
 export async function principalForKey(db: Db, key: string): Promise<Principal | null> {
+	const keyHash = sha256Hex(key);
+	const cached = cachedWriteKey(db, keyHash);
+	if (cached) return cached;
 	const [row] = await db
 		.select()
 		.from(apiKeys)
-		.where(and(eq(apiKeys.keyHash, sha256Hex(key)), isNull(apiKeys.revokedAt)));
-	return row ? { kind: 'key', keyId: row.id, name: row.name, role: row.role, keyKind: row.kind } : null;
+		.where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+	if (!row) return null;
+	const principal: Principal = { kind: 'key', keyId: row.id, name: row.name, role: row.role, keyKind: row.kind };
+	rememberWriteKey(db, keyHash, principal);
+	return principal;
 }

@@ -95,7 +95,28 @@ export class ConfigError extends Error {
 }
 
 /** Parses the given environment (process.env by default); throws a ConfigError naming every bad variable. */
+/** The last parse of process.env and the values it was made from (`envFingerprint`). */
+let lastParse: { fingerprint: string; env: AppEnv } | undefined;
+const SETTINGS = Object.keys(envSchema.shape);
+
+/** The settings' values as one string: reading a dozen variables costs far less than a zod parse of all of them. */
+function envFingerprint(source: Record<string, string | undefined>): string {
+	return SETTINGS.map((k) => source[k] ?? '\u0000').join('\u0001');
+}
+
+/**
+ * Parses `source`. For process.env the parse is reused until one of the settings changes, so callers on the hot
+ * path (every web request asks) pay a lookup, while tests that change settings in one process still see them.
+ */
 export function loadEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+	if (source !== process.env) return parseEnv(source);
+	const fingerprint = envFingerprint(source);
+	// Frozen: every caller shares it.
+	if (lastParse?.fingerprint !== fingerprint) lastParse = { fingerprint, env: Object.freeze(parseEnv(source)) };
+	return lastParse.env;
+}
+
+function parseEnv(source: Record<string, string | undefined>): AppEnv {
 	const parsed = envSchema.safeParse(source);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -78,14 +78,15 @@ export function jsonDepth(text: string): number {
 /** The request's body as text, within `maxBytes` and valid UTF-8. */
 export async function readBodyText(request: Request, opts: Pick<BodyOptions, 'maxBytes' | 'gzip'> = {}): Promise<string> {
 	const maxBytes = opts.maxBytes ?? MAX_JSON_BODY_BYTES;
-	const tooLarge = new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes.`);
+	// Made when needed: an Error captures a stack, which every accepted request would pay for.
+	const tooLarge = () => new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes.`);
 	// A declared size over the limit is refused without looking at the body: beyond MAX_DRAIN_BYTES at once, below
 	// it after discarding the bytes unread (never inflated, never kept) so the client's connection stays usable.
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_DRAIN_BYTES) throw tooLarge;
+	if (declared > MAX_DRAIN_BYTES) throw tooLarge();
 	if (declared > maxBytes) {
 		await readCapped(request.body ?? new Response('').body!, 0).catch(() => null);
-		throw tooLarge;
+		throw tooLarge();
 	}
 	const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
 	if (encoding !== 'identity' && !(opts.gzip && encoding === 'gzip')) {
@@ -98,10 +99,10 @@ export async function readBodyText(request: Request, opts: Pick<BodyOptions, 'ma
 		bytes = await (encoding === 'gzip' ? readCapped(raw.pipeThrough(new DecompressionStream('gzip')), maxBytes, maxBytes) : readCapped(raw, maxBytes));
 	} catch (err) {
 		// The server's own body limit (adapter-node's BODY_SIZE_LIMIT errors the stream with a 413).
-		if ((err as { status?: unknown } | null)?.status === 413) throw tooLarge;
+		if ((err as { status?: unknown } | null)?.status === 413) throw tooLarge();
 		throw new ApiError(400, 'invalid_body', 'The body could not be read (bad gzip?).');
 	}
-	if (!bytes) throw tooLarge;
+	if (!bytes) throw tooLarge();
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {

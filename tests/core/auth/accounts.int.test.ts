@@ -1,9 +1,22 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, disableUser, enableUser, login, SESSION_IDLE_MS, SESSION_TTL_MS, userForSession } from '../../../core/auth/accounts';
+import {
+	createApiKey,
+	createUser,
+	disableUser,
+	enableUser,
+	login,
+	principalForKey,
+	revokeApiKey,
+	SESSION_IDLE_MS,
+	SESSION_TTL_MS,
+	userForSession
+} from '../../../core/auth/accounts';
+import { cachedWriteKey, WRITE_KEY_CACHE_MS } from '../../../core/auth/key-cache';
+import { sha256Hex } from '../../../core/auth/tokens';
 import { hashPassword } from '../../../core/auth/passwords';
 import type { DbHandle } from '../../../core/db/client';
-import { sessions, users } from '../../../core/db/schema/auth';
+import { apiKeys, sessions, users } from '../../../core/db/schema/auth';
 import { dbKinds, freshDb } from '../../helpers/db';
 
 describe.each(dbKinds())('accounts (%s)', (kind) => {
@@ -54,5 +67,30 @@ describe.each(dbKinds())('accounts (%s)', (kind) => {
 	it('answers the same for an unknown e-mail and a wrong password', async () => {
 		expect(await login(h.db, 'nobody@example.test', 'whatever')).toBeNull();
 		expect(await login(h.db, 'idle@example.test', 'whatever')).toBeNull();
+	});
+
+	it('serves a write key from a short cache; revoking it here refuses it at once, elsewhere within the cache time', async () => {
+		const write = await createApiKey(h.db, { name: 'Shop', kind: 'write', role: 'marketer' });
+		const principal = await principalForKey(h.db, write.key);
+		expect(principal).toMatchObject({ kind: 'key', keyId: write.id, keyKind: 'write' });
+		// Another web process revokes it (a direct update here): this process keeps accepting it until the entry expires.
+		await h.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, write.id));
+		expect(await principalForKey(h.db, write.key)).toEqual(principal);
+		expect(cachedWriteKey(h.db, sha256Hex(write.key), Date.now() + WRITE_KEY_CACHE_MS + 1)).toBeUndefined();
+		expect(await principalForKey(h.db, write.key)).toBeNull();
+
+		// Revoked through this process: refused from the next request.
+		const other = await createApiKey(h.db, { name: 'App', kind: 'write', role: 'marketer' });
+		expect(await principalForKey(h.db, other.key)).not.toBeNull();
+		expect(await revokeApiKey(h.db, other.id)).toBe(true);
+		expect(await principalForKey(h.db, other.key)).toBeNull();
+	});
+
+	it('always looks secret keys up: a revocation anywhere refuses them at once', async () => {
+		const secret = await createApiKey(h.db, { name: 'Admin API', kind: 'secret', role: 'admin' });
+		expect(await principalForKey(h.db, secret.key)).toMatchObject({ keyId: secret.id, keyKind: 'secret' });
+		expect(cachedWriteKey(h.db, sha256Hex(secret.key))).toBeUndefined();
+		await h.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, secret.id));
+		expect(await principalForKey(h.db, secret.key)).toBeNull();
 	});
 });

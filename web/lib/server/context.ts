@@ -7,7 +7,7 @@ import { connectClient, TEMPORAL_DEADLINES } from '$core/temporal/connection';
  * The server-side dependencies of the web app, created once per process. Under `npm start` the start script
  * has already opened the database (shared through globalThis) and set TEMPORAL_ADDRESS.
  */
-/** Parsed per call (it is cheap) so that tests which restart the product in one process see their settings. */
+/** Read per call (a parse is reused until a setting changes) so tests that restart the product in one process see their settings. */
 export function appEnv(): AppEnv {
 	return loadEnv();
 }
