@@ -159,30 +159,42 @@ export async function apply(db: Db, journeyId: string, version: number, day: str
 		});
 }
 
-/**
- * Called by recordProgress inside its transaction, after inserting the step rows and before updating the
- * enrollment. `inserted` are the rows the insert actually added; `patch` the enrollment update about to be
- * written. Returns the variant to record on the enrollment when a split assigned one in this write.
- */
-export async function maintainRollups(
-	tx: Db,
-	ref: EnrollmentRef,
-	inserted: StepRow[],
-	patch: { status?: EnrollmentStatus; currentNodeId?: string; variant?: string }
-): Promise<{ variant?: string }> {
+/** The enrollment row as it was before this write: what the rollups diff against. */
+export type EnrollmentBefore = { status: EnrollmentStatus; currentNodeId: string | null; variant: string | null; enteredAt: Date };
+
+/** The enrollment row before this write, read on its own (recordProgress reads it from its UPDATE instead). */
+export async function enrollmentBefore(tx: Db, enrollmentId: string): Promise<EnrollmentBefore | undefined> {
 	const [row] = await tx
 		.select({ status: enrollments.status, currentNodeId: enrollments.currentNodeId, variant: enrollments.variant, enteredAt: enrollments.enteredAt })
 		.from(enrollments)
-		.where(eq(enrollments.id, ref.enrollmentId));
-	if (!row) return {};
-	const before: EnrollmentState = { status: row.status, currentNodeId: row.currentNodeId, variant: row.variant ?? '' };
+		.where(eq(enrollments.id, enrollmentId));
+	return row;
+}
 
-	// A split's branch row carries the variant; record it now (the workflow only writes it at the end).
+/** A split's branch row carries the variant: the one these rows assign, if any (recorded on the enrollment now). */
+export async function assignedVariant(tx: Db, ref: EnrollmentRef, inserted: StepRow[]): Promise<string | undefined> {
 	let assigned: string | undefined;
 	if (inserted.some((r) => r.kind === 'branch')) {
 		const types = await nodeTypes(tx, ref.journeyId, ref.version);
 		for (const r of inserted) if (r.kind === 'branch' && types.get(r.nodeId) === 'randomSplit' && r.branch) assigned = r.branch;
 	}
+	return assigned;
+}
+
+/**
+ * Called by recordProgress inside its transaction, after inserting the step rows and updating the enrollment.
+ * `inserted` are the rows the insert actually added; `patch` the enrollment update written; `row` the enrollment
+ * as it was before it (read with the update, under its row lock); `assigned` the variant these rows assign.
+ */
+export async function maintainRollups(
+	tx: Db,
+	ref: EnrollmentRef,
+	inserted: StepRow[],
+	patch: { status?: EnrollmentStatus; currentNodeId?: string; variant?: string },
+	row: EnrollmentBefore,
+	assigned: string | undefined
+): Promise<void> {
+	const before: EnrollmentState = { status: row.status, currentNodeId: row.currentNodeId, variant: row.variant ?? '' };
 	const after: EnrollmentState = {
 		status: patch.status ?? before.status,
 		currentNodeId: patch.currentNodeId ?? before.currentNodeId,
@@ -269,7 +281,6 @@ export async function maintainRollups(
 	}
 
 	await apply(tx, ref.journeyId, ref.version, day, out);
-	return assigned !== undefined && assigned !== before.variant ? { variant: assigned } : {};
 }
 
 /** Longest path kept in full; longer ones (loops) keep their start and are marked as cut. */

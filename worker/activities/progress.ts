@@ -2,18 +2,20 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { customers } from '../../core/db/schema/customers';
 import { survivorOf } from '../../core/identity/lookup';
-import { maintainRollups } from '../../core/analytics/rollup';
+import { assignedVariant, enrollmentBefore, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
 import { enrollments, stepLog } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
 import type { ActionInput, ProgressUpdate } from '../../core/enrollment/activities';
 
 /**
  * The step log and the enrollment row, written together. Step rows are unique on (enrollment, node, visit, kind),
- * so a retried or replayed write is a no-op rather than a double count in the funnel.
+ * so a retried or replayed write is a no-op rather than a double count in the funnel. Four statements in one
+ * transaction: the step rows, the enrollment update (which also returns the row as it was, for the rollups'
+ * diff), the rollup upserts, and — at the end only — the path.
  */
 export async function recordProgress(db: Db, ref: EnrollmentRef, update: ProgressUpdate): Promise<void> {
 	await db.transaction(async (tx) => {
-		let inserted: Parameters<typeof maintainRollups>[2] = [];
+		let inserted: StepRow[] = [];
 		if (update.steps.length > 0) {
 			inserted = await tx
 				.insert(stepLog)
@@ -35,20 +37,46 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 				.onConflictDoNothing()
 				.returning();
 		}
+		// A split's variant is recorded now (the workflow writes it at the end too).
+		const assigned = await assignedVariant(tx, ref, inserted);
 		const patch: Partial<typeof enrollments.$inferInsert> = {};
 		if (update.currentNodeId !== undefined) patch.currentNodeId = update.currentNodeId;
 		if (update.interests !== undefined) patch.interests = update.interests;
-		if (update.variant !== undefined) patch.variant = update.variant;
+		const variant = update.variant ?? assigned;
+		if (variant !== undefined) patch.variant = variant;
 		if (update.status !== undefined) {
 			patch.status = update.status;
 			if (update.status !== 'active') patch.endedAt = new Date(update.steps.at(-1)?.at ?? Date.now());
 		}
 		if (update.exitReason !== undefined) patch.exitReason = update.exitReason;
-		// Rollups in the same transaction (exact: only rows really inserted count); a split's variant is recorded now.
-		const { variant } = await maintainRollups(tx, ref, inserted, { status: update.status, currentNodeId: update.currentNodeId, variant: update.variant });
-		if (variant !== undefined && patch.variant === undefined) patch.variant = variant;
-		if (Object.keys(patch).length > 0) await tx.update(enrollments).set(patch).where(eq(enrollments.id, ref.enrollmentId));
+		const before = Object.keys(patch).length > 0 ? await updateReturningBefore(tx, ref.enrollmentId, patch) : await enrollmentBefore(tx, ref.enrollmentId);
+		if (!before) return;
+		// Rollups in the same transaction (exact: only rows really inserted count).
+		await maintainRollups(tx, ref, inserted, { status: update.status, currentNodeId: update.currentNodeId, variant: update.variant }, before, assigned);
 	});
+}
+
+/** Updates the enrollment and returns the row as it was (a self-join on the row, locked for the update). */
+async function updateReturningBefore(tx: Db, id: string, patch: Partial<typeof enrollments.$inferInsert>): Promise<EnrollmentBefore | undefined> {
+	const old = tx
+		.select({
+			id: enrollments.id,
+			status: enrollments.status,
+			currentNodeId: enrollments.currentNodeId,
+			variant: enrollments.variant,
+			enteredAt: enrollments.enteredAt
+		})
+		.from(enrollments)
+		.where(eq(enrollments.id, id))
+		.for('update')
+		.as('old');
+	const [row] = await tx
+		.update(enrollments)
+		.set(patch)
+		.from(old)
+		.where(eq(enrollments.id, old.id))
+		.returning({ status: old.status, currentNodeId: old.currentNodeId, variant: old.variant, enteredAt: old.enteredAt });
+	return row && { ...row, enteredAt: new Date(row.enteredAt) };
 }
 
 /**
