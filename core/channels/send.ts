@@ -110,7 +110,7 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
 			? provider.send({ to: row.to, body: row.body, statusCallback })
 			: provider.send({ to: row.to, template: meta.template, statusCallback });
 	}
-	if (row.channel === 'push') return dispatchPush(db, providerOf(providers, 'push'), row, now);
+	if (row.channel === 'push') return dispatchPush(db, providerOf(providers, 'push'), providers.settings, row, now);
 	const customArgs: Record<string, string> = { omnicanal_message_id: row.id };
 	if (row.journeyId) customArgs.omnicanal_journey_id = row.journeyId;
 	if (row.enrollmentId) customArgs.omnicanal_enrollment_id = row.enrollmentId;

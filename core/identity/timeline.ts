@@ -20,6 +20,9 @@ export type TimelineItem = {
 	conversation?: { id: string; channel: string | null; author: string; advisor: string | null; text: string; summary: string | null; topic: string | null };
 };
 
+/** A message's channel as people say it, for a message without a subject. */
+const CHANNEL_NAMES: Record<string, string> = { email: 'E-mail', sms: 'SMS', whatsapp: 'WhatsApp', push: 'Push' };
+
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
 
 function conversationLine(e: Pick<EventRow, 'name' | 'properties'>): TimelineItem['conversation'] {
@@ -113,7 +116,7 @@ export async function customerTimeline(db: Db, customerId: string, opts: { limit
 			kind: 'message' as const,
 			id: m.id,
 			at: m.createdAt,
-			title: m.subject ?? `${m.channel} message`,
+			title: m.subject ?? `${CHANNEL_NAMES[m.channel] ?? m.channel} message`,
 			detail: short(m.body),
 			status: m.status,
 			channel: m.channel

@@ -40,7 +40,7 @@ export const Condition = z.discriminatedUnion('kind', [
 		within: Within.optional(),
 		filters: z.array(Filter).max(20).default([])
 	}),
-	z.object({ kind: z.literal('consent'), channel: z.enum(['email', 'sms', 'ads']), granted: z.boolean() }),
+	z.object({ kind: z.literal('consent'), channel: z.enum(['email', 'sms', 'whatsapp', 'push', 'ads']), granted: z.boolean() }),
 	/** Counters kept on the profile from `order_completed`. */
 	z.object({
 		kind: z.literal('orders'),

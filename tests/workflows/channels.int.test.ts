@@ -108,7 +108,14 @@ describe('WhatsApp and web push steps in a journey run by the worker', () => {
 			['whatsapp:+33612345678', 'Free text only']
 		]);
 		expect(pushService.received.slice(before.push).map((r) => r.payload)).toEqual([
-			{ title: 'Back in stock', body: 'For you, Ada', url: 'https://shop.example.test/shop/cart', tag: 'push', messageId: sent[2]!.id }
+			{
+				title: 'Back in stock',
+				body: 'For you, Ada',
+				url: 'https://shop.example.test/shop/cart',
+				tag: 'push',
+				messageId: sent[2]!.id,
+				click: expect.stringContaining('/api/v1/push/clicks?m=')
+			}
 		]);
 		expect(sent.map((m) => `${m.nodeId}:${m.channel}:${m.status}`)).toEqual(['wa:whatsapp:queued', 'wa-no-template:whatsapp:queued', 'push:push:sent']);
 	});

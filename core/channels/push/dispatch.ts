@@ -1,18 +1,29 @@
 import type { Db } from '../../db/client';
 import type { Message } from '../../db/schema/messages';
 import { isChannelError, PermanentChannelError, TransientChannelError } from '../errors';
-import type { ProviderReceipt, PushProvider } from '../types';
+import type { ChannelSettings, ProviderReceipt, PushProvider } from '../types';
+import { pushClickUrl } from './clicks';
 import { deletePushSubscription, markPushSuccess, pushSubscriptionsOf } from './subscriptions';
 
-/** The JSON the shop's service worker shows (web/static/shop/push-sw.js reads exactly these keys). */
-export type PushPayload = { title: string; body: string; url: string; tag: string; messageId: string };
+/**
+ * The JSON the shop's service worker shows (web/static/shop/push-sw.js reads exactly these keys); `click` is the
+ * signed URL it posts to when the notification is clicked (core/channels/push/clicks.ts).
+ */
+export type PushPayload = { title: string; body: string; url: string; tag: string; messageId: string; click: string };
 
 /** Push services keep an undelivered notification this long (an offline laptop gets it when it wakes). */
 export const PUSH_TTL_SECONDS = 24 * 3600;
 
-export function pushPayload(row: Message): PushPayload {
+export function pushPayload(row: Message, settings: Pick<ChannelSettings, 'publicUrl' | 'appSecret'>): PushPayload {
 	const meta = row.meta as { url?: string };
-	return { title: row.subject ?? '', body: row.body, url: meta.url ?? '/', tag: row.nodeId ?? row.id, messageId: row.id };
+	return {
+		title: row.subject ?? '',
+		body: row.body,
+		url: meta.url ?? '/',
+		tag: row.nodeId ?? row.id,
+		messageId: row.id,
+		click: pushClickUrl(settings.publicUrl, settings.appSecret, row.id)
+	};
 }
 
 /**
@@ -21,10 +32,16 @@ export function pushPayload(row: Message): PushPayload {
  * least one push service accepted; a retry is asked for (transient) only when none did and one may yet, so a
  * browser never gets the same notification twice from a retry. None left: a permanent `no_address`.
  */
-export async function dispatchPush(db: Db, provider: PushProvider, row: Message, now: Date): Promise<ProviderReceipt> {
+export async function dispatchPush(
+	db: Db,
+	provider: PushProvider,
+	settings: Pick<ChannelSettings, 'publicUrl' | 'appSecret'>,
+	row: Message,
+	now: Date
+): Promise<ProviderReceipt> {
 	const devices = await pushSubscriptionsOf(db, row.customerId);
 	if (devices.length === 0) throw new PermanentChannelError('no browser has push turned on any more', { provider: provider.name, code: 'no_address' });
-	const payload = JSON.stringify(pushPayload(row));
+	const payload = JSON.stringify(pushPayload(row, settings));
 	const outcomes = await Promise.allSettled(
 		devices.map((d) =>
 			provider.send({

@@ -17,25 +17,36 @@ export class PushSubscribeError extends Error {
 }
 
 /**
- * A shop visitor turned notifications on: their profile (found, or created as ingest would, by their anonymous
- * id, under the same identifier lock), this browser's subscription stored on it, and `push` consent granted —
- * the browser's permission prompt was the question, the click on "Allow" the answer.
+ * A browser turned notifications on for someone known by their user and/or anonymous id (Segment's): their profile
+ * (found, or created and merged as ingest would, under the same identifier locks), this browser's subscription
+ * stored on it, and `push` consent granted — the browser's permission prompt was the question, "Allow" the answer.
  */
-export async function subscribeVisitor(
+export async function subscribeBrowser(
 	db: Db,
-	input: { anonymousId: string; subscription: PushSubscriptionInput; userAgent: string | null; allowedOrigins: readonly string[]; now: Date }
+	input: {
+		userId?: string | null;
+		anonymousId?: string | null;
+		subscription: PushSubscriptionInput;
+		userAgent: string | null;
+		allowedOrigins: readonly string[];
+		source: string;
+		now: Date;
+	}
 ): Promise<{ customerId: string; devices: number }> {
 	const problem = pushEndpointProblem(input.subscription.endpoint, input.allowedOrigins);
 	if (problem) throw new PushSubscribeError('unsupported_endpoint', problem);
-	const value = normalizeId(input.anonymousId);
-	if (!value) throw new PushSubscribeError('invalid_visitor', 'This browser has no visitor id; reload the page.');
-	const identifier: Identifier = { kind: 'anonymousId', value };
+	const identifiers: Identifier[] = [];
+	const userId = normalizeId(input.userId);
+	const anonymousId = normalizeId(input.anonymousId);
+	if (userId) identifiers.push({ kind: 'userId', value: userId });
+	if (anonymousId) identifiers.push({ kind: 'anonymousId', value: anonymousId });
+	if (identifiers.length === 0) throw new PushSubscribeError('invalid_visitor', 'Say whose browser this is: a userId or an anonymousId.');
 	const customerId = await inTransaction(db, async (tx) => {
-		await lockKeys(tx, [identifierKey(identifier)]);
-		return (await resolveCustomer(tx, [identifier], { at: input.now })).customer.id;
+		await lockKeys(tx, identifiers.map(identifierKey));
+		return (await resolveCustomer(tx, identifiers, { at: input.now })).customer.id;
 	});
 	await savePushSubscription(db, { customerId, subscription: input.subscription, userAgent: input.userAgent, now: input.now });
-	await setConsent(db, customerId, 'push', true, 'shop_opt_in', input.now);
+	await setConsent(db, customerId, 'push', true, input.source, input.now);
 	return { customerId, devices: (await pushSubscriptionsOf(db, customerId)).length };
 }
 
@@ -43,7 +54,7 @@ export async function subscribeVisitor(
  * The visitor turned notifications off in this browser: the subscription goes. With no browser left, `push`
  * consent becomes "no" (they said so where they had said yes); other browsers keep theirs.
  */
-export async function unsubscribeVisitor(
+export async function unsubscribeBrowser(
 	db: Db,
 	input: { customerId: string | null; endpoint: string; now: Date }
 ): Promise<{ removed: boolean; devices: number }> {

@@ -7,6 +7,7 @@ import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setConsent } from '../../../core/channels/consent';
 import { outboxAudience, outboxEmail, outboxSms } from '../../../core/channels/outbox';
+import { recordPushClick, verifyPushClick } from '../../../core/channels/push/clicks';
 import { pushSubscriptionsOf, savePushSubscription } from '../../../core/channels/push/subscriptions';
 import { vapidKeys } from '../../../core/channels/push/vapid';
 import { WebPushProvider } from '../../../core/channels/push/web-push';
@@ -84,7 +85,8 @@ describe('web push through web-push to a push service that checks VAPID and decr
 					body: 'Your size is back in stock',
 					url: 'https://shop.example.test/shop/products/TEE-42',
 					tag: 'push-1',
-					messageId: first.messageId
+					messageId: first.messageId,
+					click: expect.stringMatching(new RegExp(`^https://shop\\.example\\.test/api/v1/push/clicks\\?m=${first.messageId}&t=[A-Za-z0-9_-]{43}$`))
 				});
 				expect(r.vapidKey).toBe(keys.publicKey);
 				expect(r.claims).toMatchObject({ aud: service.url, sub: 'mailto:ops@shop.example.test' });
@@ -93,7 +95,16 @@ describe('web push through web-push to a push service that checks VAPID and decr
 			const [row] = await h.db.select().from(messages).where(eq(messages.id, first.messageId));
 			expect(row).toMatchObject({ to: '2 browsers', subject: 'Hi Ada', status: 'sent' });
 			expect(row!.meta).toMatchObject({ devices: 2, accepted: 2, gone: 0 });
-			expect(service.refused).toEqual([]);
+			expect(service.refused.filter((r) => r.endpoint === phone.endpoint || r.endpoint === laptop.endpoint)).toEqual([]);
+
+			// The service worker reports a click with the signed URL: the message moves to `clicked`, once.
+			const click = new URL((got[0]!.payload as { click: string }).click);
+			expect(verifyPushClick(settings.appSecret, click.searchParams.get('m')!, click.searchParams.get('t')!)).toBe(true);
+			expect(verifyPushClick(settings.appSecret, 'another-message', click.searchParams.get('t')!)).toBe(false);
+			expect(await recordPushClick(h.db, first.messageId, now)).toBe('recorded');
+			expect(await recordPushClick(h.db, first.messageId, now)).toBe('duplicate');
+			const [clicked] = await h.db.select().from(messages).where(eq(messages.id, first.messageId));
+			expect(clicked!.status).toBe('clicked');
 		});
 
 		it('forgets a browser whose push service answers 410, and still reaches the others', async () => {

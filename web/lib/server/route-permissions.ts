@@ -47,6 +47,8 @@ export const routePermissions: RouteTable = {
 	'/api/v1/screen': { POST: 'events:write' },
 	'/api/v1/alias': { POST: 'events:write' },
 	'/api/v1/batch': { POST: 'events:write' },
+	// Web push subscriptions from a shop's backend: sent like events, with a write key.
+	'/api/v1/push/subscriptions': { POST: 'events:write', DELETE: 'events:write' },
 
 	// Journeys
 	'/api/v1/journey-templates': { GET: 'journeys:read' },
@@ -104,5 +106,7 @@ export const routePermissions: RouteTable = {
 	'/api/v1/health': { GET: 'public' },
 	'/api/v1/webhooks/sendgrid': { POST: 'signed' },
 	'/api/v1/webhooks/twilio/status': { POST: 'signed' },
-	'/api/v1/webhooks/twilio/inbound': { POST: 'signed' }
+	'/api/v1/webhooks/twilio/inbound': { POST: 'signed' },
+	// Web push clicks, reported by the shop's service worker with a token signed per message.
+	'/api/v1/push/clicks': { POST: 'signed' }
 };

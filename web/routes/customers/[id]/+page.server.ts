@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { can, type Principal } from '$core/auth/index';
 import { addNote, ConversationInput, customerDetail, MergeUndoError, NoteInput, recordConversationMessage, undoMerge } from '$core/identity/index';
+import { pushSubscriptionsOf } from '$core/channels/push/subscriptions';
 import { seesFullCodes } from '$core/offers/view';
 import { requirePage } from '$lib/server/auth';
 import { database } from '$lib/server/context';
@@ -25,8 +26,15 @@ export const load = (async ({ locals, params }) => {
 	// A merged-away id (an old link, a lookup by the loser) shows the profile it lives in now.
 	if (detail.requestedId) redirect(307, `/customers/${detail.customer.id}?mergedFrom=${encodeURIComponent(detail.requestedId)}`);
 	const user = signedIn(locals.principal);
+	// Browsers with web push on: the number and when each last took a notification (endpoints are capabilities: not shown).
+	const pushDevices = (await pushSubscriptionsOf((await database()).db, detail.customer.id)).map((d) => ({
+		userAgent: d.userAgent,
+		createdAt: d.createdAt,
+		lastSuccessAt: d.lastSuccessAt
+	}));
 	return {
 		...detail,
+		pushDevices,
 		enrollments: detail.enrollments.map((e) => ({ ...e, temporalUrl: temporalUiLink(e.id) })),
 		canUndo: user !== null && can(user.role, 'customers:write'),
 		canNote: mayNote(locals.principal),

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { allowedPushOrigins, PushSubscriptionInput } from '$core/channels/push/subscriptions';
-import { PushSubscribeError, subscribeVisitor, unsubscribeVisitor } from '$core/channels/push/subscribe';
+import { PushSubscribeError, subscribeBrowser, unsubscribeBrowser } from '$core/channels/push/subscribe';
 import { customerByIdentity } from '$core/identity/lookup';
 import { appEnv, database } from '$lib/server/context';
 import { apiError } from '$lib/server/http';
@@ -23,8 +23,9 @@ export const POST: RequestHandler = async (event) => {
 	const visitor = await shopVisitor(event);
 	const { db } = await database();
 	try {
-		const result = await subscribeVisitor(db, {
+		const result = await subscribeBrowser(db, {
 			anonymousId: visitor.anonymousId,
+			source: 'shop_opt_in',
 			subscription: body.data,
 			userAgent: event.request.headers.get('user-agent'),
 			allowedOrigins: allowedPushOrigins(appEnv().WEB_PUSH_ALLOWED_ORIGINS),
@@ -46,7 +47,7 @@ export const DELETE: RequestHandler = async (event) => {
 	const visitor = await shopVisitor(event);
 	const { db } = await database();
 	const customerId = await customerByIdentity(db, 'anonymousId', visitor.anonymousId);
-	const result = await unsubscribeVisitor(db, { customerId, endpoint: body.data.endpoint, now: new Date() });
+	const result = await unsubscribeBrowser(db, { customerId, endpoint: body.data.endpoint, now: new Date() });
 	if (result.removed) await trackView(event, visitor, [{ type: 'track', event: 'push_unsubscribed', properties: { devices: result.devices } }]);
 	return json(result);
 };
