@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxAudience, outboxEmail, outboxSms } from '../../../core/channels/outbox';
 import { sendMessage, type SendMessageInput } from '../../../core/channels/send';
+import { sendTestMessage } from '../../../core/channels/test-send';
 import type { Providers } from '../../../core/channels/types';
 import { twilioInboundResponse, twilioStatusResponse } from '../../../core/channels/webhooks/http';
 import { TwilioWhatsAppProvider } from '../../../core/channels/whatsapp';
@@ -199,6 +200,19 @@ describe('WhatsApp through the Twilio SDK against its published contract (Prism)
 					.from(suppressions)
 					.where(and(eq(suppressions.channel, 'whatsapp'), eq(suppressions.value, '+33698765432')))
 			).toHaveLength(0);
+		});
+
+		it('test-sends a WhatsApp step to a typed number: the text marked [Test], or the template when there is no text', async () => {
+			const node = { id: 'wa-1', type: 'sendWhatsApp' as const, body: 'Hi {{ customer.first_name }}' };
+			const text = await sendTestMessage(h.db, providers, { node, to: '+33 6 12 34 56 78', journeyId: 'j-spring', requestedBy: 'tester', now: at(300) });
+			expect(text).toMatchObject({ channel: 'whatsapp', provider: 'twilio', to: 'whatsapp:+33612345678' });
+			expect(lastRequest().get('Body')).toBe('[Test] Hi Ada');
+			const templated = { id: 'wa-2', type: 'sendWhatsApp' as const, template: { contentSid: CONTENT_SID, variables: { '1': '{{ customer.first_name }}' } } };
+			await sendTestMessage(h.db, providers, { node: templated, to: '+33612345678', journeyId: 'j-spring', requestedBy: 'tester', now: at(301) });
+			expect(lastRequest().get('ContentSid')).toBe(CONTENT_SID);
+			expect(JSON.parse(lastRequest().get('ContentVariables')!)).toEqual({ '1': 'Ada' });
+			const [row] = await h.db.select().from(messages).where(eq(messages.id, text.messageId));
+			expect(row).toMatchObject({ enrollmentId: null, journeyId: null, body: '[Test] Hi Ada' });
 		});
 
 		it('refuses an inbound WhatsApp webhook without a valid signature', async () => {
