@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customers, identities } from '../../core/db/schema/customers';
 import { journeys } from '../../core/db/schema/journeys';
+import { messages } from '../../core/db/schema/messages';
 import { pushSubscriptions } from '../../core/db/schema/push';
 import { createJourney } from '../../core/journeys/index';
 import { addCustomer } from '../core/journeys/fixtures';
@@ -113,6 +114,26 @@ describe('WhatsApp and web push in the builder and the shop', () => {
 		expect(customer!.consent.push).toMatchObject({ granted: true, source: 'shop_opt_in' });
 		const anon = await suite.product.db.db.select().from(identities).where(eq(identities.customerId, row!.customerId));
 		expect(anon.map((i) => i.kind)).toContain('anonymousId');
+
+		// The customer page shows the browser and the consent; the outbox says in words why a WhatsApp step skipped.
+		await suite.product.db.db.insert(messages).values({
+			id: 'm-wa-skipped',
+			idempotencyKey: 'e2e:wa-skipped',
+			channel: 'whatsapp',
+			provider: 'outbox',
+			customerId: row!.customerId,
+			to: 'whatsapp:+33611223344',
+			body: 'Hi',
+			status: 'skipped',
+			error: 'outside_24h_window'
+		});
+		const staff = await suite.signedIn('admin', `/customers/${row!.customerId}`);
+		await staff.getByTestId('push-devices').filter({ hasText: 'Web push on in 1 browser' }).waitFor();
+		await staff.locator('[data-testid="consent"] tr[data-channel="push"]').filter({ hasText: 'Granted' }).waitFor();
+		await gotoHydrated(staff, `${suite.product.url}/outbox?channel=whatsapp`);
+		const skipped = staff.locator('[data-testid="message-row"][data-channel="whatsapp"]');
+		await skipped.getByTestId('message-error').filter({ hasText: 'has not written on WhatsApp in the last 24 hours' }).waitFor();
+		await staff.close();
 
 		const removed = await shop.evaluate(async (e) => {
 			const res = await fetch('/shop/push/subscription', {
