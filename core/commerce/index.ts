@@ -24,4 +24,5 @@ export {
 	type StockLevel,
 	type StockUpdate
 } from './stock';
+export { preferredStoreOf, storeForStep } from './store-scope';
 export { getStore, listStores, storeById, type OpeningHours, type Store } from './stores';

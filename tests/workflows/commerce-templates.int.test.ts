@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../core/db/client';
 import { identities } from '../../core/db/schema/customers';
 import { messages } from '../../core/db/schema/messages';
+import { storeTasks } from '../../core/db/schema/offers';
 import type { JourneyResult } from '../../core/enrollment/contract';
 import type { JourneyDefinition } from '../../core/graph/definition';
 import { clickAndCollectJourney } from '../../core/graph/templates/click-and-collect';
@@ -116,13 +117,20 @@ describe('commerce journeys (time-skipping)', () => {
 
 	it('click & collect: the SMS when ready, the reminder two days later unless picked up', async () => {
 		const def = clickAndCollectJourney();
-		const waiting = await enter(def, await customerWithPhone('Europe/Paris'), 'order_ready', { order_id: 'order-aaa', store_name: 'Paris Marais' });
+		// Ordered for pickup in Lyon by a customer whose own store is Paris: the call is Lyon's to make.
+		const waiting = await enter(def, await customerWithPhone('Europe/Paris', { preferred_store: 'paris-01' }), 'order_ready', {
+			order_id: 'order-aaa',
+			store_id: 'lyon-01',
+			store_name: 'Lyon Presqu’île'
+		});
 		const result: JourneyResult = await waiting.handle.result();
 		expect(result.path.map((p) => p.nodeId)).toEqual(['trigger', 'ready-sms', 'wait-pickup', 'reminder-sms', 'wait-reminder', 'store-call', 'exit']);
 		expect(reached(result, 'reminder-sms')! - reached(result, 'ready-sms')!).toBeGreaterThanOrEqual(2 * DAY);
 		const sent = await db.db.select().from(messages).where(eq(messages.enrollmentId, waiting.id));
 		expect(sent.map((m) => m.nodeId).sort()).toEqual(['ready-sms', 'reminder-sms']);
-		expect(sent.find((m) => m.nodeId === 'ready-sms')!.body).toContain('order-aaa is ready at Paris Marais');
+		expect(sent.find((m) => m.nodeId === 'ready-sms')!.body).toContain('order-aaa is ready at Lyon Presqu’île');
+		const [task] = await db.db.select().from(storeTasks).where(eq(storeTasks.enrollmentId, waiting.id));
+		expect(task).toMatchObject({ nodeId: 'store-call', storeId: 'lyon-01', status: 'open' });
 
 		const customerId = await customerWithPhone('Europe/Paris');
 		const collected = await enter(def, customerId, 'order_ready', { order_id: 'order-bbb', store_name: 'Lyon Presqu’île' });

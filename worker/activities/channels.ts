@@ -1,4 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
+import { storeForStep } from '../../core/commerce/store-scope';
 import type { Db } from '../../core/db/client';
 import {
 	callWebhook,
@@ -215,7 +216,7 @@ export async function syncAdAudienceStep(deps: ChannelDeps, input: ActionInput<A
 export async function createStoreTaskStep(deps: ChannelDeps, input: ActionInput<StoreTaskNode>, now = new Date()): Promise<ActionOutcome> {
 	const { node, ref } = input;
 	const offer = node.offerNodeId ? await offerOfStep(deps.db, ref.enrollmentId, node.offerNodeId) : null;
-	const storeId = node.store.kind === 'fixed' ? node.store.storeId : ((await preferredStore(deps.db, ref.customerId)) ?? node.store.fallbackStoreId);
+	const storeId = await storeForStep(deps.db, node.store, ref.customerId, input.entryEvent);
 	const task = await createStoreTask(deps.db, {
 		taskKey: stepKey(ref, node.id, input.visit),
 		customerId: ref.customerId,
@@ -262,14 +263,6 @@ async function offerOfStep(db: Db, enrollmentId: string, nodeId: string) {
 		.orderBy(desc(offers.createdAt))
 		.limit(1);
 	return row ?? null;
-}
-
-/** The store a customer calls theirs: the `preferred_store` (or `store_id`) trait. */
-async function preferredStore(db: Db, customerId: string): Promise<string | undefined> {
-	const id = (await survivorOf(db, customerId)) ?? customerId;
-	const [row] = await db.select({ traits: customers.traits }).from(customers).where(eq(customers.id, id));
-	const value = row?.traits.preferred_store ?? row?.traits.store_id;
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** What a webhook body template sees: the customer's traits, the entry event and the enrollment's offer. */

@@ -47,11 +47,16 @@ export const GrantOfferNode = z
 	});
 export type GrantOfferNode = z.infer<typeof GrantOfferNode>;
 
-/** Which store acts: the customer's preferred one (or `fallbackStoreId`), or always `storeId`. */
+/**
+ * Which store acts: the customer's preferred one, the one the entry event names (`property`, e.g. an order's pickup
+ * store `store_id`), each with `fallbackStoreId` when there is none, or always `storeId`.
+ */
 export const StoreScope = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('preferred'), fallbackStoreId: Id.optional() }),
+	z.object({ kind: z.literal('event'), property: z.string().trim().min(1, 'Name the event property that holds the store id'), fallbackStoreId: Id.optional() }),
 	z.object({ kind: z.literal('fixed'), storeId: Id })
 ]);
+export type StoreScope = z.infer<typeof StoreScope>;
 
 /** A task for store staff (call back, hold an item, welcome with the offer from `offerNodeId`). */
 export const StoreTaskNode = z.object({

@@ -2,7 +2,7 @@ import type { JourneyDefinition } from '../definition';
 
 /**
  * Buy online, pick up in store: an SMS when the order is ready, a reminder if it is still there two days later,
- * and a task for the store's staff to call the customer if another day passes. `order_picked_up` with the same
+ * and a task for the pickup store's staff (the `store_id` of `order_ready`) to call the customer if another day passes. `order_picked_up` with the same
  * `order_id` ends it as converted at any point.
  */
 export function clickAndCollectJourney(): JourneyDefinition {
@@ -49,7 +49,7 @@ export function clickAndCollectJourney(): JourneyDefinition {
 				label: 'Call about the order',
 				title: 'Order waiting for pickup for 3 days',
 				instructions: 'This customer has not collected their click-and-collect order after an SMS and a reminder. Call them to arrange pickup or delivery.',
-				store: { kind: 'preferred' }
+				store: { kind: 'event', property: 'store_id' }
 			},
 			{ id: 'exit-picked-up', type: 'exit', label: 'Picked up', reason: 'converted' },
 			{ id: 'exit', type: 'exit', label: 'End' }
