@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { journeys } from '../../core/db/schema/journeys';
+import { stores } from '../../core/db/schema/stock';
 import { messages } from '../../core/db/schema/messages';
 import { createJourney } from '../../core/journeys/index';
 import { browserSuite, gotoHydrated } from '../helpers/browser';
@@ -18,11 +19,13 @@ const DEFINITION = {
 	nodes: [
 		{ id: 'start', type: 'trigger', label: 'Cart updated', entry: { kind: 'event', event: 'cart_updated' } },
 		{ id: 'text', type: 'sendSms', label: 'Reminder', body: '' },
+		{ id: 'call', type: 'storeTask', label: 'Call', title: 'Call them', instructions: '', store: { kind: 'preferred' } },
 		{ id: 'end', type: 'exit' }
 	],
 	edges: [
 		{ id: 'e1', source: 'start', target: 'text' },
-		{ id: 'e2', source: 'text', target: 'end' }
+		{ id: 'e2', source: 'text', target: 'call' },
+		{ id: 'e3', source: 'call', target: 'end' }
 	],
 	settings: { reentry: { mode: 'never' }, exitCriteria: [] }
 };
@@ -41,6 +44,10 @@ describe('builder side panel', () => {
 	}
 
 	beforeAll(async () => {
+		// A store opened after the seed: the pickers list the stores the database has, not a list built into the app.
+		await suite.product.db.db
+			.insert(stores)
+			.values({ id: 'nantes-01', name: 'Nantes Graslin', city: 'Nantes', country: 'FR', timeZone: 'Europe/Paris', position: 9 });
 		await addCustomer(suite.product.db, 'ann', [{ kind: 'phone', value: '+33612345678' }], { traits: { first_name: 'Ann' } });
 		journeyId = (await createJourney(suite.product.db.db, { name: 'Cart reminder', definition: DEFINITION })).journey.id;
 		page = await suite.signedIn('marketer', '/journeys');
@@ -112,5 +119,23 @@ describe('builder side panel', () => {
 				quietHours: { start: '21:00', end: '08:00' },
 				defaultTimeZone: 'Europe/Paris'
 			});
+	});
+
+	it('sends a store task to the store the entry event names, with a fallback from the stores in the database', async () => {
+		await page.keyboard.press('Escape');
+		await select('call');
+		const which = panel().getByLabel('Store', { exact: true });
+		await expect.poll(() => which.locator('option').allTextContents()).toContain('Nantes Graslin (Nantes)');
+		await which.selectOption('event');
+		await expect(panel().getByLabel('Event property with the store id').inputValue()).resolves.toBe('store_id');
+		await panel().getByLabel('When there is none').selectOption('nantes-01');
+		await page.screenshot({ path: `${ARTIFACTS}/store-task.png` });
+		await expect
+			.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'call'), { timeout: 15_000 })
+			.toMatchObject({ store: { kind: 'event', property: 'store_id', fallbackStoreId: 'nantes-01' } });
+		// An empty property name is refused inline.
+		await panel().getByLabel('Event property with the store id').fill('');
+		await panel().getByText('Has no property.').waitFor();
+		await panel().getByLabel('Event property with the store id').fill('store_id');
 	});
 });

@@ -3,8 +3,8 @@ import type { CatalogEvent, CatalogSegment } from '$core/catalog/index';
 
 /**
  * What the pickers suggest, fetched once per page from the catalog API and shared by every form: event names
- * ingest has seen, each event's property paths, profile trait paths, segments, and the journey's own steps
- * (for conditions that name an offer or a message step). Suggestions only: a failed fetch leaves the lists
+ * ingest has seen, each event's property paths, profile trait paths, segments, the stores, and the journey's own
+ * steps (for conditions that name an offer or a message step). Suggestions only: a failed fetch leaves the lists
  * empty and every field still accepts typed text.
  */
 class BuilderCatalog {
@@ -12,6 +12,7 @@ class BuilderCatalog {
 	traits = $state<string[]>([]);
 	segments = $state<CatalogSegment[]>([]);
 	#properties = $state<Record<string, string[]>>({});
+	#stores = $state<StoreChoice[]>([]);
 	#steps = $state.raw<Record<string, readonly Step[]>>({});
 	/** The steps on an open canvas, as drawn now (see `showSteps`). */
 	#live = $state.raw<Record<string, readonly Step[]>>({});
@@ -51,6 +52,12 @@ class BuilderCatalog {
 		return this.#properties[name] ?? [];
 	}
 
+	/** The stores (loaded on first use), for the store pickers: a store added through the API is a choice on the next page. */
+	stores(): readonly StoreChoice[] {
+		void this.#load<{ stores: StoreChoice[] }>('stores', '/api/v1/stores', (b) => (this.#stores = b.stores));
+		return this.#stores;
+	}
+
 	/**
 	 * The journey's steps (for "which offer step", "which message"): the open canvas's, live, when its editor
 	 * shows them (`showSteps`); else the saved draft's.
@@ -75,5 +82,6 @@ class BuilderCatalog {
 }
 
 type Step = { id: string; type: string; label?: string };
+export type StoreChoice = { id: string; name: string; city: string };
 
 export const builderCatalog = new BuilderCatalog();
