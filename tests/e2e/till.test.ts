@@ -3,6 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../core/auth/accounts';
+import { findHandoff } from '../../core/commerce/cart-token';
+import { upsertProducts } from '../../core/commerce/products';
+import { seedDemoCatalogue } from '../../core/commerce/seed';
 import { carts, orders } from '../../core/db/schema/orders';
 import { events } from '../../core/db/schema/events';
 import { enrollments } from '../../core/db/schema/journeys';
@@ -22,6 +25,8 @@ describe('cart from phone to till', () => {
 	let writeKey: string;
 
 	beforeAll(async () => {
+		// The demo shop's products in Omnicanal's catalogue, as `npm start` loads them: the till prices from there.
+		await seedDemoCatalogue(suite.product.db.db);
 		const { journey } = await createJourney(suite.product.db.db, { name: 'Spring retargeting', template: 'adToStore' });
 		await publish(suite.product.db.db, journey.id, { publishedBy: 'till test' });
 		({ key: writeKey } = await createApiKey(suite.product.db.db, { name: 'shop tracking', kind: 'write', role: 'marketer' }));
@@ -64,6 +69,12 @@ describe('cart from phone to till', () => {
 		const till = await storeContext.newPage();
 		await gotoHydrated(till, `${suite.product.url}/store?store=paris-01`);
 		return till;
+	}
+
+	/** The cart a typed code names. */
+	async function cartOf(code: string): Promise<string | undefined> {
+		const found = await findHandoff(suite.product.db.db, 'unused: a typed code is not signed', code);
+		return found.ok ? found.cart.id : undefined;
 	}
 
 	async function typeCode(till: Page, code: string): Promise<void> {
@@ -163,6 +174,38 @@ describe('cart from phone to till', () => {
 		await typeCode(till, code);
 		await expect(till.getByTestId('till-error').textContent()).resolves.toContain('expired');
 		await expect(till.getByTestId('till-opened').count()).resolves.toBe(0);
+		await phone.close();
+		await till.close();
+	});
+
+	it('sells at the price in Omnicanal’s catalogue: a price loaded through the products API is the till’s', async () => {
+		// The retailer's catalogue feed lowers the tote (PUT /api/v1/products does this upsert).
+		await upsertProducts(suite.product.db.db, [{ sku: 'canvas-tote', name: 'Canvas tote', price: 24.5, currency: 'EUR', category: 'accessories' }]);
+		const phone = await suite.browser.newContext();
+		const shop = await openShop(phone, `phone-${randomUUID()}`);
+		await gotoHydrated(shop, `${suite.product.url}/shop/products/canvas-tote`);
+		await shop.getByRole('button', { name: 'Add to cart' }).click();
+		await shop.waitForURL(/\/shop\/cart/);
+		const code = (await shop.getByTestId('cart-handoff-code').textContent())!.trim();
+		const cartId = await cartOf(code);
+		// And something the catalogue does not have (sold on the site only): shown, not priced, not sold.
+		const [cart] = await suite.product.db.db.select().from(carts).where(eq(carts.id, cartId!));
+		await suite.product.db.db
+			.update(carts)
+			.set({ items: [...cart!.items, { productId: 'gift-wrap', qty: 2 }] })
+			.where(eq(carts.id, cartId!));
+
+		const till = await openTill();
+		await typeCode(till, code);
+		const opened = till.getByTestId('till-opened');
+		await opened.waitFor();
+		await expect(opened.getByTestId('till-line').textContent()).resolves.toContain('€24.50');
+		await expect(opened.getByTestId('till-total').textContent()).resolves.toBe('€24.50');
+		await expect(opened.getByTestId('till-unknown').textContent()).resolves.toContain('2 × gift-wrap');
+		await opened.getByRole('button', { name: 'Complete sale' }).click();
+		await till.getByTestId('till-sold').waitFor();
+		const [order] = await suite.product.db.db.select().from(orders).where(eq(orders.cartId, cartId!));
+		expect(order).toMatchObject({ totalCents: 2450, currency: 'EUR', items: [{ productId: 'canvas-tote', qty: 1, priceCents: 2450 }] });
 		await phone.close();
 		await till.close();
 	});

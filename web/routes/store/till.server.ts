@@ -15,8 +15,8 @@ import { requirePage } from '$lib/server/auth';
 import { appEnv, database } from '$lib/server/context';
 import { notifyRouter } from '$lib/server/routing';
 import { storeCustomer } from '$lib/server/store-desk';
-import { CURRENCY } from '../shop/catalog';
-import { priceCart } from '../shop/pricing';
+import { priceCart, pricedProduct, type PricedProduct } from '$core/commerce/pricing';
+import { listProducts } from '$core/commerce/products';
 import type { RequestEvent } from './$types';
 
 /*
@@ -29,6 +29,9 @@ import type { RequestEvent } from './$types';
 export type TillLine = { productId: string; name: string; qty: number; unitCents: number; lineCents: number; inStock: number | null };
 export type TillCart = {
 	cartId: string;
+	currency: string;
+	/** Items whose product is not in Omnicanal's catalogue: not priced, not sold here (the associate is told). */
+	unknown: { productId: string; qty: number }[];
 	lines: TillLine[];
 	subtotalCents: number;
 	customer: { id: string; name: string | null; email: string | null; phone: string | null } | null;
@@ -36,7 +39,7 @@ export type TillCart = {
 	offers: OfferView[];
 	chosen: string | null;
 };
-export type TillSale = { orderId: string; totalCents: number; discountCents: number; offerCode: string | null; offerTitle: string | null };
+export type TillSale = { orderId: string; totalCents: number; discountCents: number; currency: string; offerCode: string | null; offerTitle: string | null };
 
 const secret = () => channelSettings(appEnv()).appSecret;
 
@@ -52,8 +55,19 @@ async function ownerOf(db: Db, cart: CartRow): Promise<string | null> {
 	return cart.customerId ? await survivorOf(db, cart.customerId) : null;
 }
 
+/**
+ * The cart's products as Omnicanal's catalogue has them (`PUT /api/v1/products`): the till sells at the catalogue's
+ * price, whatever site filled the cart. The currency is the catalogue's (one per shop).
+ */
+async function cartCatalogue(db: Db, cart: CartRow): Promise<{ productById: (id: string) => PricedProduct | undefined; currency: string }> {
+	const products = (await listProducts(db, { skus: [...new Set(cart.items.map((i) => i.productId))] })).map(pricedProduct);
+	const byId = new Map(products.map((p) => [p.id, p]));
+	return { productById: (id) => byId.get(id), currency: products[0]?.currency ?? 'EUR' };
+}
+
 async function tillCart(db: Db, cart: CartRow, storeId: string): Promise<TillCart> {
-	const priced = priceCart(cart.items, null, CURRENCY);
+	const { productById, currency } = await cartCatalogue(db, cart);
+	const priced = priceCart(cart.items, productById, null, currency);
 	const stock = await quantitiesOf(
 		db,
 		priced.lines.map((l) => ({ storeId, sku: l.product.id }))
@@ -61,8 +75,11 @@ async function tillCart(db: Db, cart: CartRow, storeId: string): Promise<TillCar
 	const customerId = await ownerOf(db, cart);
 	const customer = customerId ? await storeCustomer(db, customerId) : null;
 	const offers = customerId ? (await activeOffersFor(db, customerId, new Date())).filter((o) => !o.storeScope || o.storeScope.includes(storeId)) : [];
+	const inCatalogue = new Set(priced.lines.map((l) => l.product.id));
 	return {
 		cartId: cart.id,
+		currency,
+		unknown: cart.items.filter((i) => !inCatalogue.has(i.productId)).map((i) => ({ productId: i.productId, qty: i.qty })),
 		lines: priced.lines.map((l) => ({
 			productId: l.product.id,
 			name: l.product.name,
@@ -131,6 +148,7 @@ async function sellTillCart(event: RequestEvent) {
 					orderId: earlier.id,
 					totalCents: earlier.totalCents,
 					discountCents: earlier.discountCents,
+					currency: earlier.currency,
 					offerCode: earlier.offerCode,
 					offerTitle: null
 				} satisfies TillSale
@@ -167,7 +185,8 @@ async function sellTillCart(event: RequestEvent) {
 		redeemed = result.answer.offer;
 		eventIds.push(...result.eventIds);
 	}
-	const priced = priceCart(cart.items, redeemed, CURRENCY);
+	const { productById, currency } = await cartCatalogue(db, cart);
+	const priced = priceCart(cart.items, productById, redeemed, currency);
 	const { order } = await placeOrder(db, {
 		cartId: cart.id,
 		customerId,
@@ -179,7 +198,7 @@ async function sellTillCart(event: RequestEvent) {
 		subtotalCents: priced.subtotalCents,
 		discountCents: priced.discountCents,
 		totalCents: priced.totalCents,
-		currency: CURRENCY,
+		currency,
 		offerCode: redeemed?.code ?? null,
 		now
 	});
@@ -206,6 +225,7 @@ async function sellTillCart(event: RequestEvent) {
 			orderId: order.id,
 			totalCents: order.totalCents,
 			discountCents: order.discountCents,
+			currency: order.currency,
 			offerCode: order.offerCode,
 			offerTitle: redeemed?.title ?? null
 		} satisfies TillSale
