@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client';
 import { CommerceError } from './errors';
 import { Sku } from './products';
@@ -11,50 +12,36 @@ export type StockCsvRow = { line: number; storeId: string; sku: string; quantity
 export type StockCsvError = { line: number; message: string };
 export type StockCsvParse = { rows: StockCsvRow[]; errors: StockCsvError[] };
 
+export class CsvSyntaxError extends Error {
+	override name = 'CsvSyntaxError';
+	constructor(
+		readonly line: number,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+/** Line breaks inside a record's quoted fields: csv-parse reports the line a record ends on; people want the first. */
+const breaksIn = (fields: string[]) => fields.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+
 /**
- * Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks; CRLF or
- * LF; `;` accepted as the separator when the header uses it, as spreadsheets in French locales write). Pure and
- * linear: no regular expressions over the whole text, no eval.
+ * Splits CSV text into records with csv-parse (RFC 4180: quoted fields may hold separators, doubled quotes and
+ * line breaks; CRLF or LF; blank lines skipped), each with the line it starts on. A quote never closed throws
+ * CsvSyntaxError with its line.
  */
 export function csvRecords(text: string, separator: string): { line: number; fields: string[] }[] {
-	const out: { line: number; fields: string[] }[] = [];
-	let fields: string[] = [];
-	let field = '';
-	let quoted = false;
-	let line = 1;
-	let startLine = 1;
-	const end = () => {
-		fields.push(field);
-		if (fields.length > 1 || fields[0]!.trim() !== '') out.push({ line: startLine, fields });
-		fields = [];
-		field = '';
-		startLine = line;
-	};
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else {
-				if (c === '\n') line++;
-				field += c;
-			}
-		} else if (c === '"' && field.trim() === '') {
-			quoted = true;
-			field = '';
-		} else if (c === separator) {
-			fields.push(field);
-			field = '';
-		} else if (c === '\n' || c === '\r') {
-			if (c === '\r' && text[i + 1] === '\n') i++;
-			line++;
-			end();
-		} else field += c;
+	try {
+		const parsed = parse(text, { delimiter: separator, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }) as unknown as Array<{
+			record: string[];
+			info: { lines: number };
+		}>;
+		return parsed.map(({ record, info }) => ({ line: info.lines - breaksIn(record), fields: record }));
+	} catch (err) {
+		const { code, lines } = err as { code?: string; lines?: number };
+		const reason = code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed' : (err as Error).message;
+		throw new CsvSyntaxError(lines ?? 0, `The file is not valid CSV: ${reason}.`);
 	}
-	if (field !== '' || fields.length) end();
-	return out;
 }
 
 /**
@@ -65,7 +52,13 @@ export function parseStockCsv(input: string): StockCsvParse {
 	const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // a spreadsheet's byte-order mark
 	const firstLine = text.slice(0, text.search(/\r|\n|$/));
 	const separator = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-	const records = csvRecords(text, separator);
+	let records: { line: number; fields: string[] }[];
+	try {
+		records = csvRecords(text, separator);
+	} catch (err) {
+		if (err instanceof CsvSyntaxError) return { rows: [], errors: [{ line: err.line, message: err.message }] };
+		throw err;
+	}
 	const errors: StockCsvError[] = [];
 	const rows: StockCsvRow[] = [];
 	const header = records[0]?.fields.map((f) => f.trim().toLowerCase());

@@ -53,4 +53,11 @@ describe('stock CSV', () => {
 		expect(parsed.rows).toEqual([]);
 		expect(parsed.errors[0]!.message).toContain('more than');
 	});
+
+	it('reports a quote that is never closed with its line, and keeps nothing', () => {
+		expect(parseStockCsv('store,sku,quantity\nparis-01,mug,1\nparis-01,"mug,3\n')).toEqual({
+			rows: [],
+			errors: [{ line: 3, message: 'The file is not valid CSV: a quoted field is never closed.' }]
+		});
+	});
 });
