@@ -142,9 +142,12 @@ export class Enrollment {
 		await progress.recordProgress(this.ref, update);
 	}
 
-	/** A durable point: what is queued is written before the customer waits (and routing sees the new interests). */
+	/**
+	 * A durable point: a customer who moved to a step waits there written down (and routing sees the new
+	 * interests). Rows alone (a `held` before a retry) wait for the next write, as they always did.
+	 */
 	private async flushQueued(): Promise<void> {
-		if (this.lazy && (this.pending.length > 0 || this.position)) await this.flush();
+		if (this.lazy && this.position) await this.flush();
 	}
 
 	/**

@@ -53,12 +53,14 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 		entryEvent: run.entryEvent,
 		settings: { quietHours, frequencyCaps, defaultTimeZone, throttle }
 	};
+	// The step's entry (and what came before it) is written by the first attempt's activity, before it acts. A
+	// `held` row waits for the next write, as it always did: a retry after a hold does exactly what it did before.
+	let progress = run.takeProgress();
 	for (;;) {
 		let outcome: ActionOutcome;
-		// The step's entry (and what came before it) is written by the action activity, before it acts.
-		const progress = run.takeProgress();
 		try {
 			outcome = await call(progress ? { ...input, progress } : input);
+			progress = undefined;
 		} catch (err) {
 			run.putBack(progress);
 			run.note({ nodeId: node.id, kind: 'failed', reason: failureMessage(err) });
