@@ -148,4 +148,18 @@ describe('WhatsApp and web push in the builder and the shop', () => {
 		expect(after!.consent.push).toMatchObject({ granted: false, source: 'shop_opt_out' });
 		await shop.close();
 	});
+
+	it('says in words when this browser cannot subscribe (headless Chromium has no push service)', async () => {
+		const context = await suite.browser.newContext();
+		await context.grantPermissions(['notifications'], { origin: suite.product.url });
+		const shop = await context.newPage();
+		await gotoHydrated(shop, `${suite.product.url}/shop`);
+		const optIn = shop.locator('[data-testid="push-opt-in"][data-worker="registered"]');
+		await optIn.waitFor();
+		await optIn.getByRole('button', { name: 'Turn on notifications' }).click();
+		// Chromium either refuses at once or never answers; the control gives up after 10 s either way.
+		await shop.getByTestId('push-opt-in-message').filter({ hasText: 'This browser could not turn notifications on' }).waitFor({ timeout: 30_000 });
+		expect(await shop.getByTestId('push-opt-in').getAttribute('data-state')).toBe('off');
+		await context.close();
+	});
 });
