@@ -11,7 +11,7 @@ import { lockKeys } from '../identity/tx';
  *    interval after the last one handed out, or now). The enrollment then waits for its turn in a Temporal
  *    timer — durable, no worker holds anything while it waits — and shows as `held: queued` in its step.
  * 2. `takeTurn`, right before the provider call, checks the actual send times in the sliding window ending now
- *    and records this one: a late timer or a worker that was down cannot bunch sends above the rate; if it
+ *    (and any stamped later by a concurrent attempt) and records this one: a late timer or a worker that was down cannot bunch sends above the rate; if it
  *    would, the send waits until the oldest send in the window leaves it.
  *
  * Why not Temporal-native (a task queue's maxActivitiesPerSecond)? It rates activity starts per task queue,
@@ -86,8 +86,9 @@ export async function takeTurn(db: Db, buckets: readonly Bucket[], key: string, 
 					and(
 						eq(throttleSlots.bucket, bucket),
 						isNotNull(throttleSlots.sentAt),
-						gt(throttleSlots.sentAt, new Date(now.getTime() - rate.windowMs)),
-						lte(throttleSlots.sentAt, now)
+						// No upper bound: a concurrent attempt that read its clock later may have taken the lock first and
+						// stamped a later time. Ignoring it would let two sends through where the rate allows one.
+						gt(throttleSlots.sentAt, new Date(now.getTime() - rate.windowMs))
 					)
 				)
 				.orderBy(asc(throttleSlots.sentAt));
