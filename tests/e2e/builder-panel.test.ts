@@ -20,12 +20,14 @@ const DEFINITION = {
 		{ id: 'start', type: 'trigger', label: 'Cart updated', entry: { kind: 'event', event: 'cart_updated' } },
 		{ id: 'text', type: 'sendSms', label: 'Reminder', body: '' },
 		{ id: 'call', type: 'storeTask', label: 'Call', title: 'Call them', instructions: '', store: { kind: 'preferred' } },
+		{ id: 'pause', type: 'wait', label: 'Pause', mode: 'duration', duration: { amount: 1, unit: 'days' } },
 		{ id: 'end', type: 'exit' }
 	],
 	edges: [
 		{ id: 'e1', source: 'start', target: 'text' },
 		{ id: 'e2', source: 'text', target: 'call' },
-		{ id: 'e3', source: 'call', target: 'end' }
+		{ id: 'e3', source: 'call', target: 'pause' },
+		{ id: 'e4', source: 'pause', target: 'end' }
 	],
 	settings: { reentry: { mode: 'never' }, exitCriteria: [] }
 };
@@ -137,5 +139,17 @@ describe('builder side panel', () => {
 		await panel().getByLabel('Event property with the store id').fill('');
 		await panel().getByText('Has no property.').waitFor();
 		await panel().getByLabel('Event property with the store id').fill('store_id');
+	});
+
+	it('waits until a time of day, with the zone to use when the customer has none', async () => {
+		await page.keyboard.press('Escape');
+		await select('pause');
+		await panel().getByText('Until a time of day', { exact: true }).click();
+		await panel().getByLabel('Time of day', { exact: true }).fill('09:30');
+		await panel().getByLabel('Time zone when the customer has none').fill('Europe/Lisbon');
+		await panel().getByLabel('Time zone when the customer has none').press('Tab');
+		await expect
+			.poll(async () => (await savedDraft()).nodes.find((n) => n.id === 'pause'), { timeout: 15_000 })
+			.toMatchObject({ mode: 'localTime', time: '09:30', fallbackTimeZone: 'Europe/Lisbon' });
 	});
 });
