@@ -90,34 +90,12 @@ export type InboundResult = {
  */
 export async function handleInboundSms(db: Db, params: Record<string, string>, options: { helpText: string; now: Date }): Promise<InboundResult> {
 	if ((params.From ?? '').trim().startsWith(WHATSAPP_PREFIX)) return handleInboundWhatsApp(db, params, options.now);
-	// Twilio sends E.164 already; keep it even when our number metadata does not know the range.
-	const raw = (params.From ?? '').trim();
-	const from = normalizePhone(raw) ?? (/^\+\d{6,15}$/.test(raw) ? raw : null);
-	const body = params.Body ?? '';
-	const keyword = smsKeyword(body);
-	const customerId = from ? await customerByIdentity(db, 'phone', from) : null;
-	const optOut =
-		from && (keyword === 'stop' || keyword === 'start')
-			? await applySmsKeyword(db, { keyword, customerId, phone: from, messageSid: params.MessageSid || null, sentAt: options.now })
-			: undefined;
-	const eventIds: string[] = [];
-	if (customerId && params.MessageSid) {
-		const [row] = await db
-			.insert(events)
-			.values({
-				id: randomUUID(),
-				messageId: `twilio:${params.MessageSid}`,
-				type: 'track',
-				name: 'sms_received',
-				customerId,
-				properties: { body, keyword, from, to: params.To ?? null, messageSid: params.MessageSid },
-				context: { source: 'twilio' },
-				timestamp: options.now
-			})
-			.onConflictDoNothing()
-			.returning({ id: events.id });
-		if (row) eventIds.push(row.id);
-	}
+	const { keyword, customerId, optOut, eventIds } = await recordInbound(db, params, {
+		from: (params.From ?? '').trim(),
+		channel: 'sms',
+		event: 'sms_received',
+		now: options.now
+	});
 	// STOP/START: Twilio (Advanced Opt-Out) answers those itself; a second reply would be noise.
 	return { keyword, customerId, reply: keyword === 'help' ? options.helpText : null, eventIds, ...(optOut ? { optOut } : {}) };
 }
@@ -133,14 +111,42 @@ export const WHATSAPP_HELP_REPLY = 'Reply STOP to stop our WhatsApp messages, ST
  * per MessageSid; unlike SMS, Twilio does not answer those keywords on WhatsApp, so we confirm them.
  */
 export async function handleInboundWhatsApp(db: Db, params: Record<string, string>, now: Date): Promise<InboundResult> {
-	const raw = phoneOfWhatsApp((params.From ?? '').trim());
-	const from = normalizePhone(raw) ?? (/^\+\d{6,15}$/.test(raw) ? raw : null);
+	const { keyword, customerId, optOut, eventIds } = await recordInbound(db, params, {
+		from: phoneOfWhatsApp((params.From ?? '').trim()),
+		channel: 'whatsapp',
+		event: WHATSAPP_RECEIVED,
+		now,
+		properties: { profileName: params.ProfileName ?? null },
+		context: { channel: 'whatsapp' }
+	});
+	const reply = keyword === 'help' ? WHATSAPP_HELP_REPLY : optOut === 'applied' ? (keyword === 'stop' ? WHATSAPP_STOP_REPLY : WHATSAPP_START_REPLY) : null;
+	return { keyword, customerId, reply, eventIds, ...(optOut ? { optOut } : {}) };
+}
+
+/**
+ * What SMS and WhatsApp do alike with an inbound message: the sender's number (Twilio sends E.164; kept even when
+ * our number metadata does not know the range), its keyword, STOP/START applied to `channel` only, and the message
+ * recorded once per MessageSid as `event` on a known customer's timeline.
+ */
+async function recordInbound(
+	db: Db,
+	params: Record<string, string>,
+	o: { from: string; channel: 'sms' | 'whatsapp'; event: string; now: Date; properties?: Record<string, unknown>; context?: Record<string, unknown> }
+): Promise<Omit<InboundResult, 'reply'>> {
+	const from = normalizePhone(o.from) ?? (/^\+\d{6,15}$/.test(o.from) ? o.from : null);
 	const body = params.Body ?? '';
 	const keyword = smsKeyword(body);
 	const customerId = from ? await customerByIdentity(db, 'phone', from) : null;
 	const optOut =
 		from && (keyword === 'stop' || keyword === 'start')
-			? await applySmsKeyword(db, { keyword, customerId, phone: from, messageSid: params.MessageSid || null, sentAt: now, channel: 'whatsapp' })
+			? await applySmsKeyword(db, {
+					keyword,
+					customerId,
+					phone: from,
+					messageSid: params.MessageSid || null,
+					sentAt: o.now,
+					...(o.channel === 'whatsapp' ? { channel: 'whatsapp' as const } : {})
+				})
 			: undefined;
 	const eventIds: string[] = [];
 	if (customerId && params.MessageSid) {
@@ -150,18 +156,17 @@ export async function handleInboundWhatsApp(db: Db, params: Record<string, strin
 				id: randomUUID(),
 				messageId: `twilio:${params.MessageSid}`,
 				type: 'track',
-				name: WHATSAPP_RECEIVED,
+				name: o.event,
 				customerId,
-				properties: { body, keyword, from, to: params.To ?? null, messageSid: params.MessageSid, profileName: params.ProfileName ?? null },
-				context: { source: 'twilio', channel: 'whatsapp' },
-				timestamp: now
+				properties: { body, keyword, from, to: params.To ?? null, messageSid: params.MessageSid, ...o.properties },
+				context: { source: 'twilio', ...o.context },
+				timestamp: o.now
 			})
 			.onConflictDoNothing()
 			.returning({ id: events.id });
 		if (row) eventIds.push(row.id);
 	}
-	const reply = keyword === 'help' ? WHATSAPP_HELP_REPLY : optOut === 'applied' ? (keyword === 'stop' ? WHATSAPP_STOP_REPLY : WHATSAPP_START_REPLY) : null;
-	return { keyword, customerId, reply, eventIds, ...(optOut ? { optOut } : {}) };
+	return { keyword, customerId, eventIds, ...(optOut ? { optOut } : {}) };
 }
 
 /** A TwiML answer: one reply message, or none. */
