@@ -4,6 +4,7 @@ import { messages, type Channel, type Message, type MessageStatus } from '../db/
 import { TransientChannelError } from './errors';
 import type { SkipReason } from './consent';
 import type { ProviderReceipt } from './types';
+import { isCapExempt } from './caps';
 
 /**
  * The `messages` row is the send's ledger: written first (unique idempotency key), claimed by one attempt at
@@ -60,6 +61,11 @@ export async function insertOrGet(db: Db, values: typeof messages.$inferInsert):
 	const existing = await messageByKey(db, values.idempotencyKey);
 	if (!existing) throw new Error(`message ${values.idempotencyKey} vanished after a conflicting insert`);
 	return { row: existing, inserted: false };
+}
+
+/** The columns of a row this attempt holds: a fresh draft is stored already claimed (core/channels/send.ts). */
+export function claimedBy(now: Date): { lockedUntil: Date; attempts: number } {
+	return { lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: 1 };
 }
 
 /** Takes the row for this attempt, or throws a retryable error while another attempt holds it. */
@@ -119,7 +125,12 @@ export async function markDispatching(db: Db, row: Message, now: Date): Promise<
 	const mark: DispatchMark = { at: now.toISOString(), attempt: row.attempts };
 	await db
 		.update(messages)
-		.set({ meta: sql`${messages.meta} || ${JSON.stringify({ dispatch: mark })}::jsonb`, updatedAt: now })
+		.set({
+			meta: sql`${messages.meta} || ${JSON.stringify({ dispatch: mark })}::jsonb`,
+			// Counted under frequency caps as it goes, unless a cap check counted it already (core/channels/caps.ts).
+			...(isCapExempt(row) ? {} : { countedAt: sql`coalesce(${messages.countedAt}, ${now.toISOString()}::timestamptz)` }),
+			updatedAt: now
+		})
 		.where(eq(messages.id, row.id));
 }
 

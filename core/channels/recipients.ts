@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers, identities, type ConsentChannel, type ConsentState } from '../db/schema/customers';
-import { customerFamily, survivorOf } from '../identity/lookup';
+import { identities, type ConsentChannel, type ConsentState } from '../db/schema/customers';
+import { familyOf, liveCustomer } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 
 /** A customer as a sender needs them: where to reach them and what they agreed to. */
@@ -27,22 +27,19 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
  * the customer last told us), else the most recently seen identity of that kind across merged profiles.
  */
 export async function loadRecipient(db: Db, customerId: string): Promise<Recipient | null> {
-	const id = await survivorOf(db, customerId);
-	if (!id) return null;
-	const [row] = await db.select().from(customers).where(eq(customers.id, id));
+	const row = await liveCustomer(db, customerId);
 	if (!row) return null;
-	const family = await customerFamily(db, id);
 	const ids = await db
 		.select({ kind: identities.kind, value: identities.value })
 		.from(identities)
-		.where(and(inArray(identities.customerId, family), inArray(identities.kind, ['email', 'phone'])))
+		.where(and(inArray(identities.customerId, familyOf(row.id)), inArray(identities.kind, ['email', 'phone'])))
 		.orderBy(desc(identities.firstSeenAt));
 	const traitEmail = str(row.traits.email) ? normalizeEmail(str(row.traits.email)!) : null;
 	const traitPhone = str(row.traits.phone) ? normalizePhone(str(row.traits.phone)!) : null;
 	const emails = unique([traitEmail, ...ids.filter((i) => i.kind === 'email').map((i) => normalizeEmail(i.value))]);
 	const phones = unique([traitPhone, ...ids.filter((i) => i.kind === 'phone').map((i) => normalizePhone(i.value))]);
 	return {
-		customerId: id,
+		customerId: row.id,
 		traits: row.traits,
 		timezone: row.timezone,
 		consent: row.consent,

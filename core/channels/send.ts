@@ -8,6 +8,7 @@ import { countUnderCaps, type CapRule } from './caps';
 import { takeTurn, type Bucket } from '../throttle/index';
 import {
 	claim,
+	claimedBy,
 	dispatchOf,
 	insertOrGet,
 	markDispatching,
@@ -71,14 +72,20 @@ export async function addressOf(db: Db, recipient: Recipient, channel: SendMessa
 }
 
 /** The WhatsApp mode now: free text inside the 24-hour window, else the template, else `closed`. */
-async function whatsAppModeOf(db: Db, row: Message, now: Date): Promise<WhatsAppMode> {
+async function whatsAppModeOf(db: Db, row: Pick<Message, 'customerId' | 'body' | 'meta'>, now: Date): Promise<WhatsAppMode> {
 	const meta = row.meta as { template?: unknown };
 	return whatsAppMode(await lastInboundWhatsApp(db, row.customerId), now, { hasBody: row.body.trim() !== '', hasTemplate: meta.template !== undefined });
 }
 
-/** Consent and suppression as they stand now, not as they stood when the customer entered. */
-async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message): Promise<SkipReason | null> {
-	const recipient = await loadRecipient(db, row.customerId);
+/** What a send-time check needs of the message: its drafted row, or the draft about to be stored. */
+type Checked = Pick<Message, 'customerId' | 'to' | 'body' | 'meta'>;
+
+/**
+ * Consent and suppression as they stand now, not as they stood when the customer entered. `recipient` is passed
+ * when it was loaded moments ago in this same attempt (to draft the message), so it is not read twice.
+ */
+async function sendTimeCheck(db: Db, input: SendMessageInput, row: Checked, loaded?: Recipient | null): Promise<SkipReason | null> {
+	const recipient = loaded === undefined ? await loadRecipient(db, row.customerId) : loaded;
 	if (!recipient) return 'no_customer';
 	if (recipient.erased) return 'erased';
 	if (!consentAllows(recipient, input.channel, input.consentPolicy ?? 'opt-out', input.purpose ?? 'marketing')) return 'no_consent';
@@ -89,6 +96,25 @@ async function sendTimeCheck(db: Db, input: SendMessageInput, row: Message): Pro
 		if ((await whatsAppModeOf(db, row, input.now ?? new Date())).mode === 'closed') return 'outside_24h_window';
 	}
 	return null;
+}
+
+/**
+ * The first attempt of a send: loads the recipient once, renders the message, checks it may go now and stores
+ * it — already claimed by this attempt when it is to be sent, or finished (`skipped`, `failed`) when not.
+ * Answers the row another attempt stored first under the same key, for the caller to take from there.
+ */
+async function draftAndStore(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<{ row: Message; inserted: boolean }> {
+	const recipient = await loadRecipient(db, input.customerId);
+	const address = recipient ? await addressOf(db, recipient, input.channel) : null;
+	if (!recipient || !address || recipient.erased) {
+		const reason = !recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address';
+		return insertOrGet(db, skippedDraft(providers, input, recipient?.customerId ?? input.customerId, reason, now));
+	}
+	const draft = await draftMessage(db, providers, input, recipient, address, now);
+	if (draft.status === 'failed') return insertOrGet(db, draft);
+	const skip = await sendTimeCheck(db, input, { customerId: recipient.customerId, to: draft.to, body: draft.body ?? '', meta: draft.meta ?? {} }, recipient);
+	if (skip) return insertOrGet(db, { ...draft, status: 'skipped', error: skip });
+	return insertOrGet(db, { ...draft, ...claimedBy(now) });
 }
 
 function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsapp: WhatsAppMode | null): Promise<ProviderReceipt> {
@@ -135,12 +161,13 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
 /**
  * Sends one email, SMS, WhatsApp message or web push notification for a journey step, at most once per idempotency key:
  * 1. an earlier attempt's finished row is answered as is (`replayed`);
- * 2. otherwise the rendered message is stored first (status `pending`), or `skipped` when there is nobody
- *    or no address to send to;
- * 3. consent and suppressions are checked now; after the claim, frequency caps are checked and the message
- *    counted under them atomically (skipped, or `held` until they allow it, as the step chose);
- * 4. one attempt claims the row, records itself on it, calls the provider (or the outbox) and records the
- *    outcome.
+ * 2. the first attempt loads the recipient once, renders the message and checks consent and suppressions, then
+ *    stores the row: claimed by itself when the message is to go, else finished (`skipped` with why: nobody,
+ *    no address, no consent…; `failed` for a template error);
+ * 3. a later attempt (a retry, or after a hold) checks consent and suppressions again and claims the row;
+ * 4. frequency caps are checked and the message counted under them atomically (skipped, or `held` until they
+ *    allow it, as the step chose), then the send rate's turn is taken;
+ * 5. the attempt records itself on the row, calls the provider (or the outbox) and records the outcome.
  * Permanent provider errors come back as `outcome: 'failed'`; transient ones are thrown (TransientChannelError)
  * so Temporal retries the activity, which then resumes from the stored row. When the failed call may have got
  * through (a timeout after the request left), the retry first asks the provider (core/channels/attempts.ts):
@@ -148,48 +175,51 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
  */
 export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<SendResult> {
 	const now = input.now ?? new Date();
-	let row = await messageByKey(db, input.idempotencyKey);
-	if (row && row.status !== 'pending') return resultFromRow(row, true);
-	if (!row) {
-		const recipient = await loadRecipient(db, input.customerId);
-		const address = recipient ? await addressOf(db, recipient, input.channel) : null;
-		const draft =
-			recipient && address && !recipient.erased
-				? await draftMessage(db, providers, input, recipient, address, now)
-				: skippedDraft(
-						providers,
-						input,
-						recipient?.customerId ?? input.customerId,
-						!recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address',
-						now
-					);
-		const stored = await insertOrGet(db, draft);
-		row = stored.row;
-		if (row.status !== 'pending') return resultFromRow(row, !stored.inserted);
-	}
+	const earlier = await messageByKey(db, input.idempotencyKey);
+	if (earlier && earlier.status !== 'pending') return resultFromRow(earlier, true);
+	const taken = earlier ? await resume(db, providers, input, earlier, now) : await firstAttempt(db, providers, input, now);
+	return 'result' in taken ? taken.result : sendClaimed(db, providers, input, taken.claimed, now);
+}
 
-	// A message that may already be out is accounted for before any rule could skip it.
+type Taken = { claimed: Message } | { result: SendResult };
+
+/** No row yet: draft and store it (claimed when it is to go), or take over the one a concurrent attempt stored. */
+async function firstAttempt(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<Taken> {
+	const { row, inserted } = await draftAndStore(db, providers, input, now);
+	if (row.status !== 'pending') return { result: resultFromRow(row, !inserted) };
+	return inserted ? { claimed: row } : resume(db, providers, input, row, now);
+}
+
+/**
+ * A row an earlier attempt stored and did not finish: checked again now, then taken for this attempt. A message
+ * that may already be out is accounted for (core/channels/attempts.ts) before any rule could skip it.
+ */
+async function resume(db: Db, providers: Providers, input: SendMessageInput, row: Message, now: Date): Promise<Taken> {
 	if (!dispatchOf(row)) {
 		const skip = await sendTimeCheck(db, input, row);
-		if (skip) return resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false);
+		if (skip) return { result: resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false) };
 	}
+	const taken = await claim(db, row, now);
+	if ('finished' in taken) return { result: resultFromRow(taken.finished, true) };
+	const dispatched = dispatchOf(taken);
+	if (!dispatched) return { claimed: taken };
+	const verdict = await verifyEarlierAttempt(providers, taken, now);
+	if (verdict.state === 'sent') return { result: resultFromRow(await markSent(db, taken.id, verdict.receipt, new Date(dispatched.at)), true) };
+	if (verdict.state === 'unknown') return { result: resultFromRow(await markUnknown(db, taken.id, verdict.why, now), false) };
+	if (verdict.state === 'wait') {
+		await release(db, taken.id, `earlier attempt not accounted for yet: ${verdict.why}`, now, 'maybe');
+		throw new TransientChannelError(`${taken.provider}: earlier attempt not accounted for yet (${verdict.why})`, {
+			provider: taken.provider,
+			code: 'outcome_pending'
+		});
+	}
+	const skip = await sendTimeCheck(db, input, taken);
+	if (skip) return { result: resultFromRow(await markFinal(db, taken.id, 'skipped', skip, now, { dispatch: null }), false) };
+	return { claimed: taken };
+}
 
-	const claimed = await claim(db, row, now);
-	if ('finished' in claimed) return resultFromRow(claimed.finished, true);
-	if (dispatchOf(claimed)) {
-		const verdict = await verifyEarlierAttempt(providers, claimed, now);
-		if (verdict.state === 'sent') return resultFromRow(await markSent(db, claimed.id, verdict.receipt, new Date(dispatchOf(claimed)!.at)), true);
-		if (verdict.state === 'unknown') return resultFromRow(await markUnknown(db, claimed.id, verdict.why, now), false);
-		if (verdict.state === 'wait') {
-			await release(db, claimed.id, `earlier attempt not accounted for yet: ${verdict.why}`, now, 'maybe');
-			throw new TransientChannelError(`${claimed.provider}: earlier attempt not accounted for yet (${verdict.why})`, {
-				provider: claimed.provider,
-				code: 'outcome_pending'
-			});
-		}
-		const skip = await sendTimeCheck(db, input, claimed);
-		if (skip) return resultFromRow(await markFinal(db, claimed.id, 'skipped', skip, now, { dispatch: null }), false);
-	}
+/** The row is this attempt's: frequency caps, the send rate, the WhatsApp window, then the provider. */
+async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput, claimed: Message, now: Date): Promise<SendResult> {
 	const cap = await countUnderCaps(db, claimed, input.frequencyCaps ?? [], now);
 	if (cap.state === 'capped') {
 		if (input.whenCapped !== 'wait') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'frequency_cap', now), false);

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, identities, type Customer, type IdentityKind } from '../db/schema/customers';
 import type { CountryCode } from 'libphonenumber-js';
@@ -13,11 +13,16 @@ const MAX_MERGE_HOPS = 32;
  * erased customer (erasure covers the whole merge family, so nothing may act on it again) and for a cycle.
  */
 export async function survivorOf(db: Db, customerId: string): Promise<string | null> {
+	return (await liveCustomer(db, customerId))?.id ?? null;
+}
+
+/** The survivor's whole row (see survivorOf): one read for a profile that was never merged, the common case. */
+export async function liveCustomer(db: Db, customerId: string): Promise<Customer | null> {
 	let current = customerId;
 	for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
-		const [row] = await db.select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, current));
+		const [row] = await db.select().from(customers).where(eq(customers.id, current));
 		if (!row || row.erasedAt) return null;
-		if (!row.mergedInto) return current;
+		if (!row.mergedInto) return row;
 		current = row.mergedInto;
 	}
 	return null;
@@ -28,12 +33,16 @@ export async function survivorOf(db: Db, customerId: string): Promise<string | n
  * it merged (events, messages, the offers it earned) still belong to the person.
  */
 export async function customerFamily(db: Db, customerId: string): Promise<string[]> {
-	const result = await db.execute(sql`
-		with recursive family(id, depth) as (
+	const result = await db.execute(sql`select distinct id from ${familyOf(customerId)} family`);
+	return rowsOf<{ id: string }>(result).map((r) => r.id);
+}
+
+/** customerFamily as a subquery (`… in ${familyOf(id)}`), for reads that need the family in the same statement. */
+export function familyOf(customerId: string): SQL {
+	return sql`(with recursive family(id, depth) as (
 			select ${customerId}::text, 0
 			union select c.id, f.depth + 1 from ${customers} c join family f on c.merged_into = f.id where f.depth < ${MAX_MERGE_HOPS}
-		) select distinct id from family`);
-	return rowsOf<{ id: string }>(result).map((r) => r.id);
+		) select id from family)`;
 }
 
 /** Looks an identifier up (already normalized) and returns the live survivor's id; null when none. */
@@ -43,13 +52,6 @@ export async function customerByIdentity(db: Db, kind: IdentityKind, value: stri
 		.from(identities)
 		.where(and(eq(identities.kind, kind), eq(identities.value, value)));
 	return row ? survivorOf(db, row.customerId) : null;
-}
-
-async function liveCustomer(db: Db, id: string): Promise<Customer | null> {
-	const live = await survivorOf(db, id);
-	if (!live) return null;
-	const [customer] = await db.select().from(customers).where(eq(customers.id, live));
-	return customer ?? null;
 }
 
 export type LookupQuery = {

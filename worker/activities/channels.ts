@@ -116,47 +116,13 @@ function common(input: ActionInput<{ id: string }>) {
 	};
 }
 
-export async function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEmailNode>, now = new Date()): Promise<ActionOutcome> {
-	const until = await quietUntil(deps.db, input, now);
-	if (until) return { status: 'held', until, reason: 'quiet hours' };
-	const throttle = throttleBuckets(deps, input, 'email');
-	const queued = await queuedUntil(deps, input, throttle, now);
-	if (queued) return { status: 'held', until: queued, reason: 'queued' };
-	const { node } = input;
-	try {
-		const result = await sendMessage(deps.db, deps.providers, {
-			...common(input),
-			channel: 'email',
-			...deliveryOf(node, input.settings, 'email'),
-			throttle,
-			now,
-			email: { subject: node.subject ?? '', html: node.html, text: node.text, from: node.from }
-		});
-		return outcomeOf(result);
-	} catch (err) {
-		throw asActivityError(err);
-	}
+export function sendEmailStep(deps: ChannelDeps, input: ActionInput<SendEmailNode>, now = new Date()): Promise<ActionOutcome> {
+	const { subject, html, text, from } = input.node;
+	return sendStep(deps, input, { channel: 'email', email: { subject: subject ?? '', html, text, from } }, now);
 }
 
-export async function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsNode>, now = new Date()): Promise<ActionOutcome> {
-	const until = await quietUntil(deps.db, input, now);
-	if (until) return { status: 'held', until, reason: 'quiet hours' };
-	const throttle = throttleBuckets(deps, input, 'sms');
-	const queued = await queuedUntil(deps, input, throttle, now);
-	if (queued) return { status: 'held', until: queued, reason: 'queued' };
-	try {
-		const result = await sendMessage(deps.db, deps.providers, {
-			...common(input),
-			channel: 'sms',
-			...deliveryOf(input.node, input.settings, 'sms'),
-			throttle,
-			now,
-			sms: { body: input.node.body }
-		});
-		return outcomeOf(result);
-	} catch (err) {
-		throw asActivityError(err);
-	}
+export function sendSmsStep(deps: ChannelDeps, input: ActionInput<SendSmsNode>, now = new Date()): Promise<ActionOutcome> {
+	return sendStep(deps, input, { channel: 'sms', sms: { body: input.node.body } }, now);
 }
 
 /**

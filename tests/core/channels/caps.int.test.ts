@@ -60,6 +60,26 @@ describe.each(dbKinds())('frequency caps across channels on %s', (kind) => {
 		expect(counted).toHaveLength(4);
 	});
 
+	it('counts messages from journeys without caps under the caps of another journey (counted as they go out)', async () => {
+		const id = await customer();
+		for (const [i, ch] of (['email', 'sms', 'email'] as const).entries()) {
+			expect(await sendMessage(h.db, providers, send(id, ch, { now: at(i * DAY) }))).toMatchObject({ outcome: 'sent' });
+		}
+		const rows = await h.db.select().from(messages).where(eq(messages.customerId, id));
+		expect(rows.map((r) => r.countedAt?.getTime()).sort()).toEqual([at(0), at(DAY), at(2 * DAY)].map((d) => d.getTime()));
+		expect(await sendMessage(h.db, providers, send(id, 'sms', { frequencyCaps: threeAWeek, now: at(3 * DAY) }))).toMatchObject({
+			outcome: 'skipped',
+			reason: 'frequency_cap'
+		});
+		// Transactional messages are not counted even without caps.
+		expect(await sendMessage(h.db, providers, send(id, 'sms', { purpose: 'transactional', now: at(3 * DAY) }))).toMatchObject({ outcome: 'sent' });
+		const transactional = await h.db
+			.select()
+			.from(messages)
+			.where(and(eq(messages.customerId, id), isNotNull(messages.countedAt)));
+		expect(transactional).toHaveLength(3);
+	});
+
 	it('applies a per-channel cap beside the all-channels one', async () => {
 		const id = await customer();
 		const caps = { frequencyCaps: [...threeAWeek, { channel: 'sms' as const, max: 1, windowMs: DAY }] };
