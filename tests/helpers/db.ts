@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
 import { openDb, type DbHandle, type DbTarget } from '../../core/db/client';
-import { migrate } from '../../core/db/migrate';
+import { migrate, migrationsFolder } from '../../core/db/migrate';
 import * as schema from '../../core/db/schema/index';
 
 export type TestDbKind = 'pglite' | 'postgres';
@@ -15,18 +18,49 @@ export function dbKinds(): TestDbKind[] {
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
-/** Migrating PGlite costs seconds; do it once per file and clone the data directory for each database. */
+/**
+ * Migrating PGlite costs seconds; do it once and clone the data directory for each database. The image is kept
+ * on disk between test files (and runs) under a key of the migrations and PGlite's version, so only the first
+ * file after a migration changes pays for it.
+ */
 function migratedPgliteImage(): Promise<Blob> {
 	pgliteTemplate ??= (async () => {
+		const file = join(IMAGE_DIR, `pglite-${imageKey()}.tar`);
+		if (existsSync(file)) return new Blob([readFileSync(file)]);
 		const handle = await openDb({ kind: 'pglite' });
 		await migrate(handle);
 		const client = (handle.db as unknown as { $client: PGlite }).$client;
 		const image = await client.dumpDataDir('none');
 		await handle.close();
+		// Written whole under another name, then renamed: a file running beside this one reads all of it or none.
+		mkdirSync(IMAGE_DIR, { recursive: true });
+		const partial = `${file}.${process.pid}.partial`;
+		writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+		renameSync(partial, file);
 		return image;
 	})();
 	return pgliteTemplate;
 }
+
+const IMAGE_DIR = fileURLToPath(new URL('../../node_modules/.cache/omnicanal-tests/', import.meta.url));
+
+/** Every migration file's name and bytes, and the PGlite version that wrote the image. */
+function imageKey(): string {
+	const hash = createHash('sha256').update(PGLITE_VERSION);
+	const walk = (dir: string): void => {
+		for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else hash.update(path.slice(migrationsFolder.length)).update(readFileSync(path));
+		}
+	};
+	walk(migrationsFolder);
+	return hash.digest('hex').slice(0, 16);
+}
+
+const PGLITE_VERSION = (
+	JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)), 'utf8')) as { version: string }
+).version;
 
 /**
  * A fresh, migrated, empty database of the given kind. On PostgreSQL each call creates its own database
