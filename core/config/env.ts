@@ -6,6 +6,13 @@ import { z } from 'zod';
  */
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optional = () => z.preprocess(blankToUndefined, z.string().optional());
+const sendRate = z.preprocess(
+	blankToUndefined,
+	z
+		.string()
+		.regex(/^\d+\/(second|minute|hour)$/, 'like 60/minute')
+		.optional()
+);
 
 export const envSchema = z.object({
 	NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -59,20 +66,10 @@ export const envSchema = z.object({
 	GOOGLE_ADS_BASE_URL: optional(),
 	WEBHOOK_SIGNING_SECRET: optional(),
 	/** Send rate per channel shared by every worker, `<n>/<second|minute|hour>` (e.g. `60/minute` for SMS). */
-	SEND_RATE_EMAIL: z.preprocess(
-		blankToUndefined,
-		z
-			.string()
-			.regex(/^\d+\/(second|minute|hour)$/, 'like 60/minute')
-			.optional()
-	),
-	SEND_RATE_SMS: z.preprocess(
-		blankToUndefined,
-		z
-			.string()
-			.regex(/^\d+\/(second|minute|hour)$/, 'like 60/minute')
-			.optional()
-	),
+	SEND_RATE_EMAIL: sendRate,
+	SEND_RATE_SMS: sendRate,
+	SEND_RATE_WHATSAPP: sendRate,
+	SEND_RATE_PUSH: sendRate,
 	/** Keys the hashes that keep an erased person's suppressions working (core/privacy/keyed-hash.ts). Generated under DATA_DIR when unset. */
 	PRIVACY_HASH_KEY: optional(),
 	/** Host names or IPs (comma-separated) the webhook step may reach although they resolve to private addresses. */

@@ -31,8 +31,8 @@ export type ChannelDeps = {
 	db: Db;
 	providers: Providers;
 	webhookSecret?: string;
-	/** Send rates per channel for the whole workspace (SEND_RATE_EMAIL, SEND_RATE_SMS), shared by every worker. */
-	sendRates?: Partial<Record<'email' | 'sms', Rate>>;
+	/** Send rates per channel for the whole workspace (SEND_RATE_<CHANNEL>), shared by every worker. */
+	sendRates?: SendRates;
 };
 
 /** A provider's permanent refusal (4xx) is not retried; anything else is thrown for Temporal to retry. */
@@ -59,9 +59,10 @@ async function quietUntil(db: Db, input: ActionInput<unknown>, now: Date): Promi
 	return delay > 0 ? now.getTime() + delay : null;
 }
 
-/** Every cap of the journey that applies on this channel: its own and the all-channels ones, together. */
 type MessageChannel = SendMessageInput['channel'];
+export type SendRates = Partial<Record<MessageChannel, Rate>>;
 
+/** Every cap of the journey that applies on this channel: its own and the all-channels ones, together. */
 function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: MessageChannel): CapRule[] {
 	return (settings.frequencyCaps ?? [])
 		.filter((c) => c.channel === channel || c.channel === 'all')
@@ -71,7 +72,7 @@ function capsFor(settings: Pick<JourneySettings, 'frequencyCaps'>, channel: Mess
 /** The rates a send on `channel` is under: the channel's (workspace) and the journey's messages rate. */
 function throttleBuckets(deps: ChannelDeps, input: ActionInput<{ id: string }>, channel: MessageChannel): Bucket[] {
 	const buckets: Bucket[] = [];
-	const channelRate = channel === 'email' || channel === 'sms' ? deps.sendRates?.[channel] : undefined;
+	const channelRate = deps.sendRates?.[channel];
 	if (channelRate) buckets.push({ bucket: `channel:${channel}`, rate: channelRate });
 	const journeyRate = input.settings.throttle?.messages;
 	if (journeyRate) buckets.push({ bucket: `journey:${input.ref.journeyId}:messages`, rate: { max: journeyRate.max, windowMs: durationToMs(journeyRate.per) } });

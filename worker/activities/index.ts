@@ -14,10 +14,11 @@ import {
 	sendPushStep,
 	sendSmsStep,
 	sendWhatsAppStep,
-	syncAdAudienceStep
+	syncAdAudienceStep,
+	type SendRates
 } from './channels';
 import { grantOfferStep } from './offers';
-import { parseRate, type Rate } from '../../core/throttle/index';
+import { parseRate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
 import { customerTimeZone, recordProgress, writingProgressFirst } from './progress';
 import { scheduledEntryActivities } from './scheduled-entry';
@@ -27,19 +28,26 @@ export interface ActivityDeps {
 	providers: Providers;
 	/** Signs the webhook step's requests (WEBHOOK_SIGNING_SECRET, else a key derived from APP_SECRET). */
 	webhookSecret?: string;
-	/** Send rates per channel (SEND_RATE_EMAIL, SEND_RATE_SMS), shared by every worker through the database. */
-	sendRates?: Partial<Record<'email' | 'sms', Rate>>;
+	/** Send rates per channel (SEND_RATE_EMAIL, _SMS, _WHATSAPP, _PUSH), shared by every worker through the database. */
+	sendRates?: SendRates;
 }
 
 /** Production wiring: providers from the environment (the outbox where credentials are absent). */
 export function activityDepsFromEnv(
-	env: ProviderEnv & Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'> & Partial<Pick<AppEnv, 'SEND_RATE_EMAIL' | 'SEND_RATE_SMS'>>,
+	env: ProviderEnv &
+		Pick<AppEnv, 'WEBHOOK_SIGNING_SECRET'> &
+		Partial<Pick<AppEnv, 'SEND_RATE_EMAIL' | 'SEND_RATE_SMS' | 'SEND_RATE_WHATSAPP' | 'SEND_RATE_PUSH'>>,
 	db: Db
 ): ActivityDeps {
 	return {
 		db,
 		providers: createProviders(env),
-		sendRates: { email: parseRate(env.SEND_RATE_EMAIL), sms: parseRate(env.SEND_RATE_SMS) },
+		sendRates: {
+			email: parseRate(env.SEND_RATE_EMAIL),
+			sms: parseRate(env.SEND_RATE_SMS),
+			whatsapp: parseRate(env.SEND_RATE_WHATSAPP),
+			push: parseRate(env.SEND_RATE_PUSH)
+		},
 		webhookSecret: env.WEBHOOK_SIGNING_SECRET ?? derivedWebhookSecret(env.APP_SECRET ?? process.env.APP_SECRET)
 	};
 }
