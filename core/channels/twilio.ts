@@ -65,6 +65,28 @@ export const TWILIO_OPTED_OUT = 21610;
 /** Clock skew between us and Twilio tolerated when matching an attempt to a message Twilio created. */
 const SKEW_MS = 2 * 60_000;
 
+type TwilioMessage = Awaited<ReturnType<twilio.Twilio['messages']['list']>>[number];
+
+/**
+ * The recipient's 50 newest messages, to find an attempt whose answer was lost (Twilio creates the message
+ * before it answers), or why Twilio could not be asked. Not filtered by `dateSentAfter`: a message still queued
+ * in Twilio (throughput limits) has no date_sent yet and would be missed.
+ */
+export async function recentMessages(client: twilio.Twilio, to: string): Promise<TwilioMessage[] | { why: string }> {
+	try {
+		return await client.messages.list({ to, pageSize: 50, limit: 50 });
+	} catch (err) {
+		const failure = err as TwilioFailure;
+		return { why: `Twilio lookup failed: ${failure.status ?? ''} ${failure.message}`.trim() };
+	}
+}
+
+/** Messages Twilio created since the attempt (give or take clock skew). */
+export function createdSince(messages: TwilioMessage[], since: Date): TwilioMessage[] {
+	const from = since.getTime() - SKEW_MS;
+	return messages.filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= from : true));
+}
+
 export class TwilioSmsProvider implements SmsProvider {
 	readonly channel = 'sms';
 	readonly name = 'twilio';
@@ -98,24 +120,16 @@ export class TwilioSmsProvider implements SmsProvider {
 	/**
 	 * Finds an attempt whose answer was lost: the recipient's newest messages, one created since the attempt,
 	 * from our sender, with exactly the body we stored. Twilio creates the message before it answers, so an
-	 * answered list without it is a confirmed non-send. Not filtered by `dateSentAfter`: a message still queued
-	 * in Twilio (throughput limits) has no date_sent yet and would be missed. The status callback URL carries
+	 * answered list without it is a confirmed non-send. The status callback URL carries
 	 * our id too (`?m=`), but Twilio does not echo it in the resource: a callback that arrived already moved the
 	 * message's status on (core/channels/status.ts), so such an attempt never gets here.
 	 */
 	async lookup(attempt: SentLookup): Promise<LookupAnswer> {
-		let recent: Awaited<ReturnType<twilio.Twilio['messages']['list']>>;
-		try {
-			recent = await this.client.messages.list({ to: attempt.to, pageSize: 50, limit: 50 });
-		} catch (err) {
-			const failure = err as TwilioFailure;
-			return { state: 'wait', why: `Twilio lookup failed: ${failure.status ?? ''} ${failure.message}`.trim() };
-		}
-		const since = attempt.since.getTime() - SKEW_MS;
-		const ours = recent.find(
+		const recent = await recentMessages(this.client, attempt.to);
+		if ('why' in recent) return { state: 'wait', why: recent.why };
+		const ours = createdSince(recent, attempt.since).find(
 			(m) =>
 				m.body === attempt.body &&
-				(m.dateCreated ? m.dateCreated.getTime() >= since : true) &&
 				(this.options.messagingServiceSid ? m.messagingServiceSid === this.options.messagingServiceSid : m.from === this.options.from)
 		);
 		if (!ours) return { state: 'not_sent' };

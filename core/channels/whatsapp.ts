@@ -3,8 +3,8 @@ import type twilio from 'twilio';
 import type { Db } from '../db/client';
 import { events } from '../db/schema/events';
 import { customerFamily } from '../identity/lookup';
-import { twilioClient, twilioError, type TwilioOptions } from './twilio';
-import type { OutgoingWhatsApp, ProviderReceipt, WhatsAppProvider } from './types';
+import { createdSince, recentMessages, twilioClient, twilioError, type TwilioOptions } from './twilio';
+import type { LookupAnswer, OutgoingWhatsApp, ProviderReceipt, SentLookup, WhatsAppProvider } from './types';
 
 /**
  * WhatsApp through Twilio's Messages API (the SMS SDK): addresses are `whatsapp:+E164`. Free text may be sent
@@ -86,5 +86,22 @@ export class TwilioWhatsAppProvider implements WhatsAppProvider {
 		} catch (err) {
 			throw twilioError(this.name, err, { [TWILIO_OUTSIDE_WINDOW]: 'outside_24h_window' });
 		}
+	}
+
+	/**
+	 * An attempt whose answer was lost, as for SMS (core/channels/twilio.ts): no message from our sender to this
+	 * number since the attempt is a confirmed non-send; one with the text we stored is ours. A template message
+	 * carries Twilio's rendering of the template, not our text, so one from us with another text cannot be told
+	 * apart from a different step's: that stays undecided (a status callback may still settle it), never re-sent.
+	 */
+	async lookup(attempt: SentLookup): Promise<LookupAnswer> {
+		const recent = await recentMessages(this.client, whatsAppAddress(attempt.to));
+		if ('why' in recent) return { state: 'wait', why: recent.why };
+		const fromUs = createdSince(recent, attempt.since).filter((m) => m.from === this.from);
+		if (fromUs.length === 0) return { state: 'not_sent' };
+		const same = attempt.body.trim() === '' ? undefined : fromUs.find((m) => m.body === attempt.body);
+		if (same)
+			return { state: 'sent', receipt: { providerMessageId: same.sid ?? null, status: 'queued', meta: { mode: 'session', recoveredBy: 'twilio_list' } } };
+		return { state: 'wait', why: 'Twilio lists a message from us to this number since the attempt, but not with its text (a template cannot be matched)' };
 	}
 }

@@ -12,6 +12,8 @@ import { SendGridEmailProvider } from '../../../core/channels/sendgrid';
 import { sendMessage, type SendMessageInput } from '../../../core/channels/send';
 import { recordMessageEvent } from '../../../core/channels/status';
 import { TwilioSmsProvider } from '../../../core/channels/twilio';
+import { TwilioWhatsAppProvider } from '../../../core/channels/whatsapp';
+import { events } from '../../../core/db/schema/events';
 import type { Providers } from '../../../core/channels/types';
 import type { DbHandle } from '../../../core/db/client';
 import { messages } from '../../../core/db/schema/messages';
@@ -21,6 +23,7 @@ import { fakeServer, sendJson, seedCustomer, seedEnrollment, settings, type Fake
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const SERVICE = `MG${'fedcba9876543210'.repeat(2)}`;
+const WHATSAPP_FROM = 'whatsapp:+14155238886';
 const t0 = new Date('2026-03-01T10:00:00Z');
 const after = (ms: number) => new Date(t0.getTime() + ms);
 
@@ -54,9 +57,10 @@ async function fakeTwilio() {
 			sid: `SM${randomUUID().replace(/-/g, '')}`,
 			account_sid: ACCOUNT,
 			to: form.get('To'),
-			from: null,
+			from: form.get('From'),
 			messaging_service_sid: form.get('MessagingServiceSid'),
-			body: form.get('Body'),
+			// A template message carries Twilio's rendering of it, not a text of ours.
+			body: form.get('Body') ?? (form.get('ContentSid') ? 'Hi Ada, your order is ready (approved template)' : null),
 			status: 'accepted',
 			num_segments: '1',
 			direction: 'outbound-api',
@@ -73,7 +77,8 @@ async function fakeTwilio() {
 	return {
 		server,
 		state,
-		provider: new TwilioSmsProvider({ accountSid: ACCOUNT, authToken: 'token', messagingServiceSid: SERVICE, baseUrl: server.url, timeoutMs: 300 })
+		provider: new TwilioSmsProvider({ accountSid: ACCOUNT, authToken: 'token', messagingServiceSid: SERVICE, baseUrl: server.url, timeoutMs: 300 }),
+		whatsapp: new TwilioWhatsAppProvider({ accountSid: ACCOUNT, authToken: 'token', from: WHATSAPP_FROM, baseUrl: server.url, timeoutMs: 300 })
 	};
 }
 
@@ -113,7 +118,7 @@ async function fakeSendGrid() {
 	return { server, state, provider };
 }
 
-const providersWith = (over: Partial<Pick<Providers, 'email' | 'sms'>>): Providers => ({
+const providersWith = (over: Partial<Pick<Providers, 'email' | 'sms' | 'whatsapp'>>): Providers => ({
 	email: outboxEmail,
 	sms: outboxSms,
 	audiences: { meta: outboxAudience, google: outboxAudience },
@@ -128,6 +133,16 @@ const sms = (): SendMessageInput => ({
 	enrollmentId: 'enr-1',
 	nodeId: 'sms-1',
 	sms: { body: 'Your order is ready for pickup.' },
+	now: t0
+});
+
+const whatsapp = (content: { body?: string; template?: { contentSid: string } }): SendMessageInput => ({
+	idempotencyKey: `enr-1:wa-1:${randomUUID()}`,
+	channel: 'whatsapp',
+	customerId: 'ada',
+	enrollmentId: 'enr-1',
+	nodeId: 'wa-1',
+	whatsapp: content,
 	now: t0
 });
 
@@ -229,6 +244,60 @@ describe.each(dbKinds())('a send whose answer was lost on %s', (kind) => {
 					at: after(UNDECIDABLE_AFTER_MS * 2)
 				});
 				expect((await row(stored.id)).status).toBe('delivered');
+			} finally {
+				await server.close();
+			}
+		});
+	});
+
+	describe('Twilio WhatsApp', () => {
+		it('finds free text by its body among our messages to the number, and does not send it twice', async () => {
+			const { server, state, whatsapp: provider } = await fakeTwilio();
+			try {
+				const providers = providersWith({ whatsapp: provider });
+				// She wrote to us an hour ago: the 24-hour window is open, free text may go.
+				await h.db.insert(events).values({
+					id: randomUUID(),
+					messageId: randomUUID(),
+					type: 'track',
+					name: 'whatsapp_received',
+					customerId: 'ada',
+					timestamp: after(-3_600_000)
+				});
+				const input = whatsapp({ body: 'Your blue jacket is back in store.' });
+				await expect(sendMessage(h.db, providers, input)).rejects.toMatchObject({ info: { code: 'timeout' } });
+				state.mode = 'accept';
+				const retry = await sendMessage(h.db, providers, { ...input, now: after(10_000) });
+				expect(retry).toMatchObject({ outcome: 'sent', replayed: true, providerMessageId: state.created[0]!.sid });
+				const list = server.requests.find((r) => r.method === 'GET')!;
+				expect(new URL(list.path, 'http://x').searchParams.get('To')).toBe('whatsapp:+33612345678');
+				expect(posts(server.requests)).toBe(1);
+				expect(await rowByKey(input.idempotencyKey)).toMatchObject({ status: 'queued', meta: { recoveredBy: 'twilio_list' } });
+			} finally {
+				await server.close();
+			}
+		});
+
+		it('sends again when nothing from us reached the number, and never re-sends a template it cannot match', async () => {
+			const { server, state, whatsapp: provider } = await fakeTwilio();
+			try {
+				const providers = providersWith({ whatsapp: provider });
+				const template = { contentSid: `HX${'b'.repeat(32)}` };
+				// Lost before Twilio took it: the list has nothing from us since, so it goes again.
+				state.mode = 'hang-without-accepting';
+				const lost = whatsapp({ template });
+				await expect(sendMessage(h.db, providers, lost)).rejects.toMatchObject({ info: { code: 'timeout' } });
+				state.mode = 'accept';
+				expect(await sendMessage(h.db, providers, { ...lost, now: after(10_000) })).toMatchObject({ outcome: 'sent', replayed: false });
+				expect(posts(server.requests)).toBe(2);
+				// Taken, answer lost: Twilio lists a message from us with its own rendering of the template.
+				state.mode = 'accept-then-hang';
+				const taken = whatsapp({ template });
+				await expect(sendMessage(h.db, providers, { ...taken, now: after(60_000) })).rejects.toMatchObject({ info: { code: 'timeout' } });
+				state.mode = 'accept';
+				await expect(sendMessage(h.db, providers, { ...taken, now: after(70_000) })).rejects.toMatchObject({ info: { code: 'outcome_pending' } });
+				expect(await sendMessage(h.db, providers, { ...taken, now: after(60_000 + UNDECIDABLE_AFTER_MS) })).toMatchObject({ outcome: 'unknown' });
+				expect(posts(server.requests)).toBe(3);
 			} finally {
 				await server.close();
 			}
