@@ -29,8 +29,20 @@ function templateOffer(offer: OfferView | null, publicUrl: string): TemplateOffe
 	};
 }
 
-/** `{{ offer }}`: the code the node names, else the offer this enrollment granted last. */
+/** Every template text of the message, as the step wrote them. */
+function templateTexts(input: SendMessageInput): Array<string | undefined> {
+	if (input.channel === 'email') return [input.email.subject, input.email.html, input.email.text];
+	if (input.channel === 'sms') return [input.sms.body];
+	if (input.channel === 'push') return [input.push.title, input.push.body, input.push.url];
+	return [input.whatsapp.body, ...Object.values(input.whatsapp.template?.variables ?? {})];
+}
+
+/**
+ * `{{ offer }}`: the code the node names, else the offer this enrollment granted last. Looked up only when a
+ * template can use it (its text names `offer` at all): most messages do not, and it is a read per send.
+ */
 async function offerFor(db: Db, input: SendMessageInput, now: Date): Promise<OfferView | null> {
+	if (!templateTexts(input).some((t) => t?.includes('offer'))) return null;
 	if (input.offerCode) return findOffer(db, input.offerCode, now);
 	return input.enrollmentId ? latestOfferForEnrollment(db, input.enrollmentId, now) : null;
 }
