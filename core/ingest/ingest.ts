@@ -119,14 +119,15 @@ export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Prom
 		}
 		await known.flush();
 		const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
-		const { customer, mergeIds: merged } = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
+		const resolved = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
+		const { customer, mergeIds: merged } = resolved;
 		await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, p.receivedAt));
-		await tx
-			.update(customers)
-			.set(applyProfileInput(profileFields(customer), profileInput(p.message, p.at)))
-			.where(eq(customers.id, customer.id));
-		// Whatever this message created, merged or changed leaves the fast path for the rest of the batch.
+		const fields = applyProfileInput(profileFields(customer), profileInput(p.message, p.at));
+		await tx.update(customers).set(fields).where(eq(customers.id, customer.id));
+		// A person new to us may send the rest of the batch the fast way (their identify, then their track…);
+		// whatever else this message merged or changed leaves the fast path for the rest of the batch.
 		if (p.message.type === 'alias') known.retireAll();
+		else if (resolved.created && merged.length === 0) known.adopt({ ...customer, ...fields }, p.identifiers);
 		else known.retire([customer.id, ...p.identifiers.map((i) => known.ownerId(i)).filter((id): id is string => id !== undefined)]);
 		seen.set(p.messageId, { id: p.eventId, customerId: customer.id });
 		mergeIds.push(...merged);

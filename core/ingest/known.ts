@@ -74,6 +74,21 @@ export class KnownPeople {
 		return this.owner.get(identifierKey(identifier));
 	}
 
+	/**
+	 * A profile the slow path has just created for identifiers nobody owned (no merge): later messages of the batch
+	 * from the same person may take the fast path, with `customer` as written. Identifiers another profile owns
+	 * keep their owner, so a message naming them still goes the slow way.
+	 */
+	adopt(customer: Customer, identifiers: readonly Identifier[]): void {
+		if (this.allOff) return;
+		for (const i of identifiers) if (!this.owner.has(identifierKey(i))) this.owner.set(identifierKey(i), customer.id);
+		this.live.set(customer.id, customer);
+		this.userIds.set(
+			customer.id,
+			identifiers.filter((i) => i.kind === 'userId').map((i) => i.value)
+		);
+	}
+
 	/** Profiles the slow path touched (or may have): they take the slow path from now on. */
 	retire(customerIds: Iterable<string>): void {
 		for (const id of customerIds) this.off.add(id);

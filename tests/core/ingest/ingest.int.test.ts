@@ -141,6 +141,30 @@ for (const kind of dbKinds()) {
 			expect((await customerLookup(h.db, { anonymousId: 'shared' }))?.id).not.toBe(bob!.id);
 		});
 
+		it('a person new to us: the rest of their batch lands on the profile their first message created, another user on the browser stays apart', async () => {
+			const r = await ingestMessages(
+				h.db,
+				[
+					{ type: 'identify', messageId: 'n1', userId: 'nina', anonymousId: 'dev-1', traits: { email: 'nina@x.io', name: 'Nina' }, timestamp: at(1) },
+					{ type: 'track', messageId: 'n2', anonymousId: 'dev-1', event: 'viewed', timestamp: at(2) },
+					{ type: 'identify', messageId: 'n3', userId: 'nina', traits: { name: 'Nina R.' }, timestamp: at(3) },
+					{ type: 'track', messageId: 'n4', userId: 'omar', anonymousId: 'dev-1', event: 'viewed', timestamp: at(4) }
+				],
+				received(5)
+			);
+			expect(r.mergeIds).toEqual([]);
+			const nina = r.accepted[0]!.customerId;
+			expect(r.accepted.slice(0, 3).map((a) => a.customerId)).toEqual([nina, nina, nina]);
+			expect(r.accepted[3]!.customerId).not.toBe(nina);
+			expect(await liveCustomers(h.db)).toHaveLength(2);
+			const [row] = await h.db.select().from(customers).where(eq(customers.id, nina));
+			expect(row!.traits).toEqual({ email: 'nina@x.io', name: 'Nina R.' });
+			expect(row!.lastSeenAt.toISOString()).toBe(at(3));
+			expect(await messageIdsOf(h.db, nina)).toEqual(['n1', 'n2', 'n3']);
+			expect(await identitiesOf(h.db, nina)).toEqual(['anonymousId:dev-1', 'email:nina@x.io', 'userId:nina']);
+			expect(await identitiesOf(h.db, r.accepted[3]!.customerId)).toEqual(['userId:omar']);
+		});
+
 		it('alias joins a previous id to a userId, even across userIds', async () => {
 			await ingestMessages(h.db, [
 				{ type: 'track', messageId: 'x1', userId: 'old-id', event: 'a' },
