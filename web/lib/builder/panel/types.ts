@@ -12,3 +12,11 @@ export interface FormProps {
 
 /** One suggestion of a picker: the value typed in, and an optional description beside it. */
 export type Suggestion = { value: string; label?: string };
+
+/** What every labelled row takes (`Field` and the `*Field` components built on it): its control's id, label, help, errors. */
+export interface FieldProps {
+	id: string;
+	label: string;
+	help?: string;
+	errors?: readonly string[];
+}
