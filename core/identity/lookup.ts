@@ -13,14 +13,26 @@ const MAX_MERGE_HOPS = 32;
  * erased customer (erasure covers the whole merge family, so nothing may act on it again) and for a cycle.
  */
 export async function survivorOf(db: Db, customerId: string): Promise<string | null> {
-	return (await liveCustomer(db, customerId))?.id ?? null;
+	const live = await followMerges(customerId, async (id) => {
+		const [row] = await db.select({ mergedInto: customers.mergedInto, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, id));
+		return row && { ...row, id };
+	});
+	return live?.id ?? null;
 }
 
 /** The survivor's whole row (see survivorOf): one read for a profile that was never merged, the common case. */
-export async function liveCustomer(db: Db, customerId: string): Promise<Customer | null> {
+export function liveCustomer(db: Db, customerId: string): Promise<Customer | null> {
+	return followMerges(customerId, async (id) => (await db.select().from(customers).where(eq(customers.id, id)))[0]);
+}
+
+/** Follows `merged_into` from `customerId`, reading each hop with `read`; null when erased, unknown or a cycle. */
+async function followMerges<T extends { id: string; mergedInto: string | null; erasedAt: Date | null }>(
+	customerId: string,
+	read: (id: string) => Promise<T | undefined>
+): Promise<T | null> {
 	let current = customerId;
 	for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
-		const [row] = await db.select().from(customers).where(eq(customers.id, current));
+		const row = await read(current);
 		if (!row || row.erasedAt) return null;
 		if (!row.mergedInto) return row;
 		current = row.mergedInto;
