@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { analyticsConversions, analyticsPaths, analyticsStepDaily } from '../db/schema/analytics';
 import { enrollments, stepLog } from '../db/schema/journeys';
-import { Deltas, addPaths, apply, conversionContribution, pathOf, revenueOf, rowContribution, utcDay, type StepRow } from './rollup';
+import { RollupBatch, conversionContribution, pathOf, revenueOf, rowContribution, utcDay, type StepRow } from './rollup';
 
 /** Enrollments replayed per round trip: their step rows are read together. */
 const PAGE = 500;
@@ -76,15 +76,12 @@ async function rebuildJourney(tx: Db, journeyId: string): Promise<number> {
 		const stepsOf = new Map<string, StepRow[]>();
 		for (const r of rows) stepsOf.set(r.enrollmentId, [...(stepsOf.get(r.enrollmentId) ?? []), r]);
 
-		// Per (version, entry day), as apply() writes them.
-		const deltas = new Map<string, { version: number; day: string; out: Deltas }>();
-		const paths = new Map<number, { variant: string; day: string; path: string; customers: number; converted: number }[]>();
+		// Per (version, entry day), as the progress write adds them.
+		const batch = new RollupBatch();
 		for (const e of page) {
 			const day = utcDay(e.enteredAt);
 			const variant = e.variant ?? '';
-			const group = `${e.version}\n${day}`;
-			const out = deltas.get(group)?.out ?? new Deltas();
-			deltas.set(group, { version: e.version, day, out });
+			const out = batch.deltasFor(journeyId, e.version, day);
 			const steps = stepsOf.get(e.id) ?? [];
 			const entered = new Map(steps.filter((r) => r.kind === 'entered').map((r) => [`${r.nodeId}\n${r.visit}`, r.at]));
 			for (const r of steps) rowContribution(out, variant, r, (nodeId, visit) => entered.get(`${nodeId}\n${visit}`), 1);
@@ -122,26 +119,9 @@ async function rebuildJourney(tx: Db, journeyId: string): Promise<number> {
 					.filter((r) => r.kind === 'entered')
 					.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id)
 					.map((r) => r.nodeId);
-				const list = paths.get(e.version) ?? [];
-				list.push({ variant, day, path: pathOf(ids), customers: 1, converted: e.status === 'converted' ? 1 : 0 });
-				paths.set(e.version, list);
+				batch.addPath({ journeyId, version: e.version, variant, day, path: pathOf(ids), customers: 1, converted: e.status === 'converted' ? 1 : 0 });
 			}
 		}
-		for (const { version, day, out } of deltas.values()) await apply(tx, journeyId, version, day, out);
-		for (const [version, list] of paths) await addPaths(tx, journeyId, version, mergePaths(list));
+		await batch.write(tx);
 	}
-}
-
-/** One row per (variant, day, path): a single insert cannot update the same row twice. */
-function mergePaths<T extends { variant: string; day: string; path: string; customers: number; converted: number }>(list: T[]): T[] {
-	const merged = new Map<string, T>();
-	for (const r of list) {
-		const id = JSON.stringify([r.variant, r.day, r.path]);
-		const cur = merged.get(id);
-		if (cur) {
-			cur.customers += r.customers;
-			cur.converted += r.converted;
-		} else merged.set(id, { ...r });
-	}
-	return [...merged.values()];
 }

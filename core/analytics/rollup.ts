@@ -97,18 +97,33 @@ export async function revenueOf(db: Db, eventId: unknown): Promise<{ revenue: nu
 	return ev ? { revenue: orderTotal(ev.properties), name: ev.name } : { revenue: 0, name: null };
 }
 
-async function enteredLookup(db: Db, enrollmentId: string, rows: StepRow[], known: StepRow[]): Promise<(nodeId: string, visit: number) => Date | undefined> {
+/** When each visit began, for the time in step: `at(enrollmentId)` answers for one enrollment. */
+export type EnteredTimes = (enrollmentId: string) => (nodeId: string, visit: number) => Date | undefined;
+
+/**
+ * Entry times for the leaving rows of many enrollments: from the rows at hand, and one read of the step log for
+ * visits entered in an earlier write.
+ */
+export async function enteredTimes(db: Db, rowsOf: Map<string, StepRow[]>): Promise<EnteredTimes> {
 	const map = new Map<string, Date>();
-	for (const r of known) if (r.kind === 'entered') map.set(`${r.nodeId}\n${r.visit}`, r.at);
-	const missing = rows.filter((r) => LEAVING.has(r.kind) && !map.has(`${r.nodeId}\n${r.visit}`));
-	if (missing.length > 0) {
+	const key = (enrollmentId: string, nodeId: string, visit: number) => `${enrollmentId}\n${nodeId}\n${visit}`;
+	for (const [id, rows] of rowsOf) for (const r of rows) if (r.kind === 'entered') map.set(key(id, r.nodeId, r.visit), r.at);
+	const missing = new Set<string>();
+	const nodes = new Set<string>();
+	for (const [id, rows] of rowsOf)
+		for (const r of rows)
+			if (LEAVING.has(r.kind) && !map.has(key(id, r.nodeId, r.visit))) {
+				missing.add(id);
+				nodes.add(r.nodeId);
+			}
+	if (missing.size > 0) {
 		const found = await db
-			.select({ nodeId: stepLog.nodeId, visit: stepLog.visit, at: stepLog.at })
+			.select({ enrollmentId: stepLog.enrollmentId, nodeId: stepLog.nodeId, visit: stepLog.visit, at: stepLog.at })
 			.from(stepLog)
-			.where(and(eq(stepLog.enrollmentId, enrollmentId), eq(stepLog.kind, 'entered'), inArray(stepLog.nodeId, [...new Set(missing.map((r) => r.nodeId))])));
-		for (const r of found) map.set(`${r.nodeId}\n${r.visit}`, r.at);
+			.where(and(inArray(stepLog.enrollmentId, [...missing]), eq(stepLog.kind, 'entered'), inArray(stepLog.nodeId, [...nodes])));
+		for (const r of found) map.set(key(r.enrollmentId, r.nodeId, r.visit), r.at);
 	}
-	return (nodeId, visit) => map.get(`${nodeId}\n${visit}`);
+	return (enrollmentId) => (nodeId, visit) => map.get(key(enrollmentId, nodeId, visit));
 }
 
 async function enteredNodes(db: Db, enrollmentId: string): Promise<string[]> {
@@ -119,19 +134,25 @@ async function enteredNodes(db: Db, enrollmentId: string): Promise<string[]> {
 	return rows.map((r) => r.nodeId);
 }
 
-export async function apply(db: Db, journeyId: string, version: number, day: string, deltas: Deltas): Promise<void> {
-	const rows = [...deltas.map.values()]
+/** One (journey, version, entry day)'s deltas; a RollupBatch writes all of its groups in one statement. */
+export type DeltaGroup = { journeyId: string; version: number; day: string; deltas: Deltas };
+
+async function applyGroups(db: Db, groups: Iterable<DeltaGroup>): Promise<void> {
+	const rows = [...groups]
+		.flatMap((g) => [...g.deltas.map.values()].map((d) => ({ ...d, journeyId: g.journeyId, version: g.version, day: g.day })))
 		.filter((d) => d.visits !== 0 || d.customers !== 0 || d.amount !== 0)
 		// One order for every writer, so two transactions touching the same rows never deadlock.
-		.sort((a, b) => (a.variant + '\n' + a.nodeId + '\n' + a.metric + '\n' + a.key < b.variant + '\n' + b.nodeId + '\n' + b.metric + '\n' + b.key ? -1 : 1));
+		.sort((a, b) =>
+			compareKeys([a.journeyId, a.version, a.day, a.variant, a.nodeId, a.metric, a.key], [b.journeyId, b.version, b.day, b.variant, b.nodeId, b.metric, b.key])
+		);
 	if (rows.length === 0) return;
 	await db
 		.insert(analyticsStepDaily)
 		.values(
 			rows.map((r) => ({
-				journeyId,
-				version,
-				day,
+				journeyId: r.journeyId,
+				version: r.version,
+				day: r.day,
 				variant: r.variant,
 				nodeId: r.nodeId,
 				metric: r.metric,
@@ -159,6 +180,80 @@ export async function apply(db: Db, journeyId: string, version: number, day: str
 		});
 }
 
+function compareKeys(a: (string | number)[], b: (string | number)[]): number {
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+	return 0;
+}
+
+type PathRow = { journeyId: string; version: number; variant: string; day: string; path: string; customers: number; converted: number };
+
+/**
+ * What one transaction adds to the step and path rollups, across enrollments and journeys: merged here, then
+ * written in one statement per table (a multi-row upsert cannot touch one row twice, so rows are merged first).
+ */
+export class RollupBatch {
+	private readonly groups = new Map<string, DeltaGroup>();
+	private readonly paths = new Map<string, PathRow>();
+	private readonly ended: { ref: EnrollmentRef; variant: string; day: string; converted: boolean }[] = [];
+
+	deltasFor(journeyId: string, version: number, day: string): Deltas {
+		const id = JSON.stringify([journeyId, version, day]);
+		let group = this.groups.get(id);
+		if (!group) this.groups.set(id, (group = { journeyId, version, day, deltas: new Deltas() }));
+		return group.deltas;
+	}
+
+	/** A finished path (the rebuild knows it already). */
+	addPath(row: PathRow): void {
+		const id = JSON.stringify([row.journeyId, row.version, row.variant, row.day, row.path]);
+		const cur = this.paths.get(id);
+		if (cur) {
+			cur.customers += row.customers;
+			cur.converted += row.converted;
+		} else this.paths.set(id, { ...row });
+	}
+
+	/** An enrollment that ended in this transaction: its path is read from the step log when the batch is written. */
+	pathEnded(ref: EnrollmentRef, variant: string, day: string, converted: boolean): void {
+		this.ended.push({ ref, variant, day, converted });
+	}
+
+	async write(tx: Db): Promise<void> {
+		if (this.ended.length > 0) {
+			const rows = await tx
+				.select({ enrollmentId: stepLog.enrollmentId, nodeId: stepLog.nodeId })
+				.from(stepLog)
+				.where(
+					and(
+						inArray(
+							stepLog.enrollmentId,
+							this.ended.map((e) => e.ref.enrollmentId)
+						),
+						eq(stepLog.kind, 'entered')
+					)
+				)
+				.orderBy(asc(stepLog.enrollmentId), asc(stepLog.at), asc(stepLog.id));
+			const entered = new Map<string, string[]>();
+			for (const r of rows) entered.set(r.enrollmentId, [...(entered.get(r.enrollmentId) ?? []), r.nodeId]);
+			for (const e of this.ended)
+				this.addPath({
+					journeyId: e.ref.journeyId,
+					version: e.ref.version,
+					variant: e.variant,
+					day: e.day,
+					path: pathOf(entered.get(e.ref.enrollmentId) ?? []),
+					customers: 1,
+					converted: e.converted ? 1 : 0
+				});
+			this.ended.length = 0;
+		}
+		await applyGroups(tx, this.groups.values());
+		await addPathRows(tx, [...this.paths.values()]);
+		this.groups.clear();
+		this.paths.clear();
+	}
+}
+
 /** The enrollment row as it was before this write: what the rollups diff against. */
 export type EnrollmentBefore = { status: EnrollmentStatus; currentNodeId: string | null; variant: string | null; enteredAt: Date };
 
@@ -182,12 +277,15 @@ export async function assignedVariant(tx: Db, ref: EnrollmentRef, inserted: Step
 }
 
 /**
- * Called by recordProgress inside its transaction, after inserting the step rows and updating the enrollment.
- * `inserted` are the rows the insert actually added; `patch` the enrollment update written; `row` the enrollment
- * as it was before it (read with the update, under its row lock); `assigned` the variant these rows assign.
+ * Called by the worker's progress write inside its transaction, after inserting the step rows and updating the
+ * enrollment; adds to `batch`, which the write flushes once for all its enrollments. `inserted` are the rows the
+ * insert actually added; `patch` the enrollment update written; `row` the enrollment as it was before it (read
+ * with the update, under its row lock); `assigned` the variant these rows assign; `entered` when their visits began.
  */
 export async function maintainRollups(
 	tx: Db,
+	batch: RollupBatch,
+	entered: EnteredTimes,
 	ref: EnrollmentRef,
 	inserted: StepRow[],
 	patch: { status?: EnrollmentStatus; currentNodeId?: string; variant?: string },
@@ -201,7 +299,7 @@ export async function maintainRollups(
 		variant: patch.variant ?? assigned ?? before.variant
 	};
 	const day = utcDay(row.enteredAt);
-	const out = new Deltas();
+	const out = batch.deltasFor(ref.journeyId, ref.version, day);
 
 	// Everything counted so far moves with the enrollment when its variant changes.
 	if (after.variant !== before.variant) {
@@ -229,7 +327,7 @@ export async function maintainRollups(
 				)
 			)
 			.orderBy(asc(stepLog.id));
-		const lookup = await enteredLookup(tx, ref.enrollmentId, [], earlier);
+		const lookup = (await enteredTimes(tx, new Map([[ref.enrollmentId, earlier]])))(ref.enrollmentId);
 		const passed = [...new Set(earlier.filter((r) => r.kind === 'entered').map((r) => r.nodeId))];
 		for (const r of earlier) {
 			rowContribution(out, before.variant, r, lookup, -1);
@@ -244,7 +342,7 @@ export async function maintainRollups(
 	}
 
 	if (inserted.length > 0) {
-		const lookup = await enteredLookup(tx, ref.enrollmentId, inserted, inserted);
+		const lookup = entered(ref.enrollmentId);
 		for (const r of inserted) rowContribution(out, after.variant, r, lookup, 1);
 		const conversion = inserted.find((r) => r.kind === 'converted');
 		if (conversion) {
@@ -277,41 +375,24 @@ export async function maintainRollups(
 	if (before.status === 'active' && after.status !== 'active') {
 		if (after.currentNodeId)
 			out.add({ variant: after.variant, nodeId: after.currentNodeId, metric: 'ended', key: after.status }, { visits: 1, customers: 1 }, 1);
-		await recordPath(tx, ref, after, day);
+		batch.pathEnded(ref, after.variant, day, after.status === 'converted');
 	}
-
-	await apply(tx, ref.journeyId, ref.version, day, out);
 }
 
 /** Longest path kept in full; longer ones (loops) keep their start and are marked as cut. */
 const MAX_PATH_STEPS = 40;
-
-async function recordPath(tx: Db, ref: EnrollmentRef, state: EnrollmentState, day: string): Promise<void> {
-	const entered = await tx
-		.select({ nodeId: stepLog.nodeId })
-		.from(stepLog)
-		.where(and(eq(stepLog.enrollmentId, ref.enrollmentId), eq(stepLog.kind, 'entered')))
-		.orderBy(asc(stepLog.at), asc(stepLog.id));
-	await addPaths(tx, ref.journeyId, ref.version, [
-		{ variant: state.variant, day, path: pathOf(entered.map((r) => r.nodeId)), customers: 1, converted: state.status === 'converted' ? 1 : 0 }
-	]);
-}
 
 /** The path's key: the node ids entered, in order of time (then id), as a JSON array (node ids may contain any character). */
 export function pathOf(ids: string[]): string {
 	return JSON.stringify(ids.length > MAX_PATH_STEPS ? [...ids.slice(0, MAX_PATH_STEPS), '…'] : ids);
 }
 
-export async function addPaths(
-	tx: Db,
-	journeyId: string,
-	version: number,
-	rows: { variant: string; day: string; path: string; customers: number; converted: number }[]
-): Promise<void> {
+async function addPathRows(tx: Db, rows: PathRow[]): Promise<void> {
 	if (rows.length === 0) return;
+	rows.sort((a, b) => compareKeys([a.journeyId, a.version, a.variant, a.day, a.path], [b.journeyId, b.version, b.variant, b.day, b.path]));
 	await tx
 		.insert(analyticsPaths)
-		.values(rows.map((r) => ({ journeyId, version, ...r })))
+		.values(rows)
 		.onConflictDoUpdate({
 			target: [analyticsPaths.journeyId, analyticsPaths.version, analyticsPaths.variant, analyticsPaths.day, analyticsPaths.path],
 			set: { customers: sql`${analyticsPaths.customers} + excluded.customers`, converted: sql`${analyticsPaths.converted} + excluded.converted` }

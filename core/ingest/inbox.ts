@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { GroupCommit, type GroupCommitOptions } from '../db/group-commit';
 import { rowsOf } from '../identity/tx';
 import { messageIdOf } from './ingest';
 import { validateMessagesWithJson } from './validate';
@@ -16,15 +17,6 @@ import { validateMessagesWithJson } from './validate';
 export type InboxAccepted = { messageId: string; eventId: string; duplicate: boolean };
 
 type Entry = { eventId: string; messageId: string; senderKey: string; message: Record<string, unknown>; receivedAt: string };
-
-type Waiting = { entries: Entry[]; done: (result: Map<string, InboxAccepted>) => void; fail: (err: unknown) => void };
-
-export type GroupCommitOptions = {
-	/** Writes in flight at once (PostgreSQL's pool takes several; PGlite serializes anyway). */
-	maxInFlight?: number;
-	/** Messages in one INSERT at most; more waiting requests make several. */
-	maxBatch?: number;
-};
 
 /** Wakes an in-process processor at once (embedded mode); other processes poll. Shared through globalThis: the built web app bundles its own copy of this module. */
 const WAKE = Symbol.for('omnicanal.inbox-wake');
@@ -95,31 +87,25 @@ async function appendRows(db: Db, entries: Entry[]): Promise<Map<string, InboxAc
 }
 
 /**
- * Group commit of inbox appends for one process. `append` resolves once the entries are committed (or throws if
- * the write failed: nothing of that group was kept).
+ * Group commit of inbox appends for one process (core/db/group-commit.ts). `append` resolves once the entries are
+ * committed (or throws if the write failed: nothing of that group was kept).
  */
 export class InboxWriter {
-	private queue: Waiting[] = [];
-	private inFlight = 0;
-	private readonly maxInFlight: number;
-	private readonly maxBatch: number;
+	private readonly group: GroupCommit<Entry[], Map<string, InboxAccepted>>;
 
-	constructor(
-		private readonly db: Db,
-		o: GroupCommitOptions = {}
-	) {
-		this.maxInFlight = o.maxInFlight ?? 2;
-		this.maxBatch = o.maxBatch ?? 1_000;
+	constructor(db: Db, o: GroupCommitOptions = {}) {
+		this.group = new GroupCommit(
+			(requests) => writeRequests(db, requests),
+			o,
+			(entries) => entries.length
+		);
 	}
 
 	/** Answers in the order of `entries`; a messageId twice in one call is answered once written, then as a duplicate. */
 	async append(entries: Entry[]): Promise<InboxAccepted[]> {
 		const unique = new Map<string, Entry>();
 		for (const e of entries) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
-		const written = await new Promise<Map<string, InboxAccepted>>((done, fail) => {
-			this.queue.push({ entries: [...unique.values()], done, fail });
-			this.pump();
-		});
+		const written = await this.group.submit([...unique.values()]);
 		const answered = new Set<string>();
 		return entries.map((e) => {
 			const a = written.get(e.messageId)!;
@@ -128,46 +114,27 @@ export class InboxWriter {
 			return a;
 		});
 	}
+}
 
-	private pump(): void {
-		while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-			const group: Waiting[] = [];
-			let size = 0;
-			while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0]!.entries.length <= this.maxBatch)) {
-				const w = this.queue.shift()!;
-				group.push(w);
-				size += w.entries.length;
-			}
-			this.inFlight++;
-			void this.write(group).finally(() => {
-				this.inFlight--;
-				this.pump();
-			});
+/** One INSERT for a group of requests; each request's answers. */
+async function writeRequests(db: Db, requests: Entry[][]): Promise<PromiseFulfilledResult<Map<string, InboxAccepted>>[]> {
+	// One messageId in two requests of the group: the first writes it, the second is its duplicate.
+	const first = new Map<string, Entry>();
+	for (const entries of requests) for (const e of entries) if (!first.has(e.messageId)) first.set(e.messageId, e);
+	const written = await appendRows(db, [...first.values()]);
+	const claimed = new Set<string>();
+	const answers = requests.map((entries) => {
+		const mine = new Map<string, InboxAccepted>();
+		for (const e of entries) {
+			const a = written.get(e.messageId)!;
+			const ownWrite = !a.duplicate && first.get(e.messageId) === e && !claimed.has(e.messageId);
+			claimed.add(e.messageId);
+			mine.set(e.messageId, ownWrite ? a : { ...a, duplicate: true });
 		}
-	}
-
-	private async write(group: Waiting[]): Promise<void> {
-		// One messageId in two requests of the group: the first writes it, the second is its duplicate.
-		const first = new Map<string, Entry>();
-		for (const w of group) for (const e of w.entries) if (!first.has(e.messageId)) first.set(e.messageId, e);
-		try {
-			const written = await appendRows(this.db, [...first.values()]);
-			const claimed = new Set<string>();
-			for (const w of group) {
-				const mine = new Map<string, InboxAccepted>();
-				for (const e of w.entries) {
-					const a = written.get(e.messageId)!;
-					const ownWrite = !a.duplicate && first.get(e.messageId) === e && !claimed.has(e.messageId);
-					claimed.add(e.messageId);
-					mine.set(e.messageId, ownWrite ? a : { ...a, duplicate: true });
-				}
-				w.done(mine);
-			}
-			wakeProcessors();
-		} catch (err) {
-			for (const w of group) w.fail(err);
-		}
-	}
+		return { status: 'fulfilled' as const, value: mine };
+	});
+	wakeProcessors();
+	return answers;
 }
 
 export type InboxBacklog = {

@@ -20,7 +20,7 @@ import {
 import { grantOfferStep } from './offers';
 import { parseRate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
-import { customerTimeZone, recordProgress, writingProgressFirst } from './progress';
+import { customerTimeZone, ProgressWriter, writingProgressFirst } from './progress';
 import { scheduledEntryActivities } from './scheduled-entry';
 
 export interface ActivityDeps {
@@ -66,8 +66,10 @@ export function derivedWebhookSecret(appSecret: string | undefined): string | un
  */
 export function createActivities(deps: ActivityDeps) {
 	const { db } = deps;
-	return writingProgressFirst(db, {
-		recordProgress: (ref, update) => recordProgress(db, ref, update),
+	// One writer per set of activities: the progress of enrollments moving at once shares transactions.
+	const progress = new ProgressWriter(db);
+	return writingProgressFirst(progress, {
+		recordProgress: (ref, update) => progress.write(ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),
 		grantOffer: (input) => grantOfferStep(db, input, activityNow()),

@@ -1,45 +1,69 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
+import { GroupCommit } from '../../core/db/group-commit';
 import { customers } from '../../core/db/schema/customers';
+import { rowsOf } from '../../core/identity/tx';
 import { survivorOf } from '../../core/identity/lookup';
-import { assignedVariant, enrollmentBefore, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
-import { enrollments, stepLog } from '../../core/db/schema/journeys';
+import { RollupBatch, assignedVariant, enteredTimes, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
+import { enrollments, stepLog, type EnrollmentStatus } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
 import type { ActionInput, ProgressUpdate } from '../../core/enrollment/activities';
 
 /**
- * The step log and the enrollment row, written together. Step rows are unique on (enrollment, node, visit, kind),
- * so a retried or replayed write is a no-op rather than a double count in the funnel. Four statements in one
- * transaction: the step rows, the enrollment update (which also returns the row as it was, for the rollups'
- * diff), the rollup upserts, and — at the end only — the path.
+ * The step log, the enrollment row and the analytics rollups, written together. Step rows are unique on
+ * (enrollment, node, visit, kind), so a retried or replayed write is a no-op rather than a double count in the
+ * funnel. The worker writes the progress of many enrollments in one transaction (ProgressWriter below); this is
+ * the same write for one.
  */
 export async function recordProgress(db: Db, ref: EnrollmentRef, update: ProgressUpdate): Promise<void> {
+	await writeProgress(db, [{ ref, update }]);
+}
+
+export type ProgressItem = { ref: EnrollmentRef; update: ProgressUpdate };
+
+/**
+ * Many enrollments' progress in one transaction, a handful of statements whatever their number: the step rows
+ * (one insert), the enrollment updates (one statement returning each row as it was, for the rollups' diff), the
+ * entry times of the visits they leave (one read), the rollups and paths (one upsert each). The same enrollment
+ * twice (a retried activity beside its first attempt) is written in order, in a later round of the transaction.
+ */
+export async function writeProgress(db: Db, items: ProgressItem[]): Promise<void> {
 	await db.transaction(async (tx) => {
-		let inserted: StepRow[] = [];
-		if (update.steps.length > 0) {
-			inserted = await tx
-				.insert(stepLog)
-				.values(
-					update.steps.map((s) => ({
-						enrollmentId: ref.enrollmentId,
-						journeyId: ref.journeyId,
-						version: ref.version,
-						customerId: ref.customerId,
-						nodeId: s.nodeId,
-						visit: s.visit,
-						kind: s.kind,
-						branch: s.branch ?? null,
-						reason: s.reason ?? null,
-						detail: s.detail ?? null,
-						at: new Date(s.at)
-					}))
-				)
-				.onConflictDoNothing()
-				.returning();
-		}
+		const batch = new RollupBatch();
+		for (const round of rounds(items)) await writeRound(tx, batch, round);
+		await batch.write(tx);
+	});
+}
+
+function rounds(items: ProgressItem[]): ProgressItem[][] {
+	const out: ProgressItem[][] = [];
+	const seen = new Map<string, number>();
+	for (const item of items) {
+		const n = seen.get(item.ref.enrollmentId) ?? 0;
+		seen.set(item.ref.enrollmentId, n + 1);
+		(out[n] ??= []).push(item);
+	}
+	return out;
+}
+
+type Patch = {
+	currentNodeId?: string;
+	interests?: ProgressUpdate['interests'];
+	variant?: string;
+	status?: EnrollmentStatus;
+	endedAt?: Date;
+	exitReason?: string;
+};
+
+async function writeRound(tx: Db, batch: RollupBatch, items: ProgressItem[]): Promise<void> {
+	const inserted = await insertSteps(tx, items);
+	const planned: { item: ProgressItem; rows: StepRow[]; assigned: string | undefined; patch: Patch }[] = [];
+	for (const item of items) {
+		const { ref, update } = item;
+		const rows = inserted.get(ref.enrollmentId) ?? [];
 		// A split's variant is recorded now (the workflow writes it at the end too).
-		const assigned = await assignedVariant(tx, ref, inserted);
-		const patch: Partial<typeof enrollments.$inferInsert> = {};
+		const assigned = await assignedVariant(tx, ref, rows);
+		const patch: Patch = {};
 		if (update.currentNodeId !== undefined) patch.currentNodeId = update.currentNodeId;
 		if (update.interests !== undefined) patch.interests = update.interests;
 		const variant = update.variant ?? assigned;
@@ -49,16 +73,104 @@ export async function recordProgress(db: Db, ref: EnrollmentRef, update: Progres
 			if (update.status !== 'active') patch.endedAt = new Date(update.steps.at(-1)?.at ?? Date.now());
 		}
 		if (update.exitReason !== undefined) patch.exitReason = update.exitReason;
-		const before = Object.keys(patch).length > 0 ? await updateReturningBefore(tx, ref.enrollmentId, patch) : await enrollmentBefore(tx, ref.enrollmentId);
-		if (!before) return;
+		planned.push({ item, rows, assigned, patch });
+	}
+	const before = await updateReturningBefore(
+		tx,
+		planned.filter((p) => Object.keys(p.patch).length > 0).map((p) => ({ id: p.item.ref.enrollmentId, patch: p.patch }))
+	);
+	const unpatched = planned.filter((p) => Object.keys(p.patch).length === 0).map((p) => p.item.ref.enrollmentId);
+	for (const [id, row] of await enrollmentsBefore(tx, unpatched)) before.set(id, row);
+	const entered = await enteredTimes(tx, new Map(planned.map((p) => [p.item.ref.enrollmentId, p.rows])));
+	for (const { item, rows, assigned } of planned) {
+		const row = before.get(item.ref.enrollmentId);
+		if (!row) continue;
 		// Rollups in the same transaction (exact: only rows really inserted count).
-		await maintainRollups(tx, ref, inserted, { status: update.status, currentNodeId: update.currentNodeId, variant: update.variant }, before, assigned);
-	});
+		const { status, currentNodeId, variant } = item.update;
+		await maintainRollups(tx, batch, entered, item.ref, rows, { status, currentNodeId, variant }, row, assigned);
+	}
 }
 
-/** Updates the enrollment and returns the row as it was (a self-join on the row, locked for the update). */
-async function updateReturningBefore(tx: Db, id: string, patch: Partial<typeof enrollments.$inferInsert>): Promise<EnrollmentBefore | undefined> {
-	const old = tx
+/**
+ * Every item's step rows in one insert; the rows really added, by enrollment. Grouped by enrollment so writers lock
+ * in one order, each enrollment's rows kept in the workflow's order: their ids order rows of the same instant
+ * (a path is read by time, then id).
+ */
+async function insertSteps(tx: Db, items: ProgressItem[]): Promise<Map<string, StepRow[]>> {
+	const values = items
+		.flatMap(({ ref, update }) =>
+			update.steps.map((s) => ({
+				enrollmentId: ref.enrollmentId,
+				journeyId: ref.journeyId,
+				version: ref.version,
+				customerId: ref.customerId,
+				nodeId: s.nodeId,
+				visit: s.visit,
+				kind: s.kind,
+				branch: s.branch ?? null,
+				reason: s.reason ?? null,
+				detail: s.detail ?? null,
+				at: new Date(s.at)
+			}))
+		)
+		.sort((a, b) => compare(a.enrollmentId, b.enrollmentId));
+	const byEnrollment = new Map<string, StepRow[]>();
+	if (values.length === 0) return byEnrollment;
+	const rows = await tx.insert(stepLog).values(values).onConflictDoNothing().returning();
+	for (const r of rows.sort((a, b) => a.id - b.id)) byEnrollment.set(r.enrollmentId, [...(byEnrollment.get(r.enrollmentId) ?? []), r]);
+	return byEnrollment;
+}
+
+function compare(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Updates the enrollments and returns each row as it was: a self-join on the rows, locked in id order for the
+ * update, so two writers never wait on each other in a cycle.
+ */
+async function updateReturningBefore(tx: Db, patches: { id: string; patch: Patch }[]): Promise<Map<string, EnrollmentBefore>> {
+	const out = new Map<string, EnrollmentBefore>();
+	if (patches.length === 0) return out;
+	const input = patches.map(({ id, patch }) => ({
+		id,
+		set_node: patch.currentNodeId !== undefined,
+		node: patch.currentNodeId ?? null,
+		set_interests: patch.interests !== undefined,
+		interests: patch.interests ?? null,
+		variant: patch.variant ?? null,
+		status: patch.status ?? null,
+		ended_at: patch.endedAt?.toISOString() ?? null,
+		exit_reason: patch.exitReason ?? null
+	}));
+	const rows = rowsOf<{ id: string; status: EnrollmentStatus; current_node_id: string | null; variant: string | null; entered_at: string | Date }>(
+		await tx.execute(sql`
+			with input as (
+				select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+					id text, set_node boolean, node text, set_interests boolean, interests jsonb, variant text, status text, ended_at timestamptz, exit_reason text)
+			), old as (
+				select e.id, e.status, e.current_node_id, e.variant, e.entered_at from enrollments e
+				where e.id in (select id from input) order by e.id for update
+			)
+			update enrollments e set
+				current_node_id = case when i.set_node then i.node else e.current_node_id end,
+				interests = case when i.set_interests then i.interests else e.interests end,
+				variant = coalesce(i.variant, e.variant),
+				status = coalesce(i.status, e.status),
+				ended_at = coalesce(i.ended_at, e.ended_at),
+				exit_reason = coalesce(i.exit_reason, e.exit_reason)
+			from input i join old o on o.id = i.id
+			where e.id = i.id
+			returning o.id, o.status, o.current_node_id, o.variant, o.entered_at`)
+	);
+	for (const r of rows) out.set(r.id, { status: r.status, currentNodeId: r.current_node_id, variant: r.variant, enteredAt: new Date(r.entered_at) });
+	return out;
+}
+
+/** The rows as they are, for writes that change no column of them (the rollups still diff against them). */
+async function enrollmentsBefore(tx: Db, ids: string[]): Promise<Map<string, EnrollmentBefore>> {
+	if (ids.length === 0) return new Map();
+	const rows = await tx
 		.select({
 			id: enrollments.id,
 			status: enrollments.status,
@@ -67,16 +179,47 @@ async function updateReturningBefore(tx: Db, id: string, patch: Partial<typeof e
 			enteredAt: enrollments.enteredAt
 		})
 		.from(enrollments)
-		.where(eq(enrollments.id, id))
-		.for('update')
-		.as('old');
-	const [row] = await tx
-		.update(enrollments)
-		.set(patch)
-		.from(old)
-		.where(eq(enrollments.id, old.id))
-		.returning({ status: old.status, currentNodeId: old.currentNodeId, variant: old.variant, enteredAt: old.enteredAt });
-	return row && { ...row, enteredAt: new Date(row.enteredAt) };
+		.where(inArray(enrollments.id, ids));
+	return new Map(rows.map(({ id, ...row }) => [id, row]));
+}
+
+/**
+ * The worker's progress writes, group-committed (core/db/group-commit.ts): activities of many enrollments that
+ * write at once share one transaction. If that transaction fails, each item is written alone, so one bad item (or
+ * a deadlock with another writer) fails only its own activity, which Temporal retries.
+ */
+export class ProgressWriter {
+	private readonly group: GroupCommit<ProgressItem, void>;
+
+	constructor(db: Db, o: { maxInFlight?: number; maxBatch?: number } = {}) {
+		this.group = new GroupCommit((items) => writeGroup(db, items), { maxInFlight: o.maxInFlight ?? 2, maxBatch: o.maxBatch ?? 100 });
+	}
+
+	write(ref: EnrollmentRef, update: ProgressUpdate): Promise<void> {
+		return this.group.submit({ ref, update });
+	}
+
+	get stats(): { writes: number; items: number } {
+		return this.group.stats;
+	}
+}
+
+async function writeGroup(db: Db, items: ProgressItem[]): Promise<PromiseSettledResult<void>[]> {
+	try {
+		await writeProgress(db, items);
+		return items.map(() => ({ status: 'fulfilled', value: undefined }));
+	} catch (err) {
+		if (items.length === 1) return [{ status: 'rejected', reason: err }];
+		const results: PromiseSettledResult<void>[] = [];
+		for (const item of items)
+			results.push(
+				await writeProgress(db, [item]).then(
+					() => ({ status: 'fulfilled', value: undefined }) as const,
+					(reason: unknown) => ({ status: 'rejected', reason }) as const
+				)
+			);
+		return results;
+	}
 }
 
 /**
@@ -84,14 +227,14 @@ async function updateReturningBefore(tx: Db, id: string, patch: Partial<typeof e
  * Enrollment.takeProgress) records it before acting: the step's entry is in the log before its effect, with no
  * local activity of its own. A retry records it again, which adds nothing (see recordProgress).
  */
-export function writingProgressFirst<A extends object>(db: Db, activities: A): A {
+export function writingProgressFirst<A extends object>(progress: ProgressWriter, activities: A): A {
 	const wrapped: Record<string, unknown> = {};
 	for (const [name, fn] of Object.entries(activities)) {
 		wrapped[name] =
 			typeof fn === 'function'
 				? async (...args: unknown[]) => {
 						const input = args[0] as Partial<ActionInput<unknown>> | undefined;
-						if (input && typeof input === 'object' && input.progress && input.ref) await recordProgress(db, input.ref, input.progress);
+						if (input && typeof input === 'object' && input.progress && input.ref) await progress.write(input.ref, input.progress);
 						return fn(...args);
 					}
 				: fn;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { DbHandle } from '../../../core/db/client';
 import { customers } from '../../../core/db/schema/customers';
@@ -114,6 +115,8 @@ export interface Scenario {
 	 * (and re-runs after a crash) a progress write before the workflow moves on, never after a later write.
 	 */
 	replay: { ref: Parameters<typeof recordProgress>[1]; update: ProgressUpdate };
+	/** Every progress write of the seeding, in the order it was made (each enrollment's in its own order). */
+	writes: { ref: Parameters<typeof recordProgress>[1]; update: ProgressUpdate }[];
 }
 
 /** Small deterministic generator (LCG), so the scenario is the same on every run and database. */
@@ -144,7 +147,7 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 		{ journeyId, version: 1, definition: parseJourney(v1) },
 		{ journeyId, version: 2, definition: parseJourney(v2) }
 	]);
-	const sc: Scenario = { journeyId, steps: [], enrollments: [], messages: [], orders: new Map(), replay: undefined as never };
+	const sc: Scenario = { journeyId, steps: [], enrollments: [], messages: [], orders: new Map(), replay: undefined as never, writes: [] };
 	const customerIds: string[] = [];
 	for (let i = 0; i < Math.ceil(count * 0.9); i++) customerIds.push(randomUUID());
 	await db.db.insert(customers).values(customerIds.map((id) => ({ id })));
@@ -183,6 +186,7 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 				...patch
 			};
 			await recordProgress(db.db, ref, update);
+			sc.writes.push({ ref, update });
 			sc.steps.push(...pending);
 			pending = [];
 			if (patch.currentNodeId) e.currentNodeId = patch.currentNodeId;
@@ -344,4 +348,27 @@ export async function seedScenario(db: DbHandle, count = 260): Promise<Scenario>
 		test: true
 	});
 	return sc;
+}
+
+/** Every rollup row of the journey, zero rows left behind by moves (variant, here) aside, in one order. */
+export async function rollupRows(db: DbHandle, journeyId: string) {
+	const read = async (query: ReturnType<typeof sql>) => {
+		const result = await db.db.execute(query);
+		const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Record<string, unknown>[];
+		return rows.map((r) => JSON.stringify(r)).sort();
+	};
+	return {
+		steps: await read(
+			sql`select version, variant, day::text, node_id, metric, key, visits::text, customers::text, amount::text from analytics_step_daily
+				where journey_id = ${journeyId} and (visits <> 0 or customers <> 0 or amount <> 0)`
+		),
+		conversions:
+			await read(sql`select enrollment_id, version, variant, customer_id, node_id, event_id, event_name, revenue::text, entered_at::text, converted_at::text
+			from analytics_conversions where journey_id = ${journeyId}`),
+		paths: await read(sql`select version, variant, day::text, path, customers::text, converted::text from analytics_paths where journey_id = ${journeyId}`),
+		engagement: await read(
+			sql`select version, variant, day::text, node_id, channel, stage, messages::text from analytics_engagement_daily where journey_id = ${journeyId} and messages <> 0`
+		),
+		reached: await read(sql`select message_id, enrollment_id, node_id, channel, stages from analytics_message_reached where journey_id = ${journeyId}`)
+	};
 }

@@ -2,30 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsFilters, journeyAnalytics, rebuildRollups } from '../../../core/analytics/index';
 import { dbKinds, freshDb } from '../../helpers/db';
-import { seedScenario, type Scenario } from './fixture';
-
-/** Every rollup row of the journey, zero rows left behind by moves (variant, here) aside, in one order. */
-async function rollups(db: Awaited<ReturnType<typeof freshDb>>, journeyId: string) {
-	const read = async (query: ReturnType<typeof sql>) => {
-		const result = await db.db.execute(query);
-		const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Record<string, unknown>[];
-		return rows.map((r) => JSON.stringify(r)).sort();
-	};
-	return {
-		steps: await read(
-			sql`select version, variant, day::text, node_id, metric, key, visits::text, customers::text, amount::text from analytics_step_daily
-				where journey_id = ${journeyId} and (visits <> 0 or customers <> 0 or amount <> 0)`
-		),
-		conversions:
-			await read(sql`select enrollment_id, version, variant, customer_id, node_id, event_id, event_name, revenue::text, entered_at::text, converted_at::text
-			from analytics_conversions where journey_id = ${journeyId}`),
-		paths: await read(sql`select version, variant, day::text, path, customers::text, converted::text from analytics_paths where journey_id = ${journeyId}`),
-		engagement: await read(
-			sql`select version, variant, day::text, node_id, channel, stage, messages::text from analytics_engagement_daily where journey_id = ${journeyId} and messages <> 0`
-		),
-		reached: await read(sql`select message_id, enrollment_id, node_id, channel, stages from analytics_message_reached where journey_id = ${journeyId}`)
-	};
-}
+import { rollupRows as rollups, seedScenario, type Scenario } from './fixture';
 
 describe.each(dbKinds())('rebuilding the analytics rollups on %s', (kind) => {
 	let db: Awaited<ReturnType<typeof freshDb>>;
