@@ -11,8 +11,8 @@ export type CapRule = { channel: 'email' | 'sms' | 'whatsapp' | 'push' | 'all'; 
 export type CapDecision = { state: 'counted' } | { state: 'capped'; until: Date; cap: CapRule };
 
 /** Transactional messages (order ready) are exempt: they neither count nor are held back by caps. */
-export function isCapExempt(row: Message): boolean {
-	return row.meta.purpose === 'transactional';
+export function isCapExempt(row: { meta?: Message['meta'] | null }): boolean {
+	return row.meta?.purpose === 'transactional';
 }
 
 /**

@@ -134,6 +134,12 @@ export async function markDispatching(db: Db, row: Message, now: Date): Promise<
 		.where(eq(messages.id, row.id));
 }
 
+/** What markDispatching writes, for a draft stored already dispatching by its first attempt. */
+export function dispatchingColumns(draft: typeof messages.$inferInsert & { attempts: number }, now: Date): Partial<typeof messages.$inferInsert> {
+	const mark: DispatchMark = { at: now.toISOString(), attempt: draft.attempts };
+	return { meta: { ...draft.meta, dispatch: mark }, ...(isCapExempt(draft) ? {} : { countedAt: now }) };
+}
+
 /**
  * After a transient failure: note why and free the row at once so Temporal's retry can claim it. `sent:
  * 'no'` (the provider answered with an error, or the request never reached it) forgets the attempt; `maybe`

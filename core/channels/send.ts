@@ -10,6 +10,7 @@ import {
 	claim,
 	claimedBy,
 	dispatchOf,
+	dispatchingColumns,
 	insertOrGet,
 	markDispatching,
 	markFinal,
@@ -114,7 +115,14 @@ async function draftAndStore(db: Db, providers: Providers, input: SendMessageInp
 	if (draft.status === 'failed') return insertOrGet(db, draft);
 	const skip = await sendTimeCheck(db, input, { customerId: recipient.customerId, to: draft.to, body: draft.body ?? '', meta: draft.meta ?? {} }, recipient);
 	if (skip) return insertOrGet(db, { ...draft, status: 'skipped', error: skip });
-	return insertOrGet(db, { ...draft, ...claimedBy(now) });
+	// Nothing left to decide before the provider call (no cap, no send rate, no WhatsApp window): the row is stored
+	// with this attempt's dispatch mark, as markDispatching would write it a moment later.
+	const claimed = { ...draft, ...claimedBy(now) };
+	return insertOrGet(db, goesStraightOut(input) ? { ...claimed, ...dispatchingColumns(claimed, now) } : claimed);
+}
+
+function goesStraightOut(input: SendMessageInput): boolean {
+	return !input.frequencyCaps?.length && !input.throttle?.length && input.channel !== 'whatsapp';
 }
 
 function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsapp: WhatsAppMode | null): Promise<ProviderReceipt> {
@@ -178,16 +186,17 @@ export async function sendMessage(db: Db, providers: Providers, input: SendMessa
 	const earlier = await messageByKey(db, input.idempotencyKey);
 	if (earlier && earlier.status !== 'pending') return resultFromRow(earlier, true);
 	const taken = earlier ? await resume(db, providers, input, earlier, now) : await firstAttempt(db, providers, input, now);
-	return 'result' in taken ? taken.result : sendClaimed(db, providers, input, taken.claimed, now);
+	return 'result' in taken ? taken.result : sendClaimed(db, providers, input, taken.claimed, now, taken.dispatching ?? false);
 }
 
-type Taken = { claimed: Message } | { result: SendResult };
+/** `dispatching`: the row was stored with this attempt's dispatch mark (a first attempt with nothing to check). */
+type Taken = { claimed: Message; dispatching?: boolean } | { result: SendResult };
 
 /** No row yet: draft and store it (claimed when it is to go), or take over the one a concurrent attempt stored. */
 async function firstAttempt(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<Taken> {
 	const { row, inserted } = await draftAndStore(db, providers, input, now);
 	if (row.status !== 'pending') return { result: resultFromRow(row, !inserted) };
-	return inserted ? { claimed: row } : resume(db, providers, input, row, now);
+	return inserted ? { claimed: row, dispatching: dispatchOf(row) !== null } : resume(db, providers, input, row, now);
 }
 
 /**
@@ -219,7 +228,7 @@ async function resume(db: Db, providers: Providers, input: SendMessageInput, row
 }
 
 /** The row is this attempt's: frequency caps, the send rate, the WhatsApp window, then the provider. */
-async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput, claimed: Message, now: Date): Promise<SendResult> {
+async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput, claimed: Message, now: Date, dispatching: boolean): Promise<SendResult> {
 	const cap = await countUnderCaps(db, claimed, input.frequencyCaps ?? [], now);
 	if (cap.state === 'capped') {
 		if (input.whenCapped !== 'wait') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'frequency_cap', now), false);
@@ -234,7 +243,7 @@ async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput
 	// The window is decided again right before the call: a message held by a cap or the send rate may have outlived it.
 	const whatsapp = claimed.channel === 'whatsapp' ? await whatsAppModeOf(db, claimed, now) : null;
 	if (whatsapp?.mode === 'closed') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'outside_24h_window', now), false);
-	await markDispatching(db, claimed, now);
+	if (!dispatching) await markDispatching(db, claimed, now);
 	try {
 		const receipt = await dispatch(db, providers, claimed, now, whatsapp);
 		const mode = whatsapp ? { mode: whatsapp.mode, lastInboundAt: whatsapp.lastInbound?.toISOString() ?? null } : {};

@@ -200,6 +200,33 @@ describe.each(dbKinds())('email provider failures on %s', (kind) => {
 		}
 	});
 
+	it('has recorded the attempt and counted the message on its row before the provider is called, with or without a cap to check', async () => {
+		const seen: unknown[] = [];
+		let key = '';
+		const server = await fakeServer(async (_req, res) => {
+			const [row] = await h.db.select().from(messages).where(eq(messages.idempotencyKey, key));
+			seen.push({ dispatch: row?.meta.dispatch, countedAt: row?.countedAt, lockedUntil: row?.lockedUntil !== null });
+			res.writeHead(202, { 'x-message-id': `sg-${seen.length}` }).end();
+		});
+		try {
+			const providers = providersWith(new SendGridEmailProvider({ apiKey: 'SG.x', baseUrl: server.url, timeoutMs: 5000 }));
+			// The first is stored already dispatching (nothing to check first); the second is marked after its cap check.
+			for (const input of [spring(), spring({ frequencyCaps: [{ channel: 'email', max: 50, windowMs: 86_400_000 }] })]) {
+				key = input.idempotencyKey;
+				expect(await sendMessage(h.db, providers, input)).toMatchObject({ outcome: 'sent', replayed: false });
+				const [row] = await h.db.select().from(messages).where(eq(messages.idempotencyKey, key));
+				expect(row).toMatchObject({ status: 'sent', countedAt: now, lockedUntil: null, attempts: 1 });
+				expect(row!.meta.dispatch).toBeUndefined();
+			}
+			expect(seen).toEqual([
+				{ dispatch: { at: now.toISOString(), attempt: 1 }, countedAt: now, lockedUntil: true },
+				{ dispatch: { at: now.toISOString(), attempt: 1 }, countedAt: now, lockedUntil: true }
+			]);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('lets only one of two overlapping attempts send', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((r) => (release = r));
