@@ -1,6 +1,6 @@
-import { and, desc, inArray } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { identities, type ConsentChannel, type ConsentState } from '../db/schema/customers';
+import { customers, identities, type ConsentChannel, type ConsentState, type Customer } from '../db/schema/customers';
 import { familyOf, liveCustomer } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
 
@@ -27,13 +27,23 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
  * the customer last told us), else the most recently seen identity of that kind across merged profiles.
  */
 export async function loadRecipient(db: Db, customerId: string): Promise<Recipient | null> {
-	const row = await liveCustomer(db, customerId);
-	if (!row) return null;
-	const ids = await db
-		.select({ kind: identities.kind, value: identities.value })
-		.from(identities)
-		.where(and(inArray(identities.customerId, familyOf(row.id)), inArray(identities.kind, ['email', 'phone'])))
-		.orderBy(desc(identities.firstSeenAt));
+	// One read for the common case, a profile never merged away: its row with its family's addresses.
+	const [first] = await db
+		.select({ ...getTableColumns(customers), addresses: addressesOf(customerId) })
+		.from(customers)
+		.where(eq(customers.id, customerId));
+	if (!first || first.erasedAt) return null;
+	let row: Customer | null = first;
+	let ids = parsed(first.addresses);
+	if (first.mergedInto) {
+		row = await liveCustomer(db, first.mergedInto);
+		if (!row) return null;
+		ids = await db
+			.select({ kind: identities.kind, value: identities.value })
+			.from(identities)
+			.where(and(inArray(identities.customerId, familyOf(row.id)), inArray(identities.kind, ['email', 'phone'])))
+			.orderBy(desc(identities.firstSeenAt));
+	}
 	const traitEmail = str(row.traits.email) ? normalizeEmail(str(row.traits.email)!) : null;
 	const traitPhone = str(row.traits.phone) ? normalizePhone(str(row.traits.phone)!) : null;
 	const emails = unique([traitEmail, ...ids.filter((i) => i.kind === 'email').map((i) => normalizeEmail(i.value))]);
@@ -54,4 +64,17 @@ export async function loadRecipient(db: Db, customerId: string): Promise<Recipie
 
 function unique(values: Array<string | null>): string[] {
 	return [...new Set(values.filter((v): v is string => v !== null))];
+}
+
+type Address = { kind: string; value: string };
+
+/** The e-mail and phone identities of the profile and every profile merged into it, newest first, as one column. */
+function addressesOf(customerId: string): SQL<Address[] | string> {
+	return sql<Address[] | string>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.first_seen_at desc)
+		from ${identities} i where i.customer_id in ${familyOf(customerId)} and i.kind in ('email', 'phone')), '[]'::json)`;
+}
+
+/** Drivers hand json back parsed or as text. */
+function parsed(value: Address[] | string): Address[] {
+	return typeof value === 'string' ? (JSON.parse(value) as Address[]) : value;
 }
