@@ -106,7 +106,7 @@ export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Prom
 			results.push({ eventId: dup.id, messageId: p.messageId, customerAtIngest: dup.customerId, duplicate: true });
 			continue;
 		}
-		const owner = p.message.type === 'alias' ? null : known.ownerOf(p.identifiers, p.message.userId);
+		const owner = p.message.type === 'alias' ? null : (known.ownerOf(p.identifiers, p.message.userId) ?? known.create(p.identifiers, p.at));
 		if (owner) {
 			known.add(
 				owner,
@@ -119,6 +119,7 @@ export async function writeMessages(tx: Tx, prepared: readonly Prepared[]): Prom
 		}
 		await known.flush();
 		const identifiers = p.message.type === 'alias' ? await aliasIdentifiers(tx, p) : p.identifiers;
+		known.touch(identifiers);
 		const resolved = await resolveCustomer(tx, identifiers, { at: p.at, eventId: p.eventId, force: p.message.type === 'alias' });
 		const { customer, mergeIds: merged } = resolved;
 		await tx.insert(events).values(eventRow(p.message, { eventId: p.eventId, messageId: p.messageId, customerId: customer.id }, p.at, p.receivedAt));

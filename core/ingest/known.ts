@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { customers, identities, type Customer } from '../db/schema/customers';
 import { events } from '../db/schema/events';
@@ -7,13 +8,17 @@ import { jsonParam, type Tx } from '../identity/tx';
 import type { EventInsert } from './event';
 
 /*
- * Set-based identity for the common case of a batch: messages from people we already know. One query finds the
- * owners of every identifier in the batch, one locks those profiles (in id order); a message all of whose
- * identifiers belong to one live profile (with no other userId, so resolveCustomer would pick it alone) needs no
- * further lookup: its event joins a multi-row INSERT and its profile change is applied in memory, written with one
- * UPDATE per profile. Everything else (new people, merges, alias) goes through resolveCustomer; before it runs the
- * pending writes are flushed, and afterwards every profile it may have touched leaves the fast path for the rest of
- * the batch, so both paths always see the same rows.
+ * Set-based identity for the common cases of a batch: messages from people we already know, and from people new
+ * to us. One query finds the owners of every identifier in the batch (the caller holds the identifiers' advisory
+ * locks, so no other writer can change that answer), one locks those profiles (in id order):
+ * - a message all of whose identifiers belong to one live profile (with no other userId, so resolveCustomer would
+ *   pick it alone) needs no further lookup: its event joins a multi-row INSERT and its profile change is applied in
+ *   memory, written with one UPDATE per profile;
+ * - a message none of whose identifiers anyone owns is a new person, as resolveCustomer would create: the profile
+ *   and its identities join multi-row INSERTs too, and later messages of theirs take the first way.
+ * Everything else (merges, alias, identifiers the slow path may have attached) goes through resolveCustomer; before
+ * it runs the pending writes are flushed, and afterwards every profile it may have touched leaves the fast path for
+ * the rest of the batch, so both paths always see the same rows.
  */
 export class KnownPeople {
 	private readonly owner = new Map<string, string>();
@@ -21,15 +26,23 @@ export class KnownPeople {
 	private readonly userIds = new Map<string, string[]>();
 	private readonly off = new Set<string>();
 	private allOff = false;
+	/** Identifiers of messages the slow path took: it may have attached them to someone, so none is "unowned". */
+	private readonly touched = new Set<string>();
 	private pendingEvents: EventInsert[] = [];
 	private readonly pendingProfiles = new Set<string>();
+	/** Profiles created in memory, not yet inserted, with their identities. */
+	private readonly pendingNew = new Map<string, { kind: Identifier['kind']; value: string; firstSeenAt: Date }[]>();
 
 	private constructor(private readonly tx: Tx) {}
 
 	static async load(tx: Tx, identifiers: readonly Identifier[]): Promise<KnownPeople> {
 		const k = new KnownPeople(tx);
 		const unique = [...new Map(identifiers.map((i) => [identifierKey(i), i])).values()];
-		if (unique.length === 0) return k;
+		// Nothing looked up, so nothing is known to be anyone's or no one's: every message takes the slow path.
+		if (unique.length === 0) {
+			k.allOff = true;
+			return k;
+		}
 		const owned = await tx
 			.select({ kind: identities.kind, value: identities.value, customerId: identities.customerId })
 			.from(identities)
@@ -69,6 +82,41 @@ export class KnownPeople {
 		this.pendingProfiles.add(customer.id);
 	}
 
+	/**
+	 * A profile for a person nobody knows (no identifier owned when the batch began, nor taken by the slow path
+	 * since), as resolveCustomer would create it; written by the next flush. Null when the message is not that.
+	 */
+	create(identifiers: readonly Identifier[], at: Date): Customer | null {
+		if (this.allOff || identifiers.length === 0) return null;
+		const keys = identifiers.map(identifierKey);
+		if (keys.some((k) => this.owner.has(k) || this.touched.has(k))) return null;
+		const customer: Customer = {
+			id: randomUUID(),
+			traits: {},
+			traitTimes: {},
+			consent: {},
+			timezone: null,
+			firstSeenAt: at,
+			lastSeenAt: at,
+			ordersCount: 0,
+			lifetimeValue: '0.00',
+			mergedInto: null,
+			erasedAt: null
+		};
+		const unique = [...new Map(identifiers.map((i) => [identifierKey(i), i])).values()];
+		this.pendingNew.set(
+			customer.id,
+			unique.map((i) => ({ kind: i.kind, value: i.value, firstSeenAt: at }))
+		);
+		this.adopt(customer, unique);
+		return customer;
+	}
+
+	/** The slow path is about to take these identifiers. */
+	touch(identifiers: readonly Identifier[]): void {
+		for (const i of identifiers) this.touched.add(identifierKey(i));
+	}
+
 	/** Who owned this identifier when the batch began. */
 	ownerId(identifier: Identifier): string | undefined {
 		return this.owner.get(identifierKey(identifier));
@@ -98,8 +146,17 @@ export class KnownPeople {
 		this.allOff = true;
 	}
 
-	/** Writes what the fast path holds: one multi-row INSERT of events, one UPDATE per profile. */
+	/** Writes what the fast path holds: multi-row INSERTs of new profiles, their identities and events, one UPDATE per known profile. */
 	async flush(): Promise<void> {
+		if (this.pendingNew.size) {
+			const created = [...this.pendingNew.keys()];
+			const rows = created.map((id) => ({ id, ...profileFields(this.live.get(id)!) }));
+			for (let i = 0; i < rows.length; i += 1_000) await this.tx.insert(customers).values(rows.slice(i, i + 1_000));
+			const ids = created.flatMap((id) => this.pendingNew.get(id)!.map((i) => ({ ...i, customerId: id })));
+			for (let i = 0; i < ids.length; i += 1_000) await this.tx.insert(identities).values(ids.slice(i, i + 1_000));
+			for (const id of created) this.pendingProfiles.delete(id);
+			this.pendingNew.clear();
+		}
 		if (this.pendingEvents.length) {
 			for (let i = 0; i < this.pendingEvents.length; i += 1_000) await this.tx.insert(events).values(this.pendingEvents.slice(i, i + 1_000));
 			this.pendingEvents = [];

@@ -165,6 +165,46 @@ for (const kind of dbKinds()) {
 			expect(await identitiesOf(h.db, r.accepted[3]!.customerId)).toEqual(['userId:omar']);
 		});
 
+		it('people new to us in one batch end exactly as the same messages one at a time', async () => {
+			const messages = [
+				{ type: 'identify', messageId: 'b1', anonymousId: 'a-1', traits: { email: 'Ana@x.io', name: 'Ana' }, timestamp: at(1) },
+				{ type: 'track', messageId: 'b2', anonymousId: 'a-1', event: 'Order Completed', properties: { total: 12.5 }, timestamp: at(2) },
+				{ type: 'identify', messageId: 'b3', anonymousId: 'a-2', traits: { phone: '+14155550111' }, context: { timezone: 'Europe/Paris' }, timestamp: at(3) },
+				// A known-to-the-batch e-mail on a new device: the slow path merges or attaches it, never a second Ana.
+				{ type: 'identify', messageId: 'b4', anonymousId: 'a-3', traits: { email: 'ana@x.io' }, timestamp: at(4) },
+				{ type: 'track', messageId: 'b5', anonymousId: 'a-3', event: 'viewed', timestamp: at(5) },
+				// An identifier the slow path attached earlier in the batch is not "new" for the next person.
+				{ type: 'identify', messageId: 'b6', userId: 'ana', anonymousId: 'a-1', traits: { loyaltyId: 'L-9' }, timestamp: at(6) },
+				{ type: 'track', messageId: 'b7', anonymousId: 'a-4', context: { traits: { loyaltyId: 'L-9' } }, event: 'visited', timestamp: at(7) },
+				{ type: 'identify', messageId: 'b8', userId: 'ben', anonymousId: 'a-5', traits: { consent: { sms: true } }, timestamp: at(8) },
+				{ type: 'track', messageId: 'b9', userId: 'ben', event: 'viewed', timestamp: at(9) }
+			];
+			const batch = await ingestMessages(h.db, messages, received(10));
+			const single = await freshDb(kind);
+			try {
+				const oneByOne = [];
+				for (const m of messages) oneByOne.push(...(await ingestMessages(single.db, [m], received(10))).accepted);
+				// Who is who: the same people (by the messages they sent), with the same profiles and identities.
+				const people = async (db: DbHandle['db'], accepted: { customerId: string; messageId: string }[]) => {
+					const byCustomer = new Map<string, string[]>();
+					for (const a of accepted) byCustomer.set(a.customerId, [...(byCustomer.get(a.customerId) ?? []), a.messageId]);
+					const out = [];
+					for (const [id, sent] of byCustomer) {
+						const [row] = await db.select().from(customers).where(eq(customers.id, id));
+						const { id: _id, ...profile } = row!;
+						out.push({ sent, profile, identities: await identitiesOf(db, id), events: await messageIdsOf(db, id) });
+					}
+					return out.sort((a, b) => (a.sent[0]! < b.sent[0]! ? -1 : 1));
+				};
+				const want = await people(single.db, oneByOne);
+				expect(await people(h.db, batch.accepted)).toEqual(want);
+				expect(want.map((p) => p.sent)).toEqual([['b1', 'b2', 'b4', 'b5', 'b6', 'b7'], ['b3'], ['b8', 'b9']]);
+				expect((await liveCustomers(h.db)).length).toBe((await liveCustomers(single.db)).length);
+			} finally {
+				await single.close();
+			}
+		});
+
 		it('alias joins a previous id to a userId, even across userIds', async () => {
 			await ingestMessages(h.db, [
 				{ type: 'track', messageId: 'x1', userId: 'old-id', event: 'a' },
