@@ -16,7 +16,6 @@ import {
 	markFinal,
 	markSent,
 	markUnknown,
-	messageByKey,
 	release,
 	resultFromRow,
 	type SendResult
@@ -168,11 +167,11 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
 
 /**
  * Sends one email, SMS, WhatsApp message or web push notification for a journey step, at most once per idempotency key:
- * 1. an earlier attempt's finished row is answered as is (`replayed`);
- * 2. the first attempt loads the recipient once, renders the message and checks consent and suppressions, then
- *    stores the row: claimed by itself when the message is to go, else finished (`skipped` with why: nobody,
- *    no address, no consent…; `failed` for a template error);
- * 3. a later attempt (a retry, or after a hold) checks consent and suppressions again and claims the row;
+ * 1. the attempt loads the recipient once, renders the message and checks consent and suppressions, then stores
+ *    the row: claimed by itself when the message is to go, else finished (`skipped` with why: nobody, no address,
+ *    no consent…; `failed` for a template error);
+ * 2. if an earlier attempt stored it first (the key is unique), its finished row is answered as is (`replayed`);
+ * 3. an unfinished one (a retry, or after a hold) is checked again for consent and suppressions, and claimed;
  * 4. frequency caps are checked and the message counted under them atomically (skipped, or `held` until they
  *    allow it, as the step chose), then the send rate's turn is taken;
  * 5. the attempt records itself on the row, calls the provider (or the outbox) and records the outcome.
@@ -183,16 +182,18 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
  */
 export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<SendResult> {
 	const now = input.now ?? new Date();
-	const earlier = await messageByKey(db, input.idempotencyKey);
-	if (earlier && earlier.status !== 'pending') return resultFromRow(earlier, true);
-	const taken = earlier ? await resume(db, providers, input, earlier, now) : await firstAttempt(db, providers, input, now);
+	const taken = await firstAttempt(db, providers, input, now);
 	return 'result' in taken ? taken.result : sendClaimed(db, providers, input, taken.claimed, now, taken.dispatching ?? false);
 }
 
 /** `dispatching`: the row was stored with this attempt's dispatch mark (a first attempt with nothing to check). */
 type Taken = { claimed: Message; dispatching?: boolean } | { result: SendResult };
 
-/** No row yet: draft and store it (claimed when it is to go), or take over the one a concurrent attempt stored. */
+/**
+ * Drafts the message and stores it (claimed when it is to go). The key's unique index answers whether an earlier
+ * attempt stored it first (a retry, a send that was held, a concurrent attempt): a finished row is answered as it
+ * is, an unfinished one is taken over. Asking first would cost every send a read that only retries need.
+ */
 async function firstAttempt(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<Taken> {
 	const { row, inserted } = await draftAndStore(db, providers, input, now);
 	if (row.status !== 'pending') return { result: resultFromRow(row, !inserted) };

@@ -7,7 +7,7 @@ import { sendMessage, type SendMessageInput } from '../../../core/channels/send'
 import type { Providers } from '../../../core/channels/types';
 import { readUnsubscribeToken } from '../../../core/channels/unsubscribe';
 import type { DbHandle } from '../../../core/db/client';
-import { suppressions } from '../../../core/db/schema/customers';
+import { customers, suppressions } from '../../../core/db/schema/customers';
 import { messages } from '../../../core/db/schema/messages';
 import { grantOffer } from '../../../core/offers/grant';
 import { dbKinds, freshDb } from '../../helpers/db';
@@ -222,6 +222,25 @@ describe.each(dbKinds())('email provider failures on %s', (kind) => {
 				{ dispatch: { at: now.toISOString(), attempt: 1 }, countedAt: now, lockedUntil: true },
 				{ dispatch: { at: now.toISOString(), attempt: 1 }, countedAt: now, lockedUntil: true }
 			]);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('a retry answers the message an earlier attempt finished, even once the customer has gone or opted out, and sends nothing', async () => {
+		const server = await fakeServer((_req, res) => void res.writeHead(202, { 'x-message-id': 'sg-once' }).end());
+		try {
+			await seedCustomer(h.db, 'eve', { email: 'eve@example.com' });
+			const providers = providersWith(new SendGridEmailProvider({ apiKey: 'SG.x', baseUrl: server.url, timeoutMs: 5000 }));
+			const input = spring({ customerId: 'eve' });
+			const first = await sendMessage(h.db, providers, input);
+			expect(first).toMatchObject({ outcome: 'sent', replayed: false, providerMessageId: 'sg-once' });
+			await h.db.insert(suppressions).values({ channel: 'email', value: 'eve@example.com', reason: 'unsubscribed' });
+			expect(await sendMessage(h.db, providers, input)).toEqual({ ...first, replayed: true });
+			await h.db.update(customers).set({ erasedAt: now }).where(eq(customers.id, 'eve'));
+			expect(await sendMessage(h.db, providers, input)).toEqual({ ...first, replayed: true });
+			expect(server.requests).toHaveLength(1);
+			expect(await h.db.$count(messages, eq(messages.idempotencyKey, input.idempotencyKey))).toBe(1);
 		} finally {
 			await server.close();
 		}
