@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import { enrollments, journeyVersions } from '../db/schema/journeys';
+import { enrollments, journeyVersions, type Enrollment } from '../db/schema/journeys';
 import { parseJourney } from '../graph/validate';
 import { durationToMs } from '../graph/time';
 import { INTERPRETER_VERSION, enrollmentWorkflowId, eventSignal, type JourneyEvent, type JourneyInput } from '../enrollment/contract';
@@ -19,18 +19,30 @@ export type EnrolResult =
  * The enrollment row is written first and the workflow started with `signalWithStart` under a deterministic id,
  * so a duplicate entry event, or a retry after Temporal was down, can never enrol twice.
  */
-export async function enrol(deps: RoutingDeps, live: LiveJourney, customerId: string, entry: JourneyEvent, now = new Date()): Promise<EnrolResult> {
+export async function enrol(
+	deps: RoutingDeps,
+	live: LiveJourney,
+	customerId: string,
+	entry: JourneyEvent,
+	now = new Date(),
+	/** The customer's latest enrollment in this journey (null: none), when the caller read it already (a routing batch). */
+	known?: { last: Enrollment | null }
+): Promise<EnrolResult> {
 	const { settings } = live.definition;
 	const window = settings.entryWindow;
 	if ((window?.start && now < new Date(window.start)) || (window?.end && now >= new Date(window.end)))
 		return { enrolled: false, reason: 'outside_entry_window' };
 
-	const [last] = await deps.db
-		.select()
-		.from(enrollments)
-		.where(and(eq(enrollments.journeyId, live.journeyId), eq(enrollments.customerId, customerId)))
-		.orderBy(desc(enrollments.n))
-		.limit(1);
+	const last = known
+		? (known.last ?? undefined)
+		: (
+				await deps.db
+					.select()
+					.from(enrollments)
+					.where(and(eq(enrollments.journeyId, live.journeyId), eq(enrollments.customerId, customerId)))
+					.orderBy(desc(enrollments.n))
+					.limit(1)
+			)[0];
 	// The same entry event again (a routing retry): finish what the first attempt started.
 	if (last && last.entryEventId === entry.id) return start(deps, live, customerId, last.n, last.version, entry, true);
 	if (last?.status === 'active') {

@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { events, type EventRow } from '../db/schema/events';
-import { enrollments } from '../db/schema/journeys';
+import { enrollments, type Enrollment } from '../db/schema/journeys';
 import { getPath, triggerMatches, type EntryInput } from '../graph/match';
 import { triggerOf } from '../graph/graph';
 import { rowsOf } from '../identity/tx';
@@ -49,14 +49,28 @@ type BatchContext = {
 	survivor: Map<string, string>;
 	family: Map<string, string[]>;
 	listeners: Listener[];
+	/**
+	 * Each (journey, customer) pair the batch may enrol: the latest enrollment (null: none). Taken out once used,
+	 * so a second entry of the same customer in the batch reads the first's row afresh.
+	 */
+	lastEnrollment: Map<string, Enrollment | null>;
 };
+
+const pairKey = (journeyId: string, customerId: string) => `${journeyId}\n${customerId}`;
+
+/** The journeys whose trigger may take this event (before matching its conditions). */
+function candidatesFor(index: BatchContext['index'], row: EventRow) {
+	const entry = entryInput(row);
+	return { entry, journeys: entry.kind === 'segment' ? (index.bySegment.get(entry.segmentId) ?? []) : (index.byEvent.get(row.name!) ?? []) };
+}
 
 async function batchContext(router: Router, rows: readonly EventRow[]): Promise<BatchContext> {
 	const tracked = rows.filter((r) => r.type === 'track' && r.name);
 	const index = await router.triggers.get();
 	const survivor = new Map<string, string>();
 	const family = new Map<string, string[]>();
-	if (tracked.length === 0) return { index, survivor, family, listeners: [] };
+	const lastEnrollment = new Map<string, Enrollment | null>();
+	if (tracked.length === 0) return { index, survivor, family, listeners: [], lastEnrollment };
 	const ids = [...new Set(tracked.map((r) => r.customerId))];
 	// Where each customer now lives (merged-away ids lead to the survivor); an erased chain keeps the stored id.
 	const chains = rowsOf<{ start: string; id: string; erased: boolean }>(
@@ -92,7 +106,20 @@ async function batchContext(router: Router, rows: readonly EventRow[]): Promise<
 					)
 				)
 		: [];
-	return { index, survivor, family, listeners };
+	// Every enrollment decision of the batch reads the customer's latest enrollment in the journey: one read for all.
+	const pairs = new Set<string>();
+	for (const r of tracked) for (const live of candidatesFor(index, r).journeys) pairs.add(pairKey(live.journeyId, survivor.get(r.customerId) ?? r.customerId));
+	if (pairs.size > 0) {
+		const split = [...pairs].map((k) => k.split('\n') as [string, string]);
+		for (const k of pairs) lastEnrollment.set(k, null);
+		const latest = await router.db
+			.selectDistinctOn([enrollments.journeyId, enrollments.customerId])
+			.from(enrollments)
+			.where(and(inArray(enrollments.journeyId, [...new Set(split.map(([j]) => j))]), inArray(enrollments.customerId, [...new Set(split.map(([, c]) => c))])))
+			.orderBy(enrollments.journeyId, enrollments.customerId, desc(enrollments.n));
+		for (const e of latest) if (pairs.has(pairKey(e.journeyId, e.customerId))) lastEnrollment.set(pairKey(e.journeyId, e.customerId), e);
+	}
+	return { index, survivor, family, listeners, lastEnrollment };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure is thrown once all have settled. */
@@ -122,11 +149,13 @@ async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) 
 async function routeInBatch(router: Router, ctx: BatchContext, row: EventRow): Promise<void> {
 	if (row.type === 'track' && row.name) {
 		const customerId = ctx.survivor.get(row.customerId) ?? row.customerId;
-		const entry = entryInput(row);
-		const candidates = entry.kind === 'segment' ? (ctx.index.bySegment.get(entry.segmentId) ?? []) : (ctx.index.byEvent.get(row.name) ?? []);
-		for (const live of candidates) {
+		const { entry, journeys } = candidatesFor(ctx.index, row);
+		for (const live of journeys) {
 			if (triggerMatches(triggerOf(live.definition)!, entry)) {
-				await enrol(router, live, customerId, asJourneyEvent(row, row.properties), row.receivedAt);
+				const key = pairKey(live.journeyId, customerId);
+				const last = ctx.lastEnrollment.get(key);
+				ctx.lastEnrollment.delete(key);
+				await enrol(router, live, customerId, asJourneyEvent(row, row.properties), row.receivedAt, last === undefined ? undefined : { last });
 			}
 		}
 		const family = new Set(ctx.family.get(customerId) ?? [customerId]);

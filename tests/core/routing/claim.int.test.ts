@@ -78,4 +78,40 @@ describe('routing claims and batches', () => {
 			)
 		).toEqual({ routed: 0, failed: 0, unavailable: false });
 	});
+
+	it('decides entries from one read of the latest enrollments: re-entry across batches and twice within one', async () => {
+		const hold = [{ id: 'wait', type: 'wait' as const, mode: 'duration' as const, duration: { amount: 1, unit: 'hours' as const } }];
+		const once = await publishTestJourney(db, linearJourney({ id: 'trigger', type: 'trigger', entry: { kind: 'event', event: 'Tapped' } }, hold));
+		const again = await publishTestJourney(
+			db,
+			linearJourney({ id: 'trigger', type: 'trigger', entry: { kind: 'event', event: 'Tapped' } }, hold, { reentry: { mode: 'always' } })
+		);
+		const router = testRouter(db, env.client, `reentry-${randomUUID()}`);
+		const [twice, before, fresh] = [await insertCustomer(db), await insertCustomer(db), await insertCustomer(db)];
+		// `before` went through both journeys already; both enrollments are over.
+		for (const live of [once, again])
+			await db.db
+				.insert(enrollments)
+				.values({ id: `${live.journeyId}:${before}:1`, journeyId: live.journeyId, version: live.version, customerId: before, n: 1, status: 'completed' });
+		const rows = [
+			await storeEvent(db, twice, 'Tapped'),
+			await storeEvent(db, before, 'Tapped'),
+			await storeEvent(db, twice, 'Tapped'),
+			await storeEvent(db, fresh, 'Tapped')
+		];
+		expect(
+			await routeEvents(
+				router,
+				rows.map((r) => r.id)
+			)
+		).toEqual({ routed: 4, failed: 0, unavailable: false });
+		const of = async (journeyId: string) =>
+			(await db.db.select().from(enrollments).where(eq(enrollments.journeyId, journeyId)))
+				.map((e) => `${e.customerId === twice ? 'twice' : e.customerId === before ? 'before' : 'fresh'}:${e.n}`)
+				.sort();
+		// Never: once each, and nothing more for who had been in. Always: `before` again as n = 2; `twice` once, its
+		// second event finding the enrollment its first one started (still waiting an hour).
+		expect(await of(once.journeyId)).toEqual(['before:1', 'fresh:1', 'twice:1']);
+		expect(await of(again.journeyId)).toEqual(['before:1', 'before:2', 'fresh:1', 'twice:1']);
+	});
 });
