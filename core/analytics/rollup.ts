@@ -97,6 +97,25 @@ export async function revenueOf(db: Db, eventId: unknown): Promise<{ revenue: nu
 	return ev ? { revenue: orderTotal(ev.properties), name: ev.name } : { revenue: 0, name: null };
 }
 
+/**
+ * Entry times this process wrote lately, until the visit is left: a step's leaving row is usually written by the
+ * worker that wrote its entry, a write or two later. An entry's time is the workflow's and never changes (a retried
+ * write inserts the same), so a hit is exact; a miss (another worker, a restart, an old visit) reads the step log.
+ */
+const recentEntries = {
+	map: new Map<string, Date>(),
+	max: 100_000,
+	remember(key: string, at: Date): void {
+		if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+		this.map.set(key, at);
+	},
+	take(key: string): Date | undefined {
+		const at = this.map.get(key);
+		this.map.delete(key);
+		return at;
+	}
+};
+
 /** When each visit began, for the time in step: `at(enrollmentId)` answers for one enrollment. */
 export type EnteredTimes = (enrollmentId: string) => (nodeId: string, visit: number) => Date | undefined;
 
@@ -111,11 +130,18 @@ export async function enteredTimes(db: Db, rowsOf: Map<string, StepRow[]>): Prom
 	const missing = new Set<string>();
 	const nodes = new Set<string>();
 	for (const [id, rows] of rowsOf)
-		for (const r of rows)
-			if (LEAVING.has(r.kind) && !map.has(key(id, r.nodeId, r.visit))) {
-				missing.add(id);
-				nodes.add(r.nodeId);
+		for (const r of rows) {
+			const k = key(id, r.nodeId, r.visit);
+			if (r.kind === 'entered') recentEntries.remember(k, r.at);
+			else if (LEAVING.has(r.kind) && !map.has(k)) {
+				const recent = recentEntries.take(k);
+				if (recent) map.set(k, recent);
+				else {
+					missing.add(id);
+					nodes.add(r.nodeId);
+				}
 			}
+		}
 	if (missing.size > 0) {
 		const found = await db
 			.select({ enrollmentId: stepLog.enrollmentId, nodeId: stepLog.nodeId, visit: stepLog.visit, at: stepLog.at })
