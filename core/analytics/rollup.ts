@@ -116,6 +116,11 @@ const recentEntries = {
 	}
 };
 
+/** Forgets the remembered entry times, as a restart would (tests hold both ways to the same figures). */
+export function forgetEntryTimes(): void {
+	recentEntries.map.clear();
+}
+
 /** When each visit began, for the time in step: `at(enrollmentId)` answers for one enrollment. */
 export type EnteredTimes = (enrollmentId: string) => (nodeId: string, visit: number) => Date | undefined;
 
