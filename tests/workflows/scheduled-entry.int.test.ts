@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -27,10 +28,13 @@ describe('scheduled entry runs (time-skipping)', () => {
 	let db: DbHandle;
 	let worker: Worker;
 	let running: Promise<void>;
+	/** A plain client: the environment's own lets the server skip time while it awaits a result (see runAt). */
+	let client: Client;
 	const taskQueue = `scheduled-${randomUUID()}`;
 
 	beforeAll(async () => {
 		[env, db] = await Promise.all([createTimeSkippingEnv(), freshDb('pglite')]);
+		client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
 		worker = await journeyWorker(env.nativeConnection, db, taskQueue);
 		running = worker.run();
 	});
@@ -63,21 +67,36 @@ describe('scheduled entry runs (time-skipping)', () => {
 		if (at > now) await env.sleep(at - now);
 	}
 
+	/** Trigger entries of the journey so far (each enrollment writes one). */
+	async function enteredCount(journeyId: string): Promise<number> {
+		return db.db.$count(stepLog, and(eq(stepLog.journeyId, journeyId), eq(stepLog.nodeId, 'trigger'), eq(stepLog.kind, 'entered')));
+	}
+
 	/**
-	 * Starts a run as its schedule would, at its nominal time. A run without zone groups is awaited by polling, not
-	 * through its result: while a client awaits a result the test server may skip time with an activity running
-	 * (seen here jumping ten years mid-run), which would age re-entry checks; a run with zone groups sleeps on
-	 * timers between its activities, and awaiting its result is what skips to them.
+	 * Starts a run as its schedule would, at its nominal time, through a plain client: while the environment's client
+	 * awaits a result the test server may skip time freely, past work not yet picked up (seen here jumping ten years,
+	 * to the test server's default run timeout). Time moves only in the bounded sleeps below.
+	 * A run that waits for zone groups (`groups`: when each begins, and how many it enters) is moved to each instant
+	 * with a bounded sleep, and the group's enrollments are awaited before time moves on.
 	 */
-	async function runAt(journeyId: string, run: Pick<ScheduledRun, 'at'>, opts: { waits?: boolean; runKey?: string } = {}): Promise<ScheduledEntryResult> {
+	async function runAt(
+		journeyId: string,
+		run: Pick<ScheduledRun, 'at'>,
+		opts: { groups?: { at: number; enters: number }[]; runKey?: string } = {}
+	): Promise<ScheduledEntryResult> {
 		await sleepUntil(run.at);
-		const handle = await env.client.workflow.start(scheduledEntry, {
+		const before = await enteredCount(journeyId);
+		const handle = await client.workflow.start(scheduledEntry, {
 			taskQueue,
 			workflowId: `${scheduledRunWorkflowId(journeyId)}-${new Date(run.at).toISOString()}${opts.runKey ?? ''}`,
 			args: [{ journeyId, nominalTime: run.at, pageSize: 2 }]
 		});
-		// A run that waits for zone groups sleeps on timers: awaiting its result lets the server skip to each of them.
-		if (opts.waits) return handle.result();
+		let expected = before;
+		for (const group of [...(opts.groups ?? [])].sort((a, b) => a.at - b.at)) {
+			await sleepUntil(group.at);
+			expected += group.enters;
+			await expect.poll(() => enteredCount(journeyId), { timeout: 60_000 }).toBe(expected);
+		}
 		await expect.poll(async () => (await handle.describe()).status.name, { timeout: 60_000 }).toBe('COMPLETED');
 		return handle.result();
 	}
@@ -126,8 +145,11 @@ describe('scheduled entry runs (time-skipping)', () => {
 		const runs = nextScheduledRuns(entry, {}, await env.currentTimeMs(), 4);
 		expect(runs).toHaveLength(4);
 
+		// Each run enters one reader at 09:00 in each of the three zones.
+		const groupsOf = (run: ScheduledRun) =>
+			Object.keys(ids).map((who) => ({ at: entryInstant(entry, parseLocalDate(run.date), zones[who as keyof typeof zones] ?? 'Asia/Tokyo'), enters: 1 }));
 		for (const run of runs) {
-			const result = await runAt(live.journeyId, run, { waits: true });
+			const result = await runAt(live.journeyId, run, { groups: groupsOf(run) });
 			expect(result).toMatchObject({ nominalTime: run.at, entered: 3, again: 0, refused: {} });
 			await settled(live.journeyId);
 		}
