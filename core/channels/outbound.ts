@@ -122,7 +122,7 @@ export async function markFinal(
  * request may have left and looks it up before sending again.
  */
 export async function markDispatching(db: Db, row: Message, now: Date): Promise<void> {
-	const mark: DispatchMark = { at: now.toISOString(), attempt: row.attempts };
+	const mark = dispatchMark(row.attempts, now);
 	await db
 		.update(messages)
 		.set({
@@ -136,8 +136,11 @@ export async function markDispatching(db: Db, row: Message, now: Date): Promise<
 
 /** What markDispatching writes, for a draft stored already dispatching by its first attempt. */
 export function dispatchingColumns(draft: typeof messages.$inferInsert & { attempts: number }, now: Date): Partial<typeof messages.$inferInsert> {
-	const mark: DispatchMark = { at: now.toISOString(), attempt: draft.attempts };
-	return { meta: { ...draft.meta, dispatch: mark }, ...(isCapExempt(draft) ? {} : { countedAt: now }) };
+	return { meta: { ...draft.meta, dispatch: dispatchMark(draft.attempts, now) }, ...(isCapExempt(draft) ? {} : { countedAt: now }) };
+}
+
+function dispatchMark(attempt: number, now: Date): DispatchMark {
+	return { at: now.toISOString(), attempt };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
-import { GroupCommit } from '../../core/db/group-commit';
+import { GroupCommit, type GroupCommitOptions } from '../../core/db/group-commit';
 import { customers } from '../../core/db/schema/customers';
 import { rowsOf } from '../../core/identity/tx';
 import { survivorOf } from '../../core/identity/lookup';
@@ -191,7 +191,7 @@ async function enrollmentsBefore(tx: Db, ids: string[]): Promise<Map<string, Enr
 export class ProgressWriter {
 	private readonly group: GroupCommit<ProgressItem, void>;
 
-	constructor(db: Db, o: { maxInFlight?: number; maxBatch?: number } = {}) {
+	constructor(db: Db, o: GroupCommitOptions = {}) {
 		this.group = new GroupCommit((items) => writeGroup(db, items), { maxInFlight: o.maxInFlight ?? 2, maxBatch: o.maxBatch ?? 100 });
 	}
 
