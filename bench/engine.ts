@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -45,7 +45,14 @@ type Run = {
 	machineBusy: number;
 	historyEvents: number;
 	rssMiB: number;
+	/** Where the machine's CPU went, ms per enrollment: worker, web, Temporal server, PostgreSQL, this client, other. */
+	cpuBy: Record<CpuGroup, number>;
 };
+
+const CPU_GROUPS = ['worker', 'web', 'Temporal', 'PostgreSQL', 'client', 'other'] as const;
+type CpuGroup = (typeof CPU_GROUPS)[number];
+/** Every process's CPU time (s) by pid, with its command name. */
+type Processes = Map<number, { comm: string; cpuS: number }>;
 
 function spawnProc(args: string[], env: Record<string, string>, ready: RegExp, log: (m: string) => void): Promise<Proc> {
 	const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -96,6 +103,54 @@ function machine(): Machine {
 	const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
 	const total = fields.slice(0, 8).reduce((a, b) => a + b, 0); // user nice system idle iowait irq softirq steal
 	return { busyS: (total - idle) / CLOCK_TICKS, totalS: total / CLOCK_TICKS };
+}
+
+function processes(): Processes {
+	const all: Processes = new Map();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat: string;
+		try {
+			stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // gone meanwhile
+		}
+		const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+		const f = stat
+			.slice(stat.lastIndexOf(')') + 2)
+			.split(' ')
+			.map(Number);
+		// A postmaster's cutime/cstime hold its exited backends; other processes' would count earlier runs again.
+		const ticks = f[11]! + f[12]! + (comm === 'postgres' ? f[13]! + f[14]! : 0);
+		all.set(Number(entry), { comm, cpuS: ticks / CLOCK_TICKS });
+	}
+	return all;
+}
+
+/** The CPU each group of processes used between two snapshots (a process born meanwhile counts from zero). */
+function cpuByGroup(
+	before: Processes,
+	after: Processes,
+	pids: { worker: number; web?: number; temporal?: number },
+	customers: number
+): Record<CpuGroup, number> {
+	const by = Object.fromEntries(CPU_GROUPS.map((g) => [g, 0])) as Record<CpuGroup, number>;
+	for (const [pid, { comm, cpuS }] of after) {
+		const group: CpuGroup =
+			pid === pids.worker
+				? 'worker'
+				: pid === pids.web
+					? 'web'
+					: pid === pids.temporal
+						? 'Temporal'
+						: comm === 'postgres'
+							? 'PostgreSQL'
+							: pid === process.pid
+								? 'client'
+								: 'other';
+		by[group] += ((cpuS - (before.get(pid)?.cpuS ?? 0)) * 1000) / customers;
+	}
+	return by;
 }
 
 function machineFigures(before: Machine, after: Machine, customers: number): Pick<Run, 'machineCpuMsPer' | 'machineBusy'> {
@@ -189,7 +244,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 	const watch = postgres(url.toString(), { max: 1, onnotice: () => {} });
 	try {
 		const auth = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!), machine: machine() };
+		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!), machine: machine(), processes: processes() };
 		let polls = 1;
 		const t0 = performance.now();
 		// 50 people per request (identify + track each), four requests in flight: a backfill, not a trickle.
@@ -236,6 +291,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		);
 		const seconds = (performance.now() - t0) / 1000;
 		const atEnd = machine();
+		const byGroup = cpuByGroup(before.processes, processes(), { worker: worker.child.pid!, web: web.child.pid!, temporal: ctx.temporal.pid }, customers);
 		const after = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!) };
 		polls += 2; // the two reads of the counter itself
 		const ids = (await watch<{ id: string }[]>`select id from enrollments where journey_id = ${journeyId} limit 10`).map((r) => r.id);
@@ -248,7 +304,8 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			cpuMsPer: ((after.worker.cpuS - before.worker.cpuS + after.web.cpuS - before.web.cpuS) * 1000) / customers,
 			...machineFigures(before.machine, atEnd, customers),
 			historyEvents: await averageHistory(ctx.client, ids),
-			rssMiB: after.worker.rssMiB
+			rssMiB: after.worker.rssMiB,
+			cpuBy: byGroup
 		};
 	} finally {
 		await watch.end({ timeout: 5 });
@@ -264,7 +321,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 	const url = new URL(db.url!);
 	const taskQueue = `bare-${randomUUID().slice(0, 8)}`;
 	const worker = await spawnProc(
-		['--import', 'tsx', 'bench/engine/bare-worker.ts'],
+		[...profileArgs('bare-worker'), '--import', 'tsx', 'bench/engine/bare-worker.ts'],
 		{ DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, TEMPORAL_TASK_QUEUE: taskQueue },
 		/bare worker polling/,
 		ctx.log
@@ -273,7 +330,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 	const run = randomUUID().slice(0, 8);
 	const ids = Array.from({ length: customers }, (_, i) => `bare-${run}-${i}`);
 	try {
-		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), machine: machine() };
+		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), machine: machine(), processes: processes() };
 		let polls = 1;
 		const t0 = performance.now();
 		let next = 0;
@@ -315,6 +372,7 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		}
 		const seconds = (performance.now() - t0) / 1000;
 		const atEnd = machine();
+		const byGroup = cpuByGroup(before.processes, processes(), { worker: worker.child.pid!, temporal: ctx.temporal.pid }, customers);
 		const after = { commits: await commits(watch), worker: usage(worker.child.pid!) };
 		polls += 2;
 		return {
@@ -326,7 +384,8 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			cpuMsPer: ((after.worker.cpuS - before.worker.cpuS) * 1000) / customers,
 			...machineFigures(before.machine, atEnd, customers),
 			historyEvents: await averageHistory(ctx.client, ids),
-			rssMiB: after.worker.rssMiB
+			rssMiB: after.worker.rssMiB,
+			cpuBy: byGroup
 		};
 	} finally {
 		await watch.end({ timeout: 5 });
@@ -393,7 +452,18 @@ function table(rows: Array<{ label: string; ours: Run; bare: Run }>): string {
 				fmt(run.rssMiB, 0)
 			]);
 	}
-	const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+	return aligned(lines);
+}
+
+/** Where each side's CPU went, ms per enrollment, process by process. */
+function cpuTable(rows: Array<{ label: string; ours: Run; bare: Run }>): string {
+	const lines = [['case', 'side', ...CPU_GROUPS.map((g) => `${g} ms/enr.`)]];
+	for (const r of rows) for (const run of [r.ours, r.bare]) lines.push([r.label, run.side, ...CPU_GROUPS.map((g) => fmt(run.cpuBy[g]))]);
+	return aligned(lines);
+}
+
+function aligned(lines: string[][]): string {
+	const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
 	return lines.map((l) => l.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
@@ -435,6 +505,7 @@ export async function runEngineBench(log: (m: string) => void): Promise<void> {
 					rows.push({ label: `${waiting} waiting in a step`, ours: o, bare: b });
 				}
 				log('\n' + table(rows));
+				log('\nwhere the CPU went\n' + cpuTable(rows));
 			} finally {
 				await connection.close();
 				await stopTemporal();

@@ -25,6 +25,8 @@ export interface DevServer {
 	address: string;
 	uiUrl?: string;
 	namespace: string;
+	/** The server process (for benchmarks reading its CPU time). */
+	pid?: number;
 	stop(): Promise<void>;
 }
 
@@ -155,6 +157,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 	return {
 		address,
 		namespace,
+		pid: child.pid,
 		...(uiPort === null ? {} : { uiUrl: `http://${HOST}:${uiPort}` }),
 		stop
 	};
