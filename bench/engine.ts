@@ -21,13 +21,12 @@ import type { JourneyDefinition } from '../core/graph/definition';
 import { parseJourney } from '../core/graph/validate';
 import { buildWebIfStale } from '../scripts/build-if-stale';
 import { freePort, startDevServer, type DevServer } from '../scripts/temporal/dev-server';
-import { bareEnrollment, enterSignal } from './engine/bare-workflow';
+import type { BareStartRequest } from './engine/bare-worker';
 import { tempDir, undoOnExit, undoOnSignals } from './lib/cleanup';
 import { openPostgresBench, type BenchDb } from './lib/db';
 
 const root = resolve(import.meta.dirname, '..');
 const CLOCK_TICKS = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
-const STARTS_IN_FLIGHT = 32; // the bare side's concurrent signalWithStart calls (our routing bounds its own)
 
 type Proc = { child: ChildProcess; output: () => string; stop(): Promise<void> };
 type Usage = { cpuS: number; rssMiB: number; peakMiB: number };
@@ -54,8 +53,9 @@ type CpuGroup = (typeof CPU_GROUPS)[number];
 /** Every process's CPU time (s) by pid, with its command name. */
 type Processes = Map<number, { comm: string; cpuS: number }>;
 
-function spawnProc(args: string[], env: Record<string, string>, ready: RegExp, log: (m: string) => void): Promise<Proc> {
-	const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnProc(args: string[], env: Record<string, string>, ready: RegExp, log: (m: string) => void, ipc = false): Promise<Proc> {
+	const stdio = ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] as const;
+	const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: [...stdio] });
 	let output = '';
 	const take = (b: Buffer) => (output = (output + b.toString()).slice(-20_000));
 	child.stdout!.on('data', take);
@@ -315,7 +315,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 	}
 }
 
-/** The floor: bare-workflow.ts in its own worker process, started by signalWithStart from here. */
+/** The floor: bare-workflow.ts in its own worker process, which starts the workflows itself (bare-worker.ts). */
 async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise<Run> {
 	const db = await openPostgresBench(ctx.adminUrl);
 	const url = new URL(db.url!);
@@ -324,7 +324,8 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		[...profileArgs('bare-worker'), '--import', 'tsx', 'bench/engine/bare-worker.ts'],
 		{ DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: ctx.temporal.address, TEMPORAL_NAMESPACE: ctx.temporal.namespace, TEMPORAL_TASK_QUEUE: taskQueue },
 		/bare worker polling/,
-		ctx.log
+		ctx.log,
+		true
 	);
 	const watch = postgres(url.toString(), { max: 1, onnotice: () => {} });
 	const run = randomUUID().slice(0, 8);
@@ -333,21 +334,12 @@ async function bare(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), machine: machine(), processes: processes() };
 		let polls = 1;
 		const t0 = performance.now();
-		let next = 0;
-		await Promise.all(
-			Array.from({ length: STARTS_IN_FLIGHT }, async () => {
-				while (next < ids.length) {
-					const id = ids[next++]!;
-					await ctx.client.workflow.signalWithStart(bareEnrollment, {
-						workflowId: id,
-						taskQueue,
-						args: [id, mode === 'wait' ? 30 : 0],
-						signal: enterSignal,
-						signalArgs: [{ event: 'Bench Entered' }]
-					});
-				}
-			})
-		);
+		// The bare worker starts the workflows itself, as our worker process does (bare-worker.ts).
+		await new Promise<void>((ok, fail) => {
+			worker.child.once('message', () => ok());
+			worker.child.once('exit', (code) => fail(new Error(`bare worker exited (${code}) while starting workflows:\n${worker.output()}`)));
+			worker.child.send({ start: ids, waitDays: mode === 'wait' ? 30 : 0 } satisfies BareStartRequest);
+		});
 		if (mode === 'send') {
 			await until(
 				async () => {

@@ -1,4 +1,4 @@
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { eventMatches, waitForEventMatches } from '../core/graph/match';
 import { durationToMs } from '../core/graph/time';
 import { interestsAt } from '../core/graph/interests';
@@ -50,7 +50,8 @@ export class Enrollment {
 	private readonly lazy: boolean;
 	private seen: Set<string>;
 
-	constructor(input: JourneyInput, entryNodeId: string) {
+	/** `progressAtDurablePoints` is asked once, here (interpreter 1 asks its patch at this point of its history). */
+	constructor(input: JourneyInput, entryNodeId: string, progressAtDurablePoints: () => boolean) {
 		this.ref = input.ref;
 		this.def = input.definition;
 		this.entryEvent = input.entryEvent;
@@ -63,7 +64,7 @@ export class Enrollment {
 			enteredAt: Date.now()
 		};
 		this.seen = new Set(this.state.seenEventIds);
-		this.lazy = patched(PROGRESS_AT_DURABLE_POINTS);
+		this.lazy = progressAtDurablePoints();
 	}
 
 	installHandlers(): void {

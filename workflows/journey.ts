@@ -1,9 +1,9 @@
-import { continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { HOLDOUT_BRANCH } from '../core/graph/branches';
 import { findNode, nextNode, triggerOf } from '../core/graph/graph';
 import type { JourneyNode } from '../core/graph/nodes';
 import { durationToMs } from '../core/graph/time';
-import { Enrollment } from './enrollment';
+import { Enrollment, PROGRESS_AT_DURABLE_POINTS } from './enrollment';
 import type { JourneyInput, JourneyResult } from '../core/enrollment/contract';
 import { runAction } from './nodes/actions';
 import { waitForEntryTurn } from './nodes/entry-rate';
@@ -52,11 +52,25 @@ function runNode(run: Enrollment, node: JourneyNode): Promise<NodeOutcome> {
 /**
  * The journey interpreter: one workflow per enrollment, walking the pinned version's graph node by node.
  * Events arrive as signals (see Enrollment.onEvent); the state query shows where the customer is.
+ * Routing starts this type (JOURNEY_WORKFLOW); it writes progress at durable points only.
+ */
+export async function journeyV2(input: JourneyInput): Promise<JourneyResult> {
+	return interpret(input, () => true);
+}
+
+/**
+ * Interpreter 1, kept so enrollments it started replay as recorded: those started before the
+ * PROGRESS_AT_DURABLE_POINTS patch wrote progress at every step; later ones asked the patch, which cost every
+ * history a marker and a search-attribute upsert. New enrollments start journeyV2, which needs neither.
  */
 export async function journey(input: JourneyInput): Promise<JourneyResult> {
+	return interpret(input, () => patched(PROGRESS_AT_DURABLE_POINTS));
+}
+
+async function interpret(input: JourneyInput, progressAtDurablePoints: () => boolean): Promise<JourneyResult> {
 	const trigger = triggerOf(input.definition);
 	if (!trigger) throw new Error('journey definition has no trigger');
-	const run = new Enrollment(input, trigger.id);
+	const run = new Enrollment(input, trigger.id, progressAtDurablePoints);
 	run.installHandlers();
 
 	let node = findNode(input.definition, run.state.currentNodeId);
@@ -86,7 +100,7 @@ export async function journey(input: JourneyInput): Promise<JourneyResult> {
 		const info = workflowInfo();
 		if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfter ?? HISTORY_EVENTS_BEFORE_CONTINUE)) {
 			await run.flush();
-			return continueAsNew<typeof journey>({ ...input, carried: run.state });
+			return continueAsNew<typeof journeyV2>({ ...input, carried: run.state }); // the same workflow type
 		}
 	}
 

@@ -1,19 +1,15 @@
-import { condition, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { BareActivities } from './bare-activities';
 
 /**
- * The floor of `npm run bench:engine`: the least a Temporal workflow can do for the same journey. Started by
- * signalWithStart with the entry event, as our routing starts an enrollment; then two activities, each writing one
- * row (the two sends' worth of database work), without our step log, routing or message bookkeeping.
+ * The floor of `npm run bench:engine`: the least a Temporal workflow can do for the same journey. Started with the
+ * entry event in its input by the worker process, as our routing starts an enrollment; then two activities, each
+ * writing one row (the two sends' worth of database work), without our step log, routing or message bookkeeping.
  */
-export const enterSignal = defineSignal<[{ event: string }]>('event');
-
 const { send } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
 
-export async function bareEnrollment(customerId: string, waitDays = 0): Promise<void> {
-	let entered = false;
-	setHandler(enterSignal, () => void (entered = true));
-	await condition(() => entered);
+export async function bareEnrollment(customerId: string, waitDays: number, entry: { event: string }): Promise<void> {
+	if (!entry.event) throw new Error('no entry event');
 	if (waitDays > 0) {
 		await sleep(`${waitDays} days`);
 		return;

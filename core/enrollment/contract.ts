@@ -9,8 +9,12 @@ import type { JourneyDefinition } from '../graph/definition';
 /** Task queue served by the worker; a deployment may override it with TEMPORAL_TASK_QUEUE. */
 export const DEFAULT_TASK_QUEUE = 'omnicanal';
 
-/** Bumped when the interpreter's behaviour changes in a way old histories must not see (with `patched`). */
-export const INTERPRETER_VERSION = 1;
+/**
+ * Bumped when the interpreter's behaviour changes in a way old histories must not see. Each version is its own
+ * workflow type (journeys in flight replay under the type that recorded them): routing starts JOURNEY_WORKFLOW.
+ */
+export const INTERPRETER_VERSION = 2;
+export const JOURNEY_WORKFLOW = 'journeyV2';
 
 /** One workflow per enrollment; `n` counts the customer's entries into this journey (re-entry). */
 export function enrollmentWorkflowId(journeyId: string, customerId: string, n: number): string {

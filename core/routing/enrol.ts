@@ -4,11 +4,15 @@ import type { Db } from '../db/client';
 import { enrollments, journeyVersions, type Enrollment } from '../db/schema/journeys';
 import { parseJourney } from '../graph/validate';
 import { durationToMs } from '../graph/time';
-import { INTERPRETER_VERSION, enrollmentWorkflowId, eventSignal, type JourneyEvent, type JourneyInput } from '../enrollment/contract';
+import { INTERPRETER_VERSION, JOURNEY_WORKFLOW, enrollmentWorkflowId, type JourneyEvent, type JourneyInput } from '../enrollment/contract';
 import type { JourneyDefinition } from '../graph/definition';
 import type { LiveJourney } from './triggers';
 
-export type RoutingDeps = { db: Db; temporal: Client; taskQueue: string };
+export type RoutingDeps = {
+	db: Db;
+	temporal: Client;
+	taskQueue: string;
+};
 
 export type EnrolResult =
 	| { enrolled: true; enrollmentId: string; n: number; resumed: boolean }
@@ -16,8 +20,8 @@ export type EnrolResult =
 
 /**
  * Puts a customer into a journey's live version, unless its settings say no (entry window, re-entry, capacity).
- * The enrollment row is written first and the workflow started with `signalWithStart` under a deterministic id,
- * so a duplicate entry event, or a retry after Temporal was down, can never enrol twice.
+ * The enrollment row is written first and the workflow started under a deterministic id (the entry event is in
+ * its input), so a duplicate entry event, or a retry after Temporal was down, can never enrol twice.
  */
 export async function enrol(
 	deps: RoutingDeps,
@@ -105,12 +109,10 @@ async function start(
 		entryEvent: entry
 	};
 	try {
-		await deps.temporal.workflow.signalWithStart('journey', {
+		await deps.temporal.workflow.start(JOURNEY_WORKFLOW, {
 			workflowId: enrollmentId,
 			taskQueue: deps.taskQueue,
 			args: [input],
-			signal: eventSignal,
-			signalArgs: [entry],
 			workflowIdReusePolicy: 'REJECT_DUPLICATE'
 		});
 	} catch (err) {

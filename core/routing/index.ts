@@ -1,5 +1,4 @@
-import type { Client } from '@temporalio/client';
-import type { Db } from '../db/client';
+import type { RoutingDeps } from './enrol';
 import type { Router } from './route';
 import { TriggerCache } from './triggers';
 
@@ -8,6 +7,6 @@ export { startRoutingLoop } from './loop';
 export { exitEnrollments, routeAfterProcessing, routeEvent, routeEvents, routePending, ROUTING_CLAIM_MS, ROUTING_CONCURRENCY, type Router } from './route';
 export { TriggerCache, type LiveJourney } from './triggers';
 
-export function createRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
+export function createRouter(deps: RoutingDeps): Router {
 	return { ...deps, triggers: new TriggerCache(deps.db) };
 }

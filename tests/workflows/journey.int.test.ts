@@ -11,7 +11,7 @@ import { offers } from '../../core/db/schema/offers';
 import { enrol, routeEvent, type Router } from '../../core/routing/index';
 import { pickVariant } from '../../core/graph/hash';
 import { localDateTime } from '../../core/graph/zone';
-import { stateQuery, type JourneyResult } from '../../core/enrollment/contract';
+import { INTERPRETER_VERSION, JOURNEY_WORKFLOW, stateQuery, type JourneyInput, type JourneyResult } from '../../core/enrollment/contract';
 import { freshDb } from '../helpers/db';
 import { insertCustomer, journeyBundle, journeyWorker, linearJourney, publishTestJourney, stepsOf, storeEvent, testRouter } from '../helpers/journeys';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -53,6 +53,22 @@ describe('journey interpreter (time-skipping)', () => {
 		finished.push(result.enrollmentId);
 		return { live, id: result.enrollmentId, handle: env.client.workflow.getHandle(result.enrollmentId) };
 	}
+
+	it('starts new enrollments as journeyV2: the entry event in its input, no patch marker, search-attribute upsert or signal', async () => {
+		const customerId = await insertCustomer(db);
+		const { handle } = await enter(linearJourney(manual, [{ id: 'tag', type: 'updateProfile', set: { seen: true } }]), customerId, { plan: 'pro' });
+		expect((await handle.result()).status).toBe('completed');
+		expect((await handle.describe()).type).toBe(JOURNEY_WORKFLOW);
+		const events = (await handle.fetchHistory()).events ?? [];
+		const started = events[0]!.workflowExecutionStartedEventAttributes!;
+		expect(started.workflowType?.name).toBe('journeyV2');
+		const input = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString()) as JourneyInput;
+		expect(input.entryEvent?.properties).toEqual({ plan: 'pro' });
+		expect(input.interpreterVersion).toBe(2);
+		expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(false);
+		expect(events.some((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toBe(false);
+		expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
+	});
 
 	it('waits 3 days, then acts, and records every step', async () => {
 		const customerId = await insertCustomer(db);
@@ -258,11 +274,16 @@ describe('journey interpreter (time-skipping)', () => {
 		const live = await publishTestJourney(db, def);
 		const enrollmentId = `journey:${live.journeyId}:${customerId}:1`;
 		await db.db.insert(enrollments).values({ id: enrollmentId, journeyId: live.journeyId, version: 1, customerId, n: 1 });
-		const handle = await env.client.workflow.start('journey', {
+		const handle = await env.client.workflow.start(JOURNEY_WORKFLOW, {
 			taskQueue,
 			workflowId: enrollmentId,
 			args: [
-				{ interpreterVersion: 1, ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId }, definition: live.definition, continueAsNewAfter: 60 }
+				{
+					interpreterVersion: INTERPRETER_VERSION,
+					ref: { enrollmentId, journeyId: live.journeyId, version: 1, customerId },
+					definition: live.definition,
+					continueAsNewAfter: 60
+				}
 			]
 		});
 		// Skip time only once the first timer exists, or the loop would start a minute ahead of the skipped clock.
@@ -270,6 +291,7 @@ describe('journey interpreter (time-skipping)', () => {
 		await env.sleep('90 minutes');
 		const described = await handle.describe();
 		expect(described.runId).not.toBe(handle.firstExecutionRunId);
+		expect(described.type).toBe(JOURNEY_WORKFLOW); // continued as the same interpreter
 		const state = await handle.query(stateQuery);
 		expect(state.currentNodeId).toMatch(/^(tick|tag)$/);
 		await routeEvent(router, await storeEvent(db, customerId, 'stop_looping'));

@@ -15,7 +15,8 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 /**
  * Enrollments in flight when a worker is upgraded are replayed by the new workflow code: it must issue the same
  * commands their histories hold (else the workflow fails with a non-determinism error). The histories in
- * tests/fixtures/histories were recorded by earlier interpreter code and are replayed here by today's;
+ * tests/fixtures/histories were recorded by earlier interpreter code and are replayed here by today's: `v1-` by the
+ * `journey` workflow before its progress-at-durable-points patch, `v1-patched-` by it after, `v2-` by `journeyV2`.
  * `RECORD_HISTORIES=<prefix>` records the journeys below again (with the current code) under that prefix.
  */
 const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
