@@ -2,6 +2,7 @@ import { condition, setHandler } from '@temporalio/workflow';
 import { eventMatches, waitForEventMatches } from '../core/graph/match';
 import { durationToMs } from '../core/graph/time';
 import { interestsAt } from '../core/graph/interests';
+import { findNode, nextNode } from '../core/graph/graph';
 import type { JourneyDefinition } from '../core/graph/definition';
 import type { WaitForEventNode } from '../core/graph/nodes';
 import { progress } from './proxies';
@@ -50,8 +51,11 @@ export class Enrollment {
 	private readonly lazy: boolean;
 	private seen: Set<string>;
 
+	/** Interpreter 2: an action followed by the exit writes the journey's end itself (see finishAfter). */
+	private readonly endsInLastAction: boolean;
+
 	/** `progressAtDurablePoints` is asked once, here (interpreter 1 asks its patch at this point of its history). */
-	constructor(input: JourneyInput, entryNodeId: string, progressAtDurablePoints: () => boolean) {
+	constructor(input: JourneyInput, entryNodeId: string, progressAtDurablePoints: () => boolean, endsInLastAction = false) {
 		this.ref = input.ref;
 		this.def = input.definition;
 		this.entryEvent = input.entryEvent;
@@ -65,6 +69,7 @@ export class Enrollment {
 		};
 		this.seen = new Set(this.state.seenEventIds);
 		this.lazy = progressAtDurablePoints();
+		this.endsInLastAction = endsInLastAction;
 	}
 
 	installHandlers(): void {
@@ -161,6 +166,42 @@ export class Enrollment {
 		this.pending = [];
 		this.position = undefined;
 		return update;
+	}
+
+	/**
+	 * When the action `actionId` leads straight to an exit and nothing is left to wait for (no goal window, nothing
+	 * queued but what the action writes first): the journey's end as the workflow would write it — the exit entered
+	 * and left, the enrollment completed — for the action's activity to write once it has acted (ActionInput.finish).
+	 */
+	finishAfter(actionId: string): ProgressUpdate | undefined {
+		if (!this.endsInLastAction || this.interrupt || this.def.settings.goal || this.pending.length > 0 || this.position) return undefined;
+		const exit = nextNode(this.def, actionId);
+		if (exit?.type !== 'exit') return undefined;
+		const visit = this.visit(exit.id) + 1;
+		const reason = exit.reason ?? 'completed';
+		const at = Date.now();
+		return {
+			steps: [
+				{ nodeId: exit.id, visit, kind: 'entered', at },
+				{ nodeId: exit.id, visit, kind: 'exited', reason, at }
+			],
+			currentNodeId: exit.id,
+			interests: { events: [], propertyPaths: [] },
+			status: 'completed',
+			exitReason: reason,
+			variant: this.state.variant
+		};
+	}
+
+	/** The action's activity wrote the end (finishAfter): the customer is at the exit, with nothing left to write. */
+	finishedAt(exitId: string): string {
+		this.state.currentNodeId = exitId;
+		this.state.visits[exitId] = this.visit(exitId) + 1;
+		this.state.path.push({ nodeId: exitId, at: Date.now() });
+		this.pending = [];
+		this.position = undefined;
+		const exit = findNode(this.def, exitId);
+		return (exit?.type === 'exit' ? exit.reason : undefined) ?? 'completed';
 	}
 
 	/** Queues again what an action failed to write (the write is idempotent: rows it did write are not doubled). */

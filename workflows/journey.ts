@@ -55,7 +55,7 @@ function runNode(run: Enrollment, node: JourneyNode): Promise<NodeOutcome> {
  * Routing starts this type (JOURNEY_WORKFLOW); it writes progress at durable points only.
  */
 export async function journeyV2(input: JourneyInput): Promise<JourneyResult> {
-	return interpret(input, () => true);
+	return interpret(input, () => true, true);
 }
 
 /**
@@ -67,10 +67,10 @@ export async function journey(input: JourneyInput): Promise<JourneyResult> {
 	return interpret(input, () => patched(PROGRESS_AT_DURABLE_POINTS));
 }
 
-async function interpret(input: JourneyInput, progressAtDurablePoints: () => boolean): Promise<JourneyResult> {
+async function interpret(input: JourneyInput, progressAtDurablePoints: () => boolean, endsInLastAction = false): Promise<JourneyResult> {
 	const trigger = triggerOf(input.definition);
 	if (!trigger) throw new Error('journey definition has no trigger');
-	const run = new Enrollment(input, trigger.id, progressAtDurablePoints);
+	const run = new Enrollment(input, trigger.id, progressAtDurablePoints, endsInLastAction);
 	run.installHandlers();
 
 	let node = findNode(input.definition, run.state.currentNodeId);
@@ -82,6 +82,11 @@ async function interpret(input: JourneyInput, progressAtDurablePoints: () => boo
 
 	while (node && !run.interrupt) {
 		const outcome = await runNode(run, node);
+		if ('finished' in outcome) {
+			// The action's activity wrote the end (the exit came next): an exit event heard meanwhile came too late.
+			const reason = run.finishedAt(nextNode(input.definition, node.id)!.id);
+			return { status: 'completed', reason, path: run.state.path };
+		}
 		if (run.interrupt || 'stop' in outcome) {
 			if (node.type === 'exit') endReason = node.reason ?? 'completed';
 			break;

@@ -48,6 +48,12 @@ export interface ActionInput<N> {
 	settings: Pick<JourneySettings, 'quietHours' | 'frequencyCaps' | 'defaultTimeZone' | 'throttle'>;
 	/** Progress the workflow has not written yet: the activity records it first (idempotent), then acts. */
 	progress?: ProgressUpdate;
+	/**
+	 * The journey ends right after this step (its next step is an exit and nothing is left to wait for): what the end
+	 * writes, for the activity to write once it has acted (done or skipped), after the step's own row — so the
+	 * workflow ends without a write of its own (a local activity and its marker). The outcome then says `finished`.
+	 */
+	finish?: ProgressUpdate;
 }
 
 /**
@@ -56,8 +62,8 @@ export interface ActionInput<N> {
  * waits out, or a throttle's queue (`reason: 'queued'`) — try again at `until`.
  */
 export type ActionOutcome =
-	| { status: 'done'; detail?: Record<string, unknown> }
-	| { status: 'skipped'; reason: string; detail?: Record<string, unknown> }
+	| { status: 'done'; detail?: Record<string, unknown>; finished?: true }
+	| { status: 'skipped'; reason: string; detail?: Record<string, unknown>; finished?: true }
 	| { status: 'held'; until: number; reason: string };
 
 export interface JourneyActivities {

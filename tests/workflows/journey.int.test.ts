@@ -54,9 +54,9 @@ describe('journey interpreter (time-skipping)', () => {
 		return { live, id: result.enrollmentId, handle: env.client.workflow.getHandle(result.enrollmentId) };
 	}
 
-	it('starts new enrollments as journeyV2: the entry event in its input, no patch marker, search-attribute upsert or signal', async () => {
+	it('starts new enrollments as journeyV2: the entry event in its input, no patch marker, search-attribute upsert or signal; the last action writes the end', async () => {
 		const customerId = await insertCustomer(db);
-		const { handle } = await enter(linearJourney(manual, [{ id: 'tag', type: 'updateProfile', set: { seen: true } }]), customerId, { plan: 'pro' });
+		const { id, handle } = await enter(linearJourney(manual, [{ id: 'tag', type: 'updateProfile', set: { seen: true } }]), customerId, { plan: 'pro' });
 		expect((await handle.result()).status).toBe('completed');
 		expect((await handle.describe()).type).toBe(JOURNEY_WORKFLOW);
 		const events = (await handle.fetchHistory()).events ?? [];
@@ -68,6 +68,19 @@ describe('journey interpreter (time-skipping)', () => {
 		expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(false);
 		expect(events.some((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toBe(false);
 		expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
+		// The action before the exit wrote the end in its activity: no local activity at the end.
+		expect(events.some((e) => e.markerRecordedEventAttributes)).toBe(false);
+		const steps = await stepsOf(db, id);
+		expect(steps.map((s) => `${s.nodeId}:${s.kind}:${s.visit}`)).toEqual([
+			'trigger:entered:1',
+			'tag:entered:1',
+			'tag:completed:1',
+			'exit:entered:1',
+			'exit:exited:1'
+		]);
+		const [row] = await db.db.select().from(enrollments).where(eq(enrollments.id, id));
+		expect(row).toMatchObject({ status: 'completed', exitReason: 'completed', currentNodeId: 'exit', interests: { events: [], propertyPaths: [] } });
+		expect(row!.endedAt).not.toBeNull();
 	});
 
 	it('waits 3 days, then acts, and records every step', async () => {

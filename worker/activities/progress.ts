@@ -7,7 +7,7 @@ import { survivorOf } from '../../core/identity/lookup';
 import { RollupBatch, assignedVariant, enteredTimes, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
 import { enrollments, stepLog, type EnrollmentStatus } from '../../core/db/schema/journeys';
 import type { EnrollmentRef } from '../../core/enrollment/contract';
-import type { ActionInput, ProgressUpdate } from '../../core/enrollment/activities';
+import type { ActionInput, ActionOutcome, ProgressUpdate, StepRecord } from '../../core/enrollment/activities';
 
 /**
  * The step log, the enrollment row and the analytics rollups, written together. Step rows are unique on
@@ -225,7 +225,9 @@ async function writeGroup(db: Db, items: ProgressItem[]): Promise<PromiseSettled
 /**
  * Every activity given an action's input with `progress` (the steps the workflow queued since its last write, see
  * Enrollment.takeProgress) records it before acting: the step's entry is in the log before its effect, with no
- * local activity of its own. A retry records it again, which adds nothing (see recordProgress).
+ * local activity of its own. Given `finish` (the journey ends right after the step), it writes the end once the
+ * action is done or skipped, after the step's own row, and says so (`finished`). A retry records both again, which
+ * adds nothing (see recordProgress); an action that fails or is held writes no end (the workflow goes on).
  */
 export function writingProgressFirst<A extends object>(progress: ProgressWriter, activities: A): A {
 	const wrapped: Record<string, unknown> = {};
@@ -233,13 +235,30 @@ export function writingProgressFirst<A extends object>(progress: ProgressWriter,
 		wrapped[name] =
 			typeof fn === 'function'
 				? async (...args: unknown[]) => {
-						const input = args[0] as Partial<ActionInput<unknown>> | undefined;
-						if (input && typeof input === 'object' && input.progress && input.ref) await progress.write(input.ref, input.progress);
-						return fn(...args);
+						const input = args[0] as Partial<ActionInput<{ id: string }>> | undefined;
+						const action = input && typeof input === 'object' && input.ref ? (input as ActionInput<{ id: string }>) : undefined;
+						if (action?.progress) await progress.write(action.ref, action.progress);
+						const outcome = (await fn(...args)) as unknown;
+						if (!action?.finish) return outcome;
+						const acted = outcome as ActionOutcome;
+						if (acted.status === 'held') return acted;
+						// Stamped when the action finished, as the workflow would when it heard back; never before the workflow
+						// time the end was planned at (a test server skipping time runs ahead of this clock).
+						const at = Math.max(Date.now(), action.finish.steps[0]?.at ?? 0);
+						const steps = [stepRowOf(action, acted, at), ...action.finish.steps.map((s) => ({ ...s, at }))];
+						await progress.write(action.ref, { ...action.finish, steps });
+						return { ...acted, finished: true };
 					}
 				: fn;
 	}
 	return wrapped as A;
+}
+
+/** The row the workflow would note for an action's outcome (see runAction). */
+function stepRowOf(input: ActionInput<{ id: string }>, outcome: Exclude<ActionOutcome, { status: 'held' }>, at: number): StepRecord {
+	return outcome.status === 'skipped'
+		? { nodeId: input.node.id, visit: input.visit, kind: 'skipped', reason: outcome.reason, detail: outcome.detail, at }
+		: { nodeId: input.node.id, visit: input.visit, kind: 'completed', detail: outcome.detail, at };
 }
 
 /** The profile's zone; follows merges so a profile merged mid-journey still answers for the customer. */

@@ -3,7 +3,7 @@ import type { JourneyNode } from '../../core/graph/nodes';
 import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import type { Enrollment } from '../enrollment';
 import { actions } from '../proxies';
-import { NEXT, STOP, type NodeOutcome } from './outcome';
+import { FINISHED, NEXT, STOP, type NodeOutcome } from './outcome';
 
 type ActionNode = Extract<
 	JourneyNode,
@@ -58,8 +58,9 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 	let progress = run.takeProgress();
 	for (;;) {
 		let outcome: ActionOutcome;
+		const finish = run.finishAfter(node.id);
 		try {
-			outcome = await call(progress ? { ...input, progress } : input);
+			outcome = await call({ ...input, ...(progress ? { progress } : {}), ...(finish ? { finish } : {}) });
 			progress = undefined;
 		} catch (err) {
 			run.putBack(progress);
@@ -73,6 +74,6 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 		}
 		if (outcome.status === 'skipped') run.note({ nodeId: node.id, kind: 'skipped', reason: outcome.reason, detail: outcome.detail });
 		else run.note({ nodeId: node.id, kind: 'completed', detail: outcome.detail });
-		return NEXT;
+		return outcome.finished && finish ? FINISHED : NEXT;
 	}
 }
