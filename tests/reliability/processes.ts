@@ -7,7 +7,6 @@ import { freePort } from '../../scripts/temporal/dev-server';
 /** Child processes for the reliability tests: the built web app (`node build`, as in production) and a worker. */
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const tsx = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 export type Child = {
 	proc: ChildProcess;
@@ -72,9 +71,10 @@ export async function startWeb(env: Record<string, string | undefined>): Promise
 	return Object.assign(child, { url: `http://127.0.0.1:${port}` });
 }
 
-/** The standalone worker (`tsx worker/main.ts`: migrations, worker, routing sweep), ready once it polls. */
+/** The standalone worker (`node --import tsx worker/main.ts`: migrations, worker, routing sweep), ready once it polls. */
 export function startWorker(env: Record<string, string | undefined>): Promise<Child> {
-	return start([tsx, 'worker/main.ts'], env, /worker polling task queue/, 90_000);
+	// Node itself with tsx's loader: tsx's CLI would run the worker in a child of its own, which a SIGKILL would orphan.
+	return start(['--import', 'tsx', 'worker/main.ts'], env, /worker polling task queue/, 90_000);
 }
 
 /** A request and how long it took; network failures come back as status 0. */

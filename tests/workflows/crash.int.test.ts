@@ -14,10 +14,10 @@ import { insertCustomer, publishTestJourney, stepsOf, storeEvent, testRouter } f
 import { connectToSharedDevServer } from '../helpers/temporal';
 
 const workerScript = fileURLToPath(new URL('../fixtures/worker-process.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
+/** Node itself with tsx's loader (not tsx's CLI, which runs the script in a child of its own that SIGKILL would orphan). */
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-	const child = spawn(process.execPath, [tsx, workerScript], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', workerScript], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	return new Promise((resolve, reject) => {
 		const onData = (buf: Buffer) => {
