@@ -23,7 +23,7 @@ export function consentAllows(recipient: Recipient, channel: ConsentChannel, pol
 }
 
 /** The forms an address is stored in: clear, and keyed-hashed once its owner was erased (core/identity/erase.ts). */
-function storedForms(channel: SuppressionChannel, address: string): string[] {
+export function storedForms(channel: SuppressionChannel, address: string): string[] {
 	const key = privacyHashKey();
 	return key ? [address, keyedHash(key, channel, address)] : [address];
 }

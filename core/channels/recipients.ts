@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, identities, type ConsentChannel, type ConsentState, type Customer } from '../db/schema/customers';
 import { familyOf, liveCustomer } from '../identity/lookup';
@@ -27,12 +27,26 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
  * the customer last told us), else the most recently seen identity of that kind across merged profiles.
  */
 export async function loadRecipient(db: Db, customerId: string): Promise<Recipient | null> {
-	// One read for the common case, a profile never merged away: its row with its family's addresses.
-	const [first] = await db
-		.select({ ...getTableColumns(customers), addresses: addressesOf(customerId) })
+	return (await loadRecipients(db, [customerId])).get(customerId) ?? null;
+}
+
+/**
+ * loadRecipient for many customers at once (the worker's sends in flight share it, core/channels/send-store.ts): one
+ * read for the common case, profiles never merged away — each row with its family's addresses.
+ */
+export async function loadRecipients(db: Db, customerIds: readonly string[]): Promise<Map<string, Recipient | null>> {
+	const found = new Map<string, Recipient | null>(customerIds.map((id) => [id, null]));
+	if (customerIds.length === 0) return found;
+	const rows = await db
+		.select({ ...getTableColumns(customers), addresses: addressesOf(customers.id) })
 		.from(customers)
-		.where(eq(customers.id, customerId));
-	if (!first || first.erasedAt) return null;
+		.where(customerIds.length === 1 ? eq(customers.id, customerIds[0]!) : inArray(customers.id, [...new Set(customerIds)]));
+	for (const first of rows) found.set(first.id, await recipientOf(db, first));
+	return found;
+}
+
+async function recipientOf(db: Db, first: Customer & { addresses: Address[] | string }): Promise<Recipient | null> {
+	if (first.erasedAt) return null;
 	let row: Customer | null = first;
 	let ids = parsed(first.addresses);
 	if (first.mergedInto) {
@@ -69,7 +83,7 @@ function unique(values: Array<string | null>): string[] {
 type Address = { kind: string; value: string };
 
 /** The e-mail and phone identities of the profile and every profile merged into it, newest first, as one column. */
-function addressesOf(customerId: string): SQL<Address[] | string> {
+function addressesOf(customerId: AnyColumn): SQL<Address[] | string> {
 	return sql<Address[] | string>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.first_seen_at desc)
 		from ${identities} i where i.customer_id in ${familyOf(customerId)} and i.kind in ('email', 'phone')), '[]'::json)`;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import type { Message } from '../db/schema/messages';
 import { draftMessage, skippedDraft } from './compose';
-import { consentAllows, isSuppressed, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
+import { consentAllows, suppress, type ConsentPolicy, type Purpose, type SkipReason } from './consent';
 import { PermanentChannelError, scrubPii, TransientChannelError } from './errors';
 import { mayHaveSent, verifyEarlierAttempt } from './attempts';
 import { countUnderCaps, type CapRule } from './caps';
@@ -11,7 +11,6 @@ import {
 	claimedBy,
 	dispatchOf,
 	dispatchingColumns,
-	insertOrGet,
 	markDispatching,
 	markFinal,
 	markSent,
@@ -20,7 +19,8 @@ import {
 	resultFromRow,
 	type SendResult
 } from './outbound';
-import { loadRecipient, type Recipient } from './recipients';
+import type { Recipient } from './recipients';
+import { directStore, type SendStore } from './send-store';
 import type { ProviderReceipt, Providers } from './types';
 import { providerOf } from './outbox';
 import { dispatchPush } from './push/dispatch';
@@ -84,15 +84,15 @@ type Checked = Pick<Message, 'customerId' | 'to' | 'body' | 'meta'>;
  * Consent and suppression as they stand now, not as they stood when the customer entered. `recipient` is passed
  * when it was loaded moments ago in this same attempt (to draft the message), so it is not read twice.
  */
-async function sendTimeCheck(db: Db, input: SendMessageInput, row: Checked, loaded?: Recipient | null): Promise<SkipReason | null> {
-	const recipient = loaded === undefined ? await loadRecipient(db, row.customerId) : loaded;
+async function sendTimeCheck(db: Db, store: SendStore, input: SendMessageInput, row: Checked, loaded?: Recipient | null): Promise<SkipReason | null> {
+	const recipient = loaded === undefined ? await store.loadRecipient(row.customerId) : loaded;
 	if (!recipient) return 'no_customer';
 	if (recipient.erased) return 'erased';
 	if (!consentAllows(recipient, input.channel, input.consentPolicy ?? 'opt-out', input.purpose ?? 'marketing')) return 'no_consent';
 	if (input.channel === 'email' || input.channel === 'sms') {
-		if (await isSuppressed(db, input.channel, row.to)) return 'suppressed';
+		if (await store.isSuppressed(input.channel, row.to)) return 'suppressed';
 	} else if (input.channel === 'whatsapp') {
-		if (await isSuppressed(db, 'whatsapp', phoneOfWhatsApp(row.to))) return 'suppressed';
+		if (await store.isSuppressed('whatsapp', phoneOfWhatsApp(row.to))) return 'suppressed';
 		if ((await whatsAppModeOf(db, row, input.now ?? new Date())).mode === 'closed') return 'outside_24h_window';
 	}
 	return null;
@@ -103,21 +103,27 @@ async function sendTimeCheck(db: Db, input: SendMessageInput, row: Checked, load
  * it — already claimed by this attempt when it is to be sent, or finished (`skipped`, `failed`) when not.
  * Answers the row another attempt stored first under the same key, for the caller to take from there.
  */
-async function draftAndStore(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<{ row: Message; inserted: boolean }> {
-	const recipient = await loadRecipient(db, input.customerId);
+async function draftAndStore(db: Db, store: SendStore, providers: Providers, input: SendMessageInput, now: Date): Promise<{ row: Message; inserted: boolean }> {
+	const recipient = await store.loadRecipient(input.customerId);
 	const address = recipient ? await addressOf(db, recipient, input.channel) : null;
 	if (!recipient || !address || recipient.erased) {
 		const reason = !recipient ? 'no_customer' : recipient.erased ? 'erased' : 'no_address';
-		return insertOrGet(db, skippedDraft(providers, input, recipient?.customerId ?? input.customerId, reason, now));
+		return store.insertOrGet(skippedDraft(providers, input, recipient?.customerId ?? input.customerId, reason, now));
 	}
 	const draft = await draftMessage(db, providers, input, recipient, address, now);
-	if (draft.status === 'failed') return insertOrGet(db, draft);
-	const skip = await sendTimeCheck(db, input, { customerId: recipient.customerId, to: draft.to, body: draft.body ?? '', meta: draft.meta ?? {} }, recipient);
-	if (skip) return insertOrGet(db, { ...draft, status: 'skipped', error: skip });
+	if (draft.status === 'failed') return store.insertOrGet(draft);
+	const skip = await sendTimeCheck(
+		db,
+		store,
+		input,
+		{ customerId: recipient.customerId, to: draft.to, body: draft.body ?? '', meta: draft.meta ?? {} },
+		recipient
+	);
+	if (skip) return store.insertOrGet({ ...draft, status: 'skipped', error: skip });
 	// Nothing left to decide before the provider call (no cap, no send rate, no WhatsApp window): the row is stored
 	// with this attempt's dispatch mark, as markDispatching would write it a moment later.
 	const claimed = { ...draft, ...claimedBy(now) };
-	return insertOrGet(db, goesStraightOut(input) ? { ...claimed, ...dispatchingColumns(claimed, now) } : claimed);
+	return store.insertOrGet(goesStraightOut(input) ? { ...claimed, ...dispatchingColumns(claimed, now) } : claimed);
 }
 
 function goesStraightOut(input: SendMessageInput): boolean {
@@ -180,10 +186,10 @@ function dispatch(db: Db, providers: Providers, row: Message, now: Date, whatsap
  * through (a timeout after the request left), the retry first asks the provider (core/channels/attempts.ts):
  * found → recorded as sent; confirmed absent → sent again; undecidable → `unknown`, never sent blind.
  */
-export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput): Promise<SendResult> {
+export async function sendMessage(db: Db, providers: Providers, input: SendMessageInput, store: SendStore = directStore(db)): Promise<SendResult> {
 	const now = input.now ?? new Date();
-	const taken = await firstAttempt(db, providers, input, now);
-	return 'result' in taken ? taken.result : sendClaimed(db, providers, input, taken.claimed, now, taken.dispatching ?? false);
+	const taken = await firstAttempt(db, store, providers, input, now);
+	return 'result' in taken ? taken.result : sendClaimed(db, store, providers, input, taken.claimed, now, taken.dispatching ?? false);
 }
 
 /** `dispatching`: the row was stored with this attempt's dispatch mark (a first attempt with nothing to check). */
@@ -194,19 +200,19 @@ type Taken = { claimed: Message; dispatching?: boolean } | { result: SendResult 
  * attempt stored it first (a retry, a send that was held, a concurrent attempt): a finished row is answered as it
  * is, an unfinished one is taken over. Asking first would cost every send a read that only retries need.
  */
-async function firstAttempt(db: Db, providers: Providers, input: SendMessageInput, now: Date): Promise<Taken> {
-	const { row, inserted } = await draftAndStore(db, providers, input, now);
+async function firstAttempt(db: Db, store: SendStore, providers: Providers, input: SendMessageInput, now: Date): Promise<Taken> {
+	const { row, inserted } = await draftAndStore(db, store, providers, input, now);
 	if (row.status !== 'pending') return { result: resultFromRow(row, !inserted) };
-	return inserted ? { claimed: row, dispatching: dispatchOf(row) !== null } : resume(db, providers, input, row, now);
+	return inserted ? { claimed: row, dispatching: dispatchOf(row) !== null } : resume(db, store, providers, input, row, now);
 }
 
 /**
  * A row an earlier attempt stored and did not finish: checked again now, then taken for this attempt. A message
  * that may already be out is accounted for (core/channels/attempts.ts) before any rule could skip it.
  */
-async function resume(db: Db, providers: Providers, input: SendMessageInput, row: Message, now: Date): Promise<Taken> {
+async function resume(db: Db, store: SendStore, providers: Providers, input: SendMessageInput, row: Message, now: Date): Promise<Taken> {
 	if (!dispatchOf(row)) {
-		const skip = await sendTimeCheck(db, input, row);
+		const skip = await sendTimeCheck(db, store, input, row);
 		if (skip) return { result: resultFromRow(await markFinal(db, row.id, 'skipped', skip, now), false) };
 	}
 	const taken = await claim(db, row, now);
@@ -223,13 +229,21 @@ async function resume(db: Db, providers: Providers, input: SendMessageInput, row
 			code: 'outcome_pending'
 		});
 	}
-	const skip = await sendTimeCheck(db, input, taken);
+	const skip = await sendTimeCheck(db, store, input, taken);
 	if (skip) return { result: resultFromRow(await markFinal(db, taken.id, 'skipped', skip, now, { dispatch: null }), false) };
 	return { claimed: taken };
 }
 
 /** The row is this attempt's: frequency caps, the send rate, the WhatsApp window, then the provider. */
-async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput, claimed: Message, now: Date, dispatching: boolean): Promise<SendResult> {
+async function sendClaimed(
+	db: Db,
+	store: SendStore,
+	providers: Providers,
+	input: SendMessageInput,
+	claimed: Message,
+	now: Date,
+	dispatching: boolean
+): Promise<SendResult> {
 	const cap = await countUnderCaps(db, claimed, input.frequencyCaps ?? [], now);
 	if (cap.state === 'capped') {
 		if (input.whenCapped !== 'wait') return resultFromRow(await markFinal(db, claimed.id, 'skipped', 'frequency_cap', now), false);
@@ -248,7 +262,7 @@ async function sendClaimed(db: Db, providers: Providers, input: SendMessageInput
 	try {
 		const receipt = await dispatch(db, providers, claimed, now, whatsapp);
 		const mode = whatsapp ? { mode: whatsapp.mode, lastInboundAt: whatsapp.lastInbound?.toISOString() ?? null } : {};
-		return resultFromRow(await markSent(db, claimed.id, { ...receipt, meta: { ...receipt.meta, ...mode } }, now), false);
+		return resultFromRow(await store.markSent(claimed.id, { ...receipt, meta: { ...receipt.meta, ...mode } }, now), false);
 	} catch (err) {
 		if (err instanceof PermanentChannelError) {
 			if (err.info.code === 'recipient_opted_out' && (claimed.channel === 'sms' || claimed.channel === 'whatsapp')) {

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, identities, type Customer, type IdentityKind } from '../db/schema/customers';
 import type { CountryCode } from 'libphonenumber-js';
@@ -49,8 +49,11 @@ export async function customerFamily(db: Db, customerId: string): Promise<string
 	return rowsOf<{ id: string }>(result).map((r) => r.id);
 }
 
-/** customerFamily as a subquery (`… in ${familyOf(id)}`), for reads that need the family in the same statement. */
-export function familyOf(customerId: string): SQL {
+/**
+ * customerFamily as a subquery (`… in ${familyOf(id)}`), for reads that need the family in the same statement; given
+ * a column (`customers.id`), the subquery is correlated: each row's own family.
+ */
+export function familyOf(customerId: string | SQL | AnyColumn): SQL {
 	return sql`(with recursive family(id, depth) as (
 			select ${customerId}::text, 0
 			union select c.id, f.depth + 1 from ${customers} c join family f on c.merged_into = f.id where f.depth < ${MAX_MERGE_HOPS}

@@ -14,6 +14,7 @@ import {
 import type { CapRule } from '../../core/channels/caps';
 import { reserveTurn, type Bucket, type Rate } from '../../core/throttle/index';
 import type { Providers } from '../../core/channels/types';
+import type { SendStore } from '../../core/channels/send-store';
 import { latestOfferForEnrollment } from '../../core/offers/index';
 import { customers } from '../../core/db/schema/customers';
 import { offers } from '../../core/db/schema/offers';
@@ -33,6 +34,8 @@ export type ChannelDeps = {
 	webhookSecret?: string;
 	/** Send rates per channel for the whole workspace (SEND_RATE_<CHANNEL>), shared by every worker. */
 	sendRates?: SendRates;
+	/** The sends' reads and writes; the worker's shares statements between the sends in flight (batchedStore). */
+	sendStore?: SendStore;
 };
 
 /** A provider's permanent refusal (4xx) is not retried; anything else is thrown for Temporal to retry. */
@@ -142,13 +145,18 @@ async function sendStep(
 	const queued = await queuedUntil(deps, input, throttle, now);
 	if (queued) return { status: 'held', until: queued, reason: 'queued' };
 	try {
-		const result = await sendMessage(deps.db, deps.providers, {
-			...common(input),
-			...deliveryOf(input.node, input.settings, content.channel),
-			throttle,
-			now,
-			...content
-		} as SendMessageInput);
+		const result = await sendMessage(
+			deps.db,
+			deps.providers,
+			{
+				...common(input),
+				...deliveryOf(input.node, input.settings, content.channel),
+				throttle,
+				now,
+				...content
+			} as SendMessageInput,
+			deps.sendStore
+		);
 		return outcomeOf(result);
 	} catch (err) {
 		throw asActivityError(err);

@@ -21,6 +21,7 @@ import { grantOfferStep } from './offers';
 import { parseRate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
 import { customerTimeZone, ProgressWriter, writingProgressFirst } from './progress';
+import { batchedStore } from '../../core/channels/send-store';
 import { scheduledEntryActivities } from './scheduled-entry';
 
 export interface ActivityDeps {
@@ -65,9 +66,10 @@ export function derivedWebhookSecret(appSecret: string | undefined): string | un
  * only the `JourneyActivities` type and call them through proxies.
  */
 export function createActivities(deps: ActivityDeps) {
+	// One writer and one send store per set of activities: enrollments moving at once share their statements.
 	const { db } = deps;
-	// One writer per set of activities: the progress of enrollments moving at once shares transactions.
 	const progress = new ProgressWriter(db);
+	const channels = { ...deps, sendStore: batchedStore(db) };
 	return writingProgressFirst(progress, {
 		recordProgress: (ref, update) => progress.write(ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
@@ -75,13 +77,13 @@ export function createActivities(deps: ActivityDeps) {
 		grantOffer: (input) => grantOfferStep(db, input, activityNow()),
 		updateProfile: (input) => updateProfile(db, input, activityNow()),
 		reserveEntryTurn: (ref, rate, now) => reserveEntryTurn(db, ref, rate, new Date(now)),
-		sendEmail: (input) => sendEmailStep(deps, input, activityNow()),
-		sendSms: (input) => sendSmsStep(deps, input, activityNow()),
-		sendWhatsApp: (input) => sendWhatsAppStep(deps, input, activityNow()),
-		sendPush: (input) => sendPushStep(deps, input, activityNow()),
-		syncAdAudience: (input) => syncAdAudienceStep(deps, input, activityNow()),
-		createStoreTask: (input) => createStoreTaskStep(deps, input, activityNow()),
-		callWebhook: (input) => callWebhookStep(deps, input, activityNow()),
+		sendEmail: (input) => sendEmailStep(channels, input, activityNow()),
+		sendSms: (input) => sendSmsStep(channels, input, activityNow()),
+		sendWhatsApp: (input) => sendWhatsAppStep(channels, input, activityNow()),
+		sendPush: (input) => sendPushStep(channels, input, activityNow()),
+		syncAdAudience: (input) => syncAdAudienceStep(channels, input, activityNow()),
+		createStoreTask: (input) => createStoreTaskStep(channels, input, activityNow()),
+		callWebhook: (input) => callWebhookStep(channels, input, activityNow()),
 		...scheduledEntryActivities(db)
 	} satisfies JourneyActivities);
 }

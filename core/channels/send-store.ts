@@ -1,0 +1,147 @@
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { GroupCommit, type GroupWrite } from '../db/group-commit';
+import { suppressions, type SuppressionChannel } from '../db/schema/customers';
+import { messages, type Message } from '../db/schema/messages';
+import { isSuppressed, storedForms } from './consent';
+import { insertOrGet, markSent, messageByKey } from './outbound';
+import { loadRecipient, loadRecipients, type Recipient } from './recipients';
+import type { ProviderReceipt } from './types';
+
+/**
+ * The reads and writes every send makes on its way out (core/channels/send.ts): the recipient, the suppression
+ * check, the message row stored before the provider call and its result after. `directStore` makes each on its own.
+ */
+export interface SendStore {
+	loadRecipient(customerId: string): Promise<Recipient | null>;
+	isSuppressed(channel: SuppressionChannel, address: string): Promise<boolean>;
+	insertOrGet(values: typeof messages.$inferInsert): Promise<{ row: Message; inserted: boolean }>;
+	markSent(id: string, receipt: ProviderReceipt, now: Date): Promise<Message>;
+}
+
+export function directStore(db: Db): SendStore {
+	return {
+		loadRecipient: (customerId) => loadRecipient(db, customerId),
+		isSuppressed: (channel, address) => isSuppressed(db, channel, address),
+		insertOrGet: (values) => insertOrGet(db, values),
+		markSent: (id, receipt, now) => markSent(db, id, receipt, now)
+	};
+}
+
+/**
+ * The worker's store: the sends in flight at the same moment share each statement — one read of their recipients,
+ * one of their suppressions, one insert of their messages, one update of their results — as the progress writes
+ * do (core/db/group-commit.ts: a lone send never waits for company). Each statement stands alone (no transaction
+ * spans sends), so sharing changes no guarantee: a message row is committed before its provider call, and its key
+ * still answers a retry. Should a shared statement fail (one bad row), each of its sends makes it again alone, so
+ * one send's failure stays its own.
+ */
+export function batchedStore(db: Db): SendStore & { stats(): Record<string, GroupCommit<never, never>['stats']> } {
+	const options = { maxInFlight: 2, maxBatch: 200 };
+	const recipients = new GroupCommit<string, Recipient | null>(
+		orEachAlone(
+			async (ids) => {
+				const found = await loadRecipients(db, ids);
+				return ids.map((id) => ({ status: 'fulfilled', value: found.get(id) ?? null }));
+			},
+			(id) => loadRecipient(db, id)
+		),
+		options
+	);
+	const suppressed = new GroupCommit<{ channel: SuppressionChannel; address: string }, boolean>(
+		orEachAlone(
+			async (items) => {
+				const pairs = items.flatMap(({ channel, address }) => storedForms(channel, address).map((value) => sql`(${channel}, ${value})`));
+				const rows = await db
+					.select({ channel: suppressions.channel, value: suppressions.value })
+					.from(suppressions)
+					.where(sql`(${suppressions.channel}, ${suppressions.value}) in (${sql.join(pairs, sql`, `)})`);
+				const found = new Set(rows.map((r) => `${r.channel}\n${r.value}`));
+				return items.map(({ channel, address }) => ({
+					status: 'fulfilled',
+					value: storedForms(channel, address).some((value) => found.has(`${channel}\n${value}`))
+				}));
+			},
+			({ channel, address }) => isSuppressed(db, channel, address)
+		),
+		options
+	);
+	const stored = new GroupCommit<typeof messages.$inferInsert, { row: Message; inserted: boolean }>(
+		orEachAlone(
+			async (drafts) => {
+				const rows = await db.insert(messages).values(drafts).onConflictDoNothing({ target: messages.idempotencyKey }).returning();
+				const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
+				// A key already stored (a retry), or twice in this batch (an attempt beside a retry): the row as it stands.
+				return Promise.allSettled(
+					drafts.map(async (draft) => {
+						const row = byKey.get(draft.idempotencyKey);
+						if (row) {
+							byKey.delete(draft.idempotencyKey);
+							return { row, inserted: true };
+						}
+						const existing = await messageByKey(db, draft.idempotencyKey);
+						if (!existing) throw new Error(`message ${draft.idempotencyKey} vanished after a conflicting insert`);
+						return { row: existing, inserted: false };
+					})
+				);
+			},
+			(draft) => insertOrGet(db, draft)
+		),
+		options
+	);
+	const sent = new GroupCommit<{ id: string; receipt: ProviderReceipt; now: Date }, Message>(
+		orEachAlone(
+			async (items) => {
+				const input = items.map(({ id, receipt, now }) => ({
+					id,
+					status: receipt.status,
+					provider_message_id: receipt.providerMessageId,
+					at: now.toISOString(),
+					meta: receipt.meta ?? {}
+				}));
+				// markSent for many rows: a status a webhook already advanced is kept (see markSent).
+				const rows = await db
+					.update(messages)
+					.set({
+						status: sql`case when ${messages.status} = 'pending' then x.status else ${messages.status} end`,
+						providerMessageId: sql`x.provider_message_id`,
+						sentAt: sql`x.at`,
+						lockedUntil: null,
+						error: null,
+						meta: sql`(${messages.meta} - 'dispatch') || x.meta`,
+						updatedAt: sql`x.at`
+					})
+					.from(sql`jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id text, status text, provider_message_id text, at timestamptz, meta jsonb)`)
+					.where(eq(messages.id, sql`x.id`))
+					.returning(getTableColumns(messages));
+				const byId = new Map(rows.map((r) => [r.id, r]));
+				return items.map(({ id }): PromiseSettledResult<Message> => {
+					const row = byId.get(id);
+					return row ? { status: 'fulfilled', value: row } : { status: 'rejected', reason: new Error(`message ${id} not found to mark sent`) };
+				});
+			},
+			({ id, receipt, now }) => markSent(db, id, receipt, now)
+		),
+		options
+	);
+	return {
+		loadRecipient: (customerId) => recipients.submit(customerId),
+		isSuppressed: (channel, address) => suppressed.submit({ channel, address }),
+		insertOrGet: (values) => stored.submit(values),
+		markSent: (id, receipt, now) => sent.submit({ id, receipt, now }),
+		/** Statements made and sends they carried, by kind (items ÷ writes is the sharing). */
+		stats: () => ({ recipients: recipients.stats, suppressions: suppressed.stats, inserts: stored.stats, results: sent.stats })
+	};
+}
+
+/** A shared statement, or — should it fail — each item's own, so that one bad item fails alone. */
+function orEachAlone<T, R>(together: GroupWrite<T, R>, alone: (item: T) => Promise<R>): GroupWrite<T, R> {
+	return async (items) => {
+		if (items.length === 1) return Promise.allSettled([alone(items[0]!)]);
+		try {
+			return await together(items);
+		} catch {
+			return Promise.allSettled(items.map(alone));
+		}
+	};
+}
