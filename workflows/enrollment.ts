@@ -2,7 +2,7 @@ import { condition, setHandler } from '@temporalio/workflow';
 import { eventMatches, waitForEventMatches } from '../core/graph/match';
 import { durationToMs } from '../core/graph/time';
 import { interestsAt } from '../core/graph/interests';
-import { findNode, nextNode } from '../core/graph/graph';
+import { nextNode } from '../core/graph/graph';
 import type { JourneyDefinition } from '../core/graph/definition';
 import type { WaitForEventNode } from '../core/graph/nodes';
 import { progress } from './proxies';
@@ -193,15 +193,15 @@ export class Enrollment {
 		};
 	}
 
-	/** The action's activity wrote the end (finishAfter): the customer is at the exit, with nothing left to write. */
-	finishedAt(exitId: string): string {
+	/** The action's activity wrote `end` (finishAfter's): the customer is at the exit, with nothing left to write. */
+	finished(end: ProgressUpdate): { status: 'completed'; reason: string | undefined; path: PathEntry[] } {
+		const exitId = end.currentNodeId!;
 		this.state.currentNodeId = exitId;
 		this.state.visits[exitId] = this.visit(exitId) + 1;
 		this.state.path.push({ nodeId: exitId, at: Date.now() });
 		this.pending = [];
 		this.position = undefined;
-		const exit = findNode(this.def, exitId);
-		return (exit?.type === 'exit' ? exit.reason : undefined) ?? 'completed';
+		return { status: 'completed', reason: end.exitReason, path: this.state.path };
 	}
 
 	/** Queues again what an action failed to write (the write is idempotent: rows it did write are not doubled). */

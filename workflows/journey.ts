@@ -82,11 +82,8 @@ async function interpret(input: JourneyInput, progressAtDurablePoints: () => boo
 
 	while (node && !run.interrupt) {
 		const outcome = await runNode(run, node);
-		if ('finished' in outcome) {
-			// The action's activity wrote the end (the exit came next): an exit event heard meanwhile came too late.
-			const reason = run.finishedAt(nextNode(input.definition, node.id)!.id);
-			return { status: 'completed', reason, path: run.state.path };
-		}
+		// The action's activity wrote the end (the exit came next): an exit event heard meanwhile came too late.
+		if ('finished' in outcome) return run.finished(outcome.finished);
 		if (run.interrupt || 'stop' in outcome) {
 			if (node.type === 'exit') endReason = node.reason ?? 'completed';
 			break;

@@ -8,11 +8,7 @@ import { INTERPRETER_VERSION, JOURNEY_WORKFLOW, enrollmentWorkflowId, type Journ
 import type { JourneyDefinition } from '../graph/definition';
 import type { LiveJourney } from './triggers';
 
-export type RoutingDeps = {
-	db: Db;
-	temporal: Client;
-	taskQueue: string;
-};
+export type RoutingDeps = { db: Db; temporal: Client; taskQueue: string };
 
 export type EnrolResult =
 	| { enrolled: true; enrollmentId: string; n: number; resumed: boolean }

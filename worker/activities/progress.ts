@@ -94,12 +94,8 @@ async function writeRound(tx: Db, batch: RollupBatch, items: ProgressItem[]): Pr
 /**
  * Every item's step rows in one insert; the rows really added, by enrollment. Grouped by enrollment so writers lock
  * in one order, each enrollment's rows kept in the workflow's order: their ids order rows of the same instant
- * (a path is read by time, then id).
- */
-/**
- * One insert of every item's step rows, in enrollment order (the order their unique index is locked in). The rows
- * go as one jsonb parameter: drizzle and the driver would otherwise handle a dozen parameters a row, which was the
- * largest single cost of a progress write.
+ * (a path is read by time, then id). The rows go as one jsonb parameter: drizzle and the driver would otherwise
+ * handle a dozen parameters a row, which was the largest single cost of a progress write.
  */
 async function insertSteps(tx: Db, items: ProgressItem[]): Promise<Map<string, StepRow[]>> {
 	const values = items

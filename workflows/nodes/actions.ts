@@ -3,7 +3,7 @@ import type { JourneyNode } from '../../core/graph/nodes';
 import type { ActionInput, ActionOutcome } from '../../core/enrollment/activities';
 import type { Enrollment } from '../enrollment';
 import { actions } from '../proxies';
-import { FINISHED, NEXT, STOP, type NodeOutcome } from './outcome';
+import { NEXT, STOP, type NodeOutcome } from './outcome';
 
 type ActionNode = Extract<
 	JourneyNode,
@@ -74,6 +74,6 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 		}
 		if (outcome.status === 'skipped') run.note({ nodeId: node.id, kind: 'skipped', reason: outcome.reason, detail: outcome.detail });
 		else run.note({ nodeId: node.id, kind: 'completed', detail: outcome.detail });
-		return outcome.finished && finish ? FINISHED : NEXT;
+		return outcome.finished && finish ? { finished: finish } : NEXT;
 	}
 }
