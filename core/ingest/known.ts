@@ -4,6 +4,7 @@ import { customers, identities, type Customer } from '../db/schema/customers';
 import { events } from '../db/schema/events';
 import { identifierKey, type Identifier } from '../identity/identifier';
 import { applyProfileInput, profileFields, type ProfileInput } from '../identity/profile';
+import { insertRows, jsonRecords } from '../db/json-rows';
 import { jsonParam, type Tx } from '../identity/tx';
 import type { EventInsert } from './event';
 
@@ -146,26 +147,31 @@ export class KnownPeople {
 		this.allOff = true;
 	}
 
-	/** Writes what the fast path holds: multi-row INSERTs of new profiles, their identities and events, one UPDATE per known profile. */
+	/** Writes what the fast path holds: one INSERT each of new profiles, their identities and events (insertRows), one UPDATE of every known profile. */
 	async flush(): Promise<void> {
 		if (this.pendingNew.size) {
 			const created = [...this.pendingNew.keys()];
 			const rows = created.map((id) => ({ id, ...profileFields(this.live.get(id)!) }));
-			for (let i = 0; i < rows.length; i += 1_000) await this.tx.insert(customers).values(rows.slice(i, i + 1_000));
-			const ids = created.flatMap((id) => this.pendingNew.get(id)!.map((i) => ({ ...i, customerId: id })));
-			for (let i = 0; i < ids.length; i += 1_000) await this.tx.insert(identities).values(ids.slice(i, i + 1_000));
+			await insertRows(this.tx, customers, rows);
+			await insertRows(
+				this.tx,
+				identities,
+				created.flatMap((id) => this.pendingNew.get(id)!.map((i) => ({ ...i, customerId: id })))
+			);
 			for (const id of created) this.pendingProfiles.delete(id);
 			this.pendingNew.clear();
 		}
 		if (this.pendingEvents.length) {
-			for (let i = 0; i < this.pendingEvents.length; i += 1_000) await this.tx.insert(events).values(this.pendingEvents.slice(i, i + 1_000));
+			await insertRows(this.tx, events, this.pendingEvents);
 			this.pendingEvents = [];
 		}
-		for (const id of this.pendingProfiles) {
-			await this.tx
-				.update(customers)
-				.set(profileFields(this.live.get(id)!))
-				.where(eq(customers.id, id));
+		if (this.pendingProfiles.size) {
+			const rows = [...this.pendingProfiles].map((id) => ({ id, ...profileFields(this.live.get(id)!) }));
+			// Every profile in one statement; load() locked them all already.
+			await this.tx.execute(sql`
+				update ${customers} c set traits = x.traits, trait_times = x.trait_times, consent = x.consent, timezone = x.timezone,
+					first_seen_at = x.first_seen_at, last_seen_at = x.last_seen_at, orders_count = x.orders_count, lifetime_value = x.lifetime_value
+				from jsonb_populate_recordset(null::${customers}, ${jsonRecords(customers, rows)}) x where c.id = x.id`);
 		}
 		this.pendingProfiles.clear();
 	}
