@@ -20,6 +20,11 @@ export const envSchema = z.object({
 	DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
 	/** PostgreSQL; when unset the embedded PGlite database under DATA_DIR is used. */
 	DATABASE_URL: optional(),
+	/**
+	 * Small queries run as named prepared statements (core/db/prepared.ts). `false` behind a pooler in transaction
+	 * mode that cannot keep them (PgBouncer before 1.21).
+	 */
+	DATABASE_PREPARE: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('true')).transform((v) => v === 'true'),
 	TEMPORAL_ADDRESS: optional(),
 	TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().default('default')),
 	TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().default('omnicanal')),

@@ -6,12 +6,22 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index';
+import { preparingSmallStatements } from './prepared';
 
 export type Schema = typeof schema;
 /** The one database type the rest of the code sees, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
-export type DbTarget = { kind: 'postgres'; url: string; max?: number; statementTimeoutMs?: number } | { kind: 'pglite'; dataDir?: string };
+export type DbTarget =
+	| {
+			kind: 'postgres';
+			url: string;
+			max?: number;
+			statementTimeoutMs?: number;
+			/** Named prepared statements for small queries (core/db/prepared.ts); false behind a transaction-mode pooler. */
+			prepare?: boolean;
+	  }
+	| { kind: 'pglite'; dataDir?: string };
 
 /**
  * Every wait on PostgreSQL has a deadline (seconds for the driver, milliseconds for the server): a dead or
@@ -43,8 +53,10 @@ export interface DbHandle {
 }
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR (in memory when dataDir is omitted). */
-export function targetFromEnv(env: { DATABASE_URL?: string; DATA_DIR: string }): DbTarget {
-	return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: join(env.DATA_DIR, 'pglite') };
+export function targetFromEnv(env: { DATABASE_URL?: string; DATABASE_PREPARE?: boolean; DATA_DIR: string }): DbTarget {
+	return env.DATABASE_URL
+		? { kind: 'postgres', url: env.DATABASE_URL, prepare: env.DATABASE_PREPARE ?? true }
+		: { kind: 'pglite', dataDir: join(env.DATA_DIR, 'pglite') };
 }
 
 export async function openDb(target: DbTarget): Promise<DbHandle> {
@@ -66,7 +78,7 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
 				idle_in_transaction_session_timeout: POSTGRES_LIMITS.idleInTransactionTimeoutMs
 			}
 		});
-		const db = drizzlePostgres(sqlClient, { schema }) as unknown as Db;
+		const db = drizzlePostgres(preparingSmallStatements(sqlClient, target.prepare ?? true), { schema }) as unknown as Db;
 		return {
 			db,
 			kind: 'postgres',
