@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { insertRows } from '../db/json-rows';
 import { analyticsConversions, analyticsPaths, analyticsStepDaily } from '../db/schema/analytics';
 import { events } from '../db/schema/events';
 import { enrollments, journeyVersions, stepLog, type EnrollmentStatus, type StepLogRow } from '../db/schema/journeys';
@@ -177,38 +178,28 @@ async function applyGroups(db: Db, groups: Iterable<DeltaGroup>): Promise<void> 
 			compareKeys([a.journeyId, a.version, a.day, a.variant, a.nodeId, a.metric, a.key], [b.journeyId, b.version, b.day, b.variant, b.nodeId, b.metric, b.key])
 		);
 	if (rows.length === 0) return;
-	await db
-		.insert(analyticsStepDaily)
-		.values(
-			rows.map((r) => ({
-				journeyId: r.journeyId,
-				version: r.version,
-				day: r.day,
-				variant: r.variant,
-				nodeId: r.nodeId,
-				metric: r.metric,
-				key: r.key,
-				visits: r.visits,
-				customers: r.customers,
-				amount: r.amount.toFixed(2)
-			}))
-		)
-		.onConflictDoUpdate({
-			target: [
-				analyticsStepDaily.journeyId,
-				analyticsStepDaily.version,
-				analyticsStepDaily.variant,
-				analyticsStepDaily.day,
-				analyticsStepDaily.nodeId,
-				analyticsStepDaily.metric,
-				analyticsStepDaily.key
-			],
-			set: {
-				visits: sql`${analyticsStepDaily.visits} + excluded.visits`,
-				customers: sql`${analyticsStepDaily.customers} + excluded.customers`,
-				amount: sql`${analyticsStepDaily.amount} + excluded.amount`
-			}
-		});
+	await insertRows(
+		db,
+		analyticsStepDaily,
+		rows.map((r) => ({
+			journeyId: r.journeyId,
+			version: r.version,
+			day: r.day,
+			variant: r.variant,
+			nodeId: r.nodeId,
+			metric: r.metric,
+			key: r.key,
+			visits: r.visits,
+			customers: r.customers,
+			amount: r.amount.toFixed(2)
+		})),
+		{
+			onConflict: sql`(journey_id, version, variant, day, node_id, metric, key) do update set
+				visits = ${analyticsStepDaily}.visits + excluded.visits,
+				customers = ${analyticsStepDaily}.customers + excluded.customers,
+				amount = ${analyticsStepDaily}.amount + excluded.amount`
+		}
+	);
 }
 
 function compareKeys(a: (string | number)[], b: (string | number)[]): number {
@@ -421,11 +412,8 @@ export function pathOf(ids: string[]): string {
 async function addPathRows(tx: Db, rows: PathRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	rows.sort((a, b) => compareKeys([a.journeyId, a.version, a.variant, a.day, a.path], [b.journeyId, b.version, b.variant, b.day, b.path]));
-	await tx
-		.insert(analyticsPaths)
-		.values(rows)
-		.onConflictDoUpdate({
-			target: [analyticsPaths.journeyId, analyticsPaths.version, analyticsPaths.variant, analyticsPaths.day, analyticsPaths.path],
-			set: { customers: sql`${analyticsPaths.customers} + excluded.customers`, converted: sql`${analyticsPaths.converted} + excluded.converted` }
-		});
+	await insertRows(tx, analyticsPaths, rows, {
+		onConflict: sql`(journey_id, version, variant, day, path) do update set
+			customers = ${analyticsPaths}.customers + excluded.customers, converted = ${analyticsPaths}.converted + excluded.converted`
+	});
 }

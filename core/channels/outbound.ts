@@ -1,5 +1,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { insertRowsReturning, typedRows } from '../db/json-rows';
+import { rowsOf } from '../identity/tx';
 import { messages, type Channel, type Message, type MessageStatus } from '../db/schema/messages';
 import { TransientChannelError } from './errors';
 import type { SkipReason } from './consent';
@@ -56,11 +58,34 @@ export async function messageByKey(db: Db, key: string): Promise<Message | undef
 
 /** Inserts the drafted row, or answers the one a concurrent attempt inserted under the same key. */
 export async function insertOrGet(db: Db, values: typeof messages.$inferInsert): Promise<{ row: Message; inserted: boolean }> {
-	const [row] = await db.insert(messages).values(values).onConflictDoNothing({ target: messages.idempotencyKey }).returning();
-	if (row) return { row, inserted: true };
-	const existing = await messageByKey(db, values.idempotencyKey);
-	if (!existing) throw new Error(`message ${values.idempotencyKey} vanished after a conflicting insert`);
-	return { row: existing, inserted: false };
+	const [result] = await insertOrGetMany(db, [values]);
+	if (result!.status === 'rejected') throw result!.reason;
+	return result!.value;
+}
+
+/**
+ * insertOrGet for many drafts in one statement (the worker's sends in flight, core/channels/send-store.ts): each
+ * answered with its row, or with the row an earlier attempt stored under its key (a retry; or the same key twice in
+ * the batch, an attempt beside its retry).
+ */
+export async function insertOrGetMany(
+	db: Db,
+	drafts: readonly (typeof messages.$inferInsert)[]
+): Promise<PromiseSettledResult<{ row: Message; inserted: boolean }>[]> {
+	const rows = await insertRowsReturning(db, messages, drafts, { onConflict: sql`(idempotency_key) do nothing` });
+	const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
+	return Promise.allSettled(
+		drafts.map(async (draft) => {
+			const row = byKey.get(draft.idempotencyKey);
+			if (row) {
+				byKey.delete(draft.idempotencyKey);
+				return { row, inserted: true };
+			}
+			const existing = await messageByKey(db, draft.idempotencyKey);
+			if (!existing) throw new Error(`message ${draft.idempotencyKey} vanished after a conflicting insert`);
+			return { row: existing, inserted: false };
+		})
+	);
 }
 
 /** The columns of a row this attempt holds: a fresh draft is stored already claimed (core/channels/send.ts). */
@@ -83,20 +108,29 @@ export async function claim(db: Db, row: Message, now: Date): Promise<Message | 
 
 /** Keeps a status a webhook already advanced (a Twilio callback can beat our own update). */
 export async function markSent(db: Db, id: string, receipt: ProviderReceipt, now: Date): Promise<Message> {
-	const [row] = await db
-		.update(messages)
-		.set({
-			status: sql`case when ${messages.status} = 'pending' then ${receipt.status} else ${messages.status} end`,
-			providerMessageId: receipt.providerMessageId,
-			sentAt: now,
-			lockedUntil: null,
-			error: null,
-			meta: sql`(${messages.meta} - 'dispatch') || ${JSON.stringify(receipt.meta ?? {})}::jsonb`,
-			updatedAt: now
-		})
-		.where(eq(messages.id, id))
-		.returning();
-	return row!;
+	const row = (await markSentMany(db, [{ id, receipt, now }])).get(id);
+	if (!row) throw new Error(`message ${id} not found to mark sent`);
+	return row;
+}
+
+/** markSent for many messages in one statement (the worker's sends in flight); the rows by id. */
+export async function markSentMany(db: Db, items: readonly { id: string; receipt: ProviderReceipt; now: Date }[]): Promise<Map<string, Message>> {
+	const input = items.map(({ id, receipt, now }) => ({
+		id,
+		status: receipt.status,
+		provider_message_id: receipt.providerMessageId,
+		at: now.toISOString(),
+		meta: receipt.meta ?? {}
+	}));
+	const rows = await db.execute(sql`
+		update ${messages} m set
+			status = case when m.status = 'pending' then x.status else m.status end,
+			provider_message_id = x.provider_message_id, sent_at = x.at, locked_until = null, error = null,
+			meta = (m.meta - 'dispatch') || x.meta, updated_at = x.at
+		from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id text, status text, provider_message_id text, at timestamptz, meta jsonb)
+		where m.id = x.id
+		returning m.*`);
+	return new Map(typedRows(messages, rowsOf(rows)).map((r) => [r.id, r]));
 }
 
 export async function markFinal(

@@ -1,10 +1,10 @@
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { GroupCommit, type GroupWrite } from '../db/group-commit';
 import { suppressions, type SuppressionChannel } from '../db/schema/customers';
 import { messages, type Message } from '../db/schema/messages';
 import { isSuppressed, storedForms } from './consent';
-import { insertOrGet, markSent, messageByKey } from './outbound';
+import { insertOrGet, insertOrGetMany, markSent, markSentMany } from './outbound';
 import { loadRecipient, loadRecipients, type Recipient } from './recipients';
 import type { ProviderReceipt } from './types';
 
@@ -68,23 +68,7 @@ export function batchedStore(db: Db): SendStore & { stats(): Record<string, Grou
 	);
 	const stored = new GroupCommit<typeof messages.$inferInsert, { row: Message; inserted: boolean }>(
 		orEachAlone(
-			async (drafts) => {
-				const rows = await db.insert(messages).values(drafts).onConflictDoNothing({ target: messages.idempotencyKey }).returning();
-				const byKey = new Map(rows.map((r) => [r.idempotencyKey, r]));
-				// A key already stored (a retry), or twice in this batch (an attempt beside a retry): the row as it stands.
-				return Promise.allSettled(
-					drafts.map(async (draft) => {
-						const row = byKey.get(draft.idempotencyKey);
-						if (row) {
-							byKey.delete(draft.idempotencyKey);
-							return { row, inserted: true };
-						}
-						const existing = await messageByKey(db, draft.idempotencyKey);
-						if (!existing) throw new Error(`message ${draft.idempotencyKey} vanished after a conflicting insert`);
-						return { row: existing, inserted: false };
-					})
-				);
-			},
+			(drafts) => insertOrGetMany(db, drafts),
 			(draft) => insertOrGet(db, draft)
 		),
 		options
@@ -92,29 +76,7 @@ export function batchedStore(db: Db): SendStore & { stats(): Record<string, Grou
 	const sent = new GroupCommit<{ id: string; receipt: ProviderReceipt; now: Date }, Message>(
 		orEachAlone(
 			async (items) => {
-				const input = items.map(({ id, receipt, now }) => ({
-					id,
-					status: receipt.status,
-					provider_message_id: receipt.providerMessageId,
-					at: now.toISOString(),
-					meta: receipt.meta ?? {}
-				}));
-				// markSent for many rows: a status a webhook already advanced is kept (see markSent).
-				const rows = await db
-					.update(messages)
-					.set({
-						status: sql`case when ${messages.status} = 'pending' then x.status else ${messages.status} end`,
-						providerMessageId: sql`x.provider_message_id`,
-						sentAt: sql`x.at`,
-						lockedUntil: null,
-						error: null,
-						meta: sql`(${messages.meta} - 'dispatch') || x.meta`,
-						updatedAt: sql`x.at`
-					})
-					.from(sql`jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id text, status text, provider_message_id text, at timestamptz, meta jsonb)`)
-					.where(eq(messages.id, sql`x.id`))
-					.returning(getTableColumns(messages));
-				const byId = new Map(rows.map((r) => [r.id, r]));
+				const byId = await markSentMany(db, items);
 				return items.map(({ id }): PromiseSettledResult<Message> => {
 					const row = byId.get(id);
 					return row ? { status: 'fulfilled', value: row } : { status: 'rejected', reason: new Error(`message ${id} not found to mark sent`) };

@@ -1,18 +1,44 @@
 import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { rowsOf } from '../identity/tx';
 import type { Db } from './client';
 
-/**
- * Inserts many rows as ONE jsonb parameter (`jsonb_populate_recordset` on the table's own row type). A multi-row
- * `insert(…).values(rows)` makes drizzle build and the driver send a parameter per cell — 15,000 for a thousand
- * events, whose building was a large share of the inbox processor's CPU; one parameter costs neither.
- *
- * Same rows as `values(rows)` would write: `$defaultFn`s are applied, and a column left out of a row takes its
- * default. Rows that leave out different defaulted columns go in separate statements (one per shape, in order of
- * first appearance), since a statement names one column list; a column without a default left out is NULL.
- * No `returning` and no conflict clause: for plain appends.
+/*
+ * Rows as ONE jsonb parameter (`jsonb_populate_recordset` on the table's own row type), for the statements on the
+ * hot path. drizzle's builder costs a quarter to half a millisecond of CPU for one small INSERT or UPDATE (and a
+ * parameter per cell for many rows: 15,000 for a thousand events), and the text it makes varies with the number
+ * of rows; a `sql` template with one parameter costs a few microseconds and its text stays the same, so it runs
+ * as one prepared statement (core/db/prepared.ts).
  */
-export async function insertRows<T extends PgTable>(db: Db, table: T, rows: readonly T['$inferInsert'][]): Promise<void> {
+
+export type InsertOptions = {
+	/** What follows `on conflict`, e.g. sql`(idempotency_key) do nothing`. */
+	onConflict?: SQL;
+};
+
+/**
+ * Inserts rows as `values(rows)` would: `$defaultFn`s applied, a column left out of a row takes its default. Rows
+ * that leave out different defaulted columns go in separate statements (one per shape, in order of first
+ * appearance), since a statement names one column list; a column without a default left out is NULL. Rows go in
+ * the order given (writers that lock in one order keep it).
+ */
+export async function insertRows<T extends PgTable>(db: Db, table: T, rows: readonly T['$inferInsert'][], o: InsertOptions = {}): Promise<void> {
+	for (const statement of insertStatements(table, rows, o, false)) await db.execute(statement);
+}
+
+/** insertRows, answering the rows inserted (`returning *`, typed as drizzle's select would type them). */
+export async function insertRowsReturning<T extends PgTable>(
+	db: Db,
+	table: T,
+	rows: readonly T['$inferInsert'][],
+	o: InsertOptions = {}
+): Promise<T['$inferSelect'][]> {
+	const out: T['$inferSelect'][] = [];
+	for (const statement of insertStatements(table, rows, o, true)) out.push(...typedRows(table, rowsOf(await db.execute(statement))));
+	return out;
+}
+
+function insertStatements<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][], o: InsertOptions, returning: boolean): SQL[] {
 	const columns = columnsOf(table);
 	// A column with no default may be missing from a row (NULL either way); one with a default may not, so rows
 	// are grouped by the defaulted columns they set.
@@ -28,14 +54,18 @@ export async function insertRows<T extends PgTable>(db: Db, table: T, rows: read
 		shape.docs.push(doc);
 		shapes.set(key, shape);
 	}
-	for (const { present, docs } of shapes.values()) {
+	return [...shapes.values()].map(({ present, docs }) => {
 		const names = columns.map(([, c]) => c.name).filter((name) => present.has(name));
 		const list = sql.join(
 			names.map((n) => sql.identifier(n)),
 			sql`, `
 		);
-		await db.execute(sql`insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(docs)}::jsonb)`);
-	}
+		const xs = sql.join(
+			names.map((n) => sql`x.${sql.identifier(n)}`),
+			sql`, `
+		);
+		return sql`insert into ${table} (${list}) select ${xs} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(docs)}::jsonb) with ordinality as x order by x.ordinality${o.onConflict ? sql` on conflict ${o.onConflict}` : sql``}${returning ? sql` returning *` : sql``}`;
+	});
 }
 
 /**
@@ -48,8 +78,25 @@ export function jsonRecords<T extends PgTable>(table: T, rows: readonly Partial<
 	return sql`${JSON.stringify(rows.map((row) => recordOf(columns, row as Record<string, unknown>, false)))}::jsonb`;
 }
 
+/** Raw rows of a `returning *` (or `select *`) as drizzle would hand them back: property names, Dates, parsed jsonb. */
+export function typedRows<T extends PgTable>(table: T, raw: readonly Record<string, unknown>[]): T['$inferSelect'][] {
+	const columns = columnsOf(table);
+	return raw.map((r) => {
+		const out: Record<string, unknown> = {};
+		for (const [key, column] of columns) {
+			const value = r[column.name];
+			out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+		}
+		return out as T['$inferSelect'];
+	});
+}
+
+const columnCache = new WeakMap<PgTable, [string, Column][]>();
+
 function columnsOf(table: PgTable): [string, Column][] {
-	return Object.entries(getTableColumns(table));
+	let columns = columnCache.get(table);
+	if (!columns) columnCache.set(table, (columns = Object.entries(getTableColumns(table))));
+	return columns;
 }
 
 function recordOf(columns: [string, Column][], values: Record<string, unknown>, defaults: boolean): Record<string, unknown> {

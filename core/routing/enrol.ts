@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { insertRowsReturning } from '../db/json-rows';
 import { enrollments, journeyVersions, type Enrollment } from '../db/schema/journeys';
 import { parseJourney } from '../graph/validate';
 import { durationToMs } from '../graph/time';
@@ -68,20 +69,23 @@ export async function enrol(
 	}
 
 	const n = (last?.n ?? 0) + 1;
-	const inserted = await deps.db
-		.insert(enrollments)
-		.values({
-			id: enrollmentWorkflowId(live.journeyId, customerId, n),
-			journeyId: live.journeyId,
-			version: live.version,
-			customerId,
-			n,
-			entryEventId: entry.id,
-			enteredAt: now,
-			currentNodeId: null
-		})
-		.onConflictDoNothing()
-		.returning({ id: enrollments.id });
+	const inserted = await insertRowsReturning(
+		deps.db,
+		enrollments,
+		[
+			{
+				id: enrollmentWorkflowId(live.journeyId, customerId, n),
+				journeyId: live.journeyId,
+				version: live.version,
+				customerId,
+				n,
+				entryEventId: entry.id,
+				enteredAt: now,
+				currentNodeId: null
+			}
+		],
+		{ onConflict: sql`do nothing` }
+	);
 	if (inserted.length === 0) return { enrolled: false, reason: 'already_enrolled' }; // a concurrent entry won
 	return start(deps, live, customerId, n, live.version, entry, false);
 }
