@@ -1,7 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../core/db/client';
-import { insertRows, jsonRecords } from '../../../core/db/json-rows';
+import { insertRows, insertRowsReturning, jsonRecords } from '../../../core/db/json-rows';
 import { customers } from '../../../core/db/schema/customers';
 import { events } from '../../../core/db/schema/events';
 import { dbKinds, freshDb } from '../../helpers/db';
@@ -99,6 +99,25 @@ for (const kind of dbKinds()) {
 				{ n: number; sum: number }
 			];
 			expect({ n, sum }).toEqual({ n: 5_000, sum: (4_999 * 5_000) / 2 });
+		});
+
+		it('insertRowsReturning answers the rows inserted as drizzle types them; a conflict clause skips or updates', async () => {
+			const rows = eventRows('r');
+			const first = await insertRowsReturning(h.db, events, rows, { onConflict: sql`(message_id) do nothing` });
+			const viaDrizzle = await h.db
+				.select()
+				.from(events)
+				.where(inArray(events.id, ['r1', 'r2', 'r3']))
+				.orderBy(asc(events.id));
+			expect([...first].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(viaDrizzle);
+			expect(first[0]!.timestamp).toBeInstanceOf(Date);
+			// The same messageIds again: nothing inserted, nothing answered.
+			expect(await insertRowsReturning(h.db, events, rows, { onConflict: sql`(message_id) do nothing` })).toEqual([]);
+			await insertRows(h.db, events, [{ ...rows[1]!, properties: { total: 99 } }], {
+				onConflict: sql`(message_id) do update set properties = excluded.properties`
+			});
+			const [updated] = await h.db.select().from(events).where(eq(events.id, 'r2'));
+			expect(updated!.properties).toEqual({ total: 99 });
 		});
 
 		it('jsonRecords feeds a set-based update with the values as given (numeric, timestamps, jsonb, null)', async () => {
