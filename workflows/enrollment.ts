@@ -22,8 +22,9 @@ import {
 const MAX_SEEN_EVENTS = 500;
 /**
  * Enrollments started before this patch write their progress at every step they enter (one local activity and one
- * transaction each); later ones write it at durable points only — with the next action (in the action activity,
- * before it acts), before a wait, at the end — so trigger → e-mail → SMS → exit makes 3 writes instead of 5.
+ * transaction each); later ones write it at durable points only — with the next action (in the action activity),
+ * before a wait, at the end (with the last action when it leads to the exit) — so trigger → e-mail → SMS → exit makes
+ * 2 writes instead of 5.
  */
 export const PROGRESS_AT_DURABLE_POINTS = 'progress-at-durable-points';
 const MAX_PATH_IN_QUERY = 200;
@@ -157,7 +158,7 @@ export class Enrollment {
 	}
 
 	/**
-	 * What is queued, for an action activity to write before it acts (one write for both, no local activity).
+	 * What is queued, for an action activity to write with the action (one write for both, no local activity).
 	 * Undefined while replaying an older history, which wrote progress itself when entering the step.
 	 */
 	takeProgress(): ProgressUpdate | undefined {

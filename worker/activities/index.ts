@@ -20,7 +20,7 @@ import {
 import { grantOfferStep } from './offers';
 import { parseRate } from '../../core/throttle/index';
 import { updateProfile } from './profile';
-import { customerTimeZone, ProgressWriter, writingProgressFirst } from './progress';
+import { customerTimeZone, ProgressWriter, writingProgressWithActions } from './progress';
 import { batchedStore } from '../../core/channels/send-store';
 import { scheduledEntryActivities } from './scheduled-entry';
 
@@ -70,7 +70,7 @@ export function createActivities(deps: ActivityDeps) {
 	const { db } = deps;
 	const progress = new ProgressWriter(db);
 	const channels = { ...deps, sendStore: batchedStore(db) };
-	return writingProgressFirst(progress, {
+	return writingProgressWithActions(progress, {
 		recordProgress: (ref, update) => progress.write(ref, update),
 		customerTimeZone: (ref) => customerTimeZone(db, ref),
 		loadConditionContext: (ref, needs) => loadConditionContext(db, ref, needs),

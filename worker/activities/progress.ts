@@ -260,12 +260,13 @@ async function writeGroup(db: Db, items: ProgressItem[]): Promise<PromiseSettled
 
 /**
  * Every activity given an action's input with `progress` (the steps the workflow queued since its last write, see
- * Enrollment.takeProgress) records it before acting: the step's entry is in the log before its effect, with no
- * local activity of its own. Given `finish` (the journey ends right after the step), it writes the end once the
- * action is done or skipped, after the step's own row, and says so (`finished`). A retry records both again, which
- * adds nothing (see recordProgress); an action that fails or is held writes no end (the workflow goes on).
+ * Enrollment.takeProgress) records it with the action, in one write and no local activity: once the action is
+ * done, skipped or held, or when it fails (the retry, or the workflow's `failed` row, follows it). Given `finish`
+ * (the journey ends right after the step), that same write carries the action's own row and the end, and the
+ * activity says so (`finished`). A retry records everything again, which adds nothing (see recordProgress); an
+ * action that fails or is held writes no end (the workflow goes on).
  */
-export function writingProgressFirst<A extends object>(progress: ProgressWriter, activities: A): A {
+export function writingProgressWithActions<A extends object>(progress: ProgressWriter, activities: A): A {
 	const wrapped: Record<string, unknown> = {};
 	for (const [name, fn] of Object.entries(activities)) {
 		wrapped[name] =
@@ -273,16 +274,23 @@ export function writingProgressFirst<A extends object>(progress: ProgressWriter,
 				? async (...args: unknown[]) => {
 						const input = args[0] as Partial<ActionInput<{ id: string }>> | undefined;
 						const action = input && typeof input === 'object' && input.ref ? (input as ActionInput<{ id: string }>) : undefined;
-						if (action?.progress) await progress.write(action.ref, action.progress);
-						const outcome = (await fn(...args)) as unknown;
-						if (!action?.finish) return outcome;
-						const acted = outcome as ActionOutcome;
-						if (acted.status === 'held') return acted;
+						if (!action?.progress && !action?.finish) return fn(...args);
+						let acted: ActionOutcome;
+						try {
+							acted = (await fn(...args)) as ActionOutcome;
+						} catch (err) {
+							if (action.progress) await progress.write(action.ref, action.progress);
+							throw err;
+						}
+						if (!action.finish || acted.status === 'held') {
+							if (action.progress) await progress.write(action.ref, action.progress);
+							return acted;
+						}
 						// Stamped when the action finished, as the workflow would when it heard back; never before the workflow
 						// time the end was planned at (a test server skipping time runs ahead of this clock).
 						const at = Math.max(Date.now(), action.finish.steps[0]?.at ?? 0);
-						const steps = [stepRowOf(action, acted, at), ...action.finish.steps.map((s) => ({ ...s, at }))];
-						await progress.write(action.ref, { ...action.finish, steps });
+						const steps = [...(action.progress?.steps ?? []), stepRowOf(action, acted, at), ...action.finish.steps.map((s) => ({ ...s, at }))];
+						await progress.write(action.ref, { ...action.progress, ...action.finish, steps });
 						return { ...acted, finished: true };
 					}
 				: fn;

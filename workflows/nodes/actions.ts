@@ -53,7 +53,7 @@ export async function runAction(run: Enrollment, node: ActionNode): Promise<Node
 		entryEvent: run.entryEvent,
 		settings: { quietHours, frequencyCaps, defaultTimeZone, throttle }
 	};
-	// The step's entry (and what came before it) is written by the first attempt's activity, before it acts. A
+	// The step's entry (and what came before it) is written by the first attempt's activity, with the action. A
 	// `held` row waits for the next write, as it always did: a retry after a hold does exactly what it did before.
 	let progress = run.takeProgress();
 	for (;;) {
