@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, suppressions, type ConsentChannel, type SuppressionChannel } from '../db/schema/customers';
 import { survivorOf } from '../identity/lookup';
+import { rowsOf } from '../identity/tx';
 import type { Recipient } from './recipients';
 import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 
@@ -29,11 +30,20 @@ export function storedForms(channel: SuppressionChannel, address: string): strin
 }
 
 export async function isSuppressed(db: Db, channel: SuppressionChannel, address: string): Promise<boolean> {
-	const [row] = await db
-		.select({ reason: suppressions.reason })
-		.from(suppressions)
-		.where(and(eq(suppressions.channel, channel), inArray(suppressions.value, storedForms(channel, address))));
-	return row !== undefined;
+	const [suppressed] = await suppressedAmong(db, [{ channel, address }]);
+	return suppressed!;
+}
+
+/** isSuppressed for many addresses in one statement (the worker's sends in flight, core/channels/send-store.ts). */
+export async function suppressedAmong(db: Db, items: readonly { channel: SuppressionChannel; address: string }[]): Promise<boolean[]> {
+	const forms = items.map(({ channel, address }) => storedForms(channel, address).map((value) => [channel, value] as const));
+	const rows = rowsOf<{ channel: string; value: string }>(
+		await db.execute(sql`
+			select s.channel, s.value from ${suppressions} s
+			where (s.channel, s.value) in (select x->>0, x->>1 from jsonb_array_elements(${JSON.stringify(forms.flat())}::jsonb) x)`)
+	);
+	const found = new Set(rows.map((r) => `${r.channel}\n${r.value}`));
+	return forms.map((pairs) => pairs.some(([channel, value]) => found.has(`${channel}\n${value}`)));
 }
 
 export async function suppress(db: Db, channel: SuppressionChannel, address: string, reason: string, at: Date): Promise<void> {

@@ -1,8 +1,10 @@
-import { and, desc, eq, getTableColumns, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, desc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { typedRows } from '../db/json-rows';
 import { customers, identities, type ConsentChannel, type ConsentState, type Customer } from '../db/schema/customers';
 import { familyOf, liveCustomer } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
+import { rowsOf } from '../identity/tx';
 
 /** A customer as a sender needs them: where to reach them and what they agreed to. */
 export type Recipient = {
@@ -37,10 +39,12 @@ export async function loadRecipient(db: Db, customerId: string): Promise<Recipie
 export async function loadRecipients(db: Db, customerIds: readonly string[]): Promise<Map<string, Recipient | null>> {
 	const found = new Map<string, Recipient | null>(customerIds.map((id) => [id, null]));
 	if (customerIds.length === 0) return found;
-	const rows = await db
-		.select({ ...getTableColumns(customers), addresses: addressesOf(customers.id) })
-		.from(customers)
-		.where(customerIds.length === 1 ? eq(customers.id, customerIds[0]!) : inArray(customers.id, [...new Set(customerIds)]));
+	const raw = rowsOf<Record<string, unknown> & { addresses: Address[] | string }>(
+		await db.execute(sql`
+			select c.*, ${addressesOf(sql`c.id`)} as addresses from ${customers} c
+			where c.id in (select jsonb_array_elements_text(${JSON.stringify([...new Set(customerIds)])}::jsonb))`)
+	);
+	const rows = typedRows(customers, raw).map((row, i) => ({ ...row, addresses: raw[i]!.addresses }));
 	for (const first of rows) found.set(first.id, await recipientOf(db, first));
 	return found;
 }
@@ -83,7 +87,7 @@ function unique(values: Array<string | null>): string[] {
 type Address = { kind: string; value: string };
 
 /** The e-mail and phone identities of the profile and every profile merged into it, newest first, as one column. */
-function addressesOf(customerId: AnyColumn): SQL<Address[] | string> {
+function addressesOf(customerId: SQL): SQL<Address[] | string> {
 	return sql<Address[] | string>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.first_seen_at desc)
 		from ${identities} i where i.customer_id in ${familyOf(customerId)} and i.kind in ('email', 'phone')), '[]'::json)`;
 }

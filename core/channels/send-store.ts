@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { GroupCommit, type GroupWrite } from '../db/group-commit';
-import { suppressions, type SuppressionChannel } from '../db/schema/customers';
+import type { SuppressionChannel } from '../db/schema/customers';
 import { messages, type Message } from '../db/schema/messages';
-import { isSuppressed, storedForms } from './consent';
+import { isSuppressed, suppressedAmong } from './consent';
 import { insertOrGet, insertOrGetMany, markSent, markSentMany } from './outbound';
 import { loadRecipient, loadRecipients, type Recipient } from './recipients';
 import type { ProviderReceipt } from './types';
@@ -50,18 +49,7 @@ export function batchedStore(db: Db): SendStore & { stats(): Record<string, Grou
 	);
 	const suppressed = new GroupCommit<{ channel: SuppressionChannel; address: string }, boolean>(
 		orEachAlone(
-			async (items) => {
-				const pairs = items.flatMap(({ channel, address }) => storedForms(channel, address).map((value) => sql`(${channel}, ${value})`));
-				const rows = await db
-					.select({ channel: suppressions.channel, value: suppressions.value })
-					.from(suppressions)
-					.where(sql`(${suppressions.channel}, ${suppressions.value}) in (${sql.join(pairs, sql`, `)})`);
-				const found = new Set(rows.map((r) => `${r.channel}\n${r.value}`));
-				return items.map(({ channel, address }) => ({
-					status: 'fulfilled',
-					value: storedForms(channel, address).some((value) => found.has(`${channel}\n${value}`))
-				}));
-			},
+			async (items) => (await suppressedAmong(db, items)).map((value) => ({ status: 'fulfilled', value })),
 			({ channel, address }) => isSuppressed(db, channel, address)
 		),
 		options
