@@ -10,7 +10,7 @@ import { startScheduleReconcileLoop } from '../core/scheduling/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from '../worker/activities/index';
-import { createWorker, eagerStarter } from '../worker/worker';
+import { createWorker } from '../worker/worker';
 import { buildWebIfStale } from './build-if-stale';
 
 export type ProductOptions = {
@@ -39,12 +39,7 @@ export async function startProduct(o: ProductOptions): Promise<RunningProduct> {
 	// The safety net for events whose immediate routing failed (Temporal was down, the process died).
 	const temporalClient = await connectClient({ ...o.env, TEMPORAL_ADDRESS: o.temporalAddress });
 	const segmentRefresh = startSegmentRefreshLoop(o.db.db);
-	const router = createRouter({
-		db: o.db.db,
-		temporal: temporalClient,
-		taskQueue: o.env.TEMPORAL_TASK_QUEUE,
-		starter: eagerStarter(connection, o.env.TEMPORAL_NAMESPACE)
-	});
+	const router = createRouter({ db: o.db.db, temporal: temporalClient, taskQueue: o.env.TEMPORAL_TASK_QUEUE });
 	// The worker's inbox processor: accepted ingest messages become events, profiles and routing (one process here).
 	// PGlite runs one transaction at a time for the whole process, web requests included: smaller batches keep
 	// pages and ingest answering while it works.

@@ -6,7 +6,7 @@ import { startScheduleReconcileLoop } from '../core/scheduling/index';
 import { startSegmentRefreshLoop } from '../core/segments/schedule';
 import { connectClient } from '../core/temporal/connection';
 import { activityDepsFromEnv } from './activities/index';
-import { createWorker, eagerStarter, WORKER_SHUTDOWN } from './worker';
+import { createWorker, WORKER_SHUTDOWN } from './worker';
 
 /**
  * Standalone worker process for production (`tsx worker/main.ts`), against TEMPORAL_ADDRESS and DATABASE_URL.
@@ -35,12 +35,7 @@ async function run(): Promise<void> {
 		workerStarted = true;
 		const client = await connectClient({ ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS });
 		const segmentRefresh = startSegmentRefreshLoop(handle.db);
-		const router = createRouter({
-			db: handle.db,
-			temporal: client,
-			taskQueue: env.TEMPORAL_TASK_QUEUE,
-			starter: eagerStarter(connection, env.TEMPORAL_NAMESPACE)
-		});
+		const router = createRouter({ db: handle.db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE });
 		// Accepted ingest messages become events, profiles and routing here (several workers may run it).
 		const processor = startInboxProcessor(handle.db, { batchSize: env.INGEST_PROCESSOR_BATCH, route: routeAfterProcessing(router) });
 		const routing = startRoutingLoop(router);

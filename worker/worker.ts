@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
 import type { AppEnv } from '../core/config/env';
 import { connectionOptions } from '../core/temporal/connection';
 import { createActivities, type ActivityDeps } from './activities/index';
@@ -48,12 +47,4 @@ export async function createWorker(
 function installRuntime(level: AppEnv['LOG_LEVEL']): void {
 	if (Runtime.instantiator) return;
 	Runtime.install({ logger: new DefaultLogger(level) });
-}
-
-/**
- * The client routing starts enrollments with (RoutingDeps.starter): on the worker's own connection, so Temporal's
- * eager start hands the new workflow's first task straight back to this worker — no task queued for a poll.
- */
-export function eagerStarter(connection: NativeConnection, namespace: string): Client {
-	return new Client({ connection, namespace });
 }

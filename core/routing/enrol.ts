@@ -7,19 +7,9 @@ import { parseJourney } from '../graph/validate';
 import { durationToMs } from '../graph/time';
 import { INTERPRETER_VERSION, JOURNEY_WORKFLOW, enrollmentWorkflowId, type JourneyEvent, type JourneyInput } from '../enrollment/contract';
 import type { JourneyDefinition } from '../graph/definition';
-import { beforeDeadline, TEMPORAL_DEADLINES } from '../temporal/connection';
 import type { LiveJourney } from './triggers';
 
-export type RoutingDeps = {
-	db: Db;
-	temporal: Client;
-	taskQueue: string;
-	/**
-	 * A client on the worker's own connection (worker/worker.ts, eagerStarter): enrollments start with Temporal's
-	 * eager start, the first workflow task handed straight back to this worker instead of queued for a poll.
-	 */
-	starter?: Client;
-};
+export type RoutingDeps = { db: Db; temporal: Client; taskQueue: string };
 
 export type EnrolResult =
 	| { enrolled: true; enrollmentId: string; n: number; resumed: boolean }
@@ -118,18 +108,13 @@ async function start(
 		definition,
 		entryEvent: entry
 	};
-	const client = deps.starter ?? deps.temporal;
 	try {
-		const starting = client.workflow.start(JOURNEY_WORKFLOW, {
+		await deps.temporal.workflow.start(JOURNEY_WORKFLOW, {
 			workflowId: enrollmentId,
 			taskQueue: deps.taskQueue,
 			args: [input],
-			workflowIdReusePolicy: 'REJECT_DUPLICATE',
-			requestEagerStart: deps.starter !== undefined
+			workflowIdReusePolicy: 'REJECT_DUPLICATE'
 		});
-		// The worker's connection retries through an outage on its own schedule: routing gives up in time, and a start
-		// that lands later is found by the retry (same workflow id, already started).
-		await (deps.starter ? beforeDeadline(starting, TEMPORAL_DEADLINES.webCallMs) : starting);
 	} catch (err) {
 		if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
 	}

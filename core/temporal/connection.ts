@@ -44,30 +44,6 @@ export function withTemporalDeadline<T>(client: Client, ms: number, fn: () => Pr
 	return client.connection.withDeadline(Date.now() + ms, fn);
 }
 
-/** A Temporal call that did not answer within `ms`, as the gRPC client would report it (isTemporalUnavailable). */
-export class TemporalDeadlineError extends Error {
-	override name = 'TemporalDeadlineError';
-	readonly code = 4; // DEADLINE_EXCEEDED
-	readonly metadata = {};
-	constructor(ms: number) {
-		super(`Temporal did not answer within ${ms} ms`);
-	}
-}
-
-/**
- * Settles with `call`, or rejects with a TemporalDeadlineError after `ms`: for calls on a connection whose deadline
- * we cannot set (the worker's native one). The call itself goes on; whatever it ends with later is dropped.
- */
-export async function beforeDeadline<T>(call: Promise<T>, ms: number): Promise<T> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	call.catch(() => {});
-	try {
-		return await Promise.race([call, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TemporalDeadlineError(ms)), ms)))]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-
 /** gRPC codes of a server that is not there or did not answer in time: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
 const UNAVAILABLE_GRPC = new Set([1, 4, 8, 14]);
 

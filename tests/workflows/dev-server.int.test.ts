@@ -4,7 +4,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleepy } from '../fixtures/workflows/sleepy.js';
-import { eagerStarter } from '../../worker/worker.js';
 import { connectToSharedDevServer } from '../helpers/temporal.js';
 
 const workflowsPath = fileURLToPath(new URL('../fixtures/workflows/sleepy.ts', import.meta.url));
@@ -31,17 +30,5 @@ describe('shared dev server', () => {
 
 		expect(result.finishedAt - result.startedAt).toBeGreaterThanOrEqual(1_000);
 		expect(Date.now() - wallStart).toBeGreaterThanOrEqual(1_000); // no time skipping here
-	});
-
-	it("starts a workflow eagerly on the worker's own connection (routing's starter): the first task comes back with the start", async () => {
-		const taskQueue = `sleepy-${randomUUID()}`;
-		const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace, workflowsPath, taskQueue });
-		const starter = eagerStarter(env.nativeConnection, env.namespace ?? 'default');
-		const result = await worker.runUntil(async () => {
-			const handle = await starter.workflow.start(sleepy, { args: ['1 ms'], taskQueue, workflowId: randomUUID(), requestEagerStart: true });
-			expect(handle.eagerlyStarted).toBe(true);
-			return handle.result();
-		});
-		expect(result.finishedAt).toBeGreaterThanOrEqual(result.startedAt);
 	});
 });
