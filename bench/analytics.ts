@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client';
 import { AnalyticsFilters, canvasAnalytics, journeyAnalytics } from '../core/analytics/index';
-import { rowsOf } from '../core/identity/tx';
+import { rowsOf } from '../core/db/rows';
 import { undoOnSignals } from './lib/cleanup';
 import { openPgliteBench, openPostgresBench, type BenchDb } from './lib/db';
 import { percentile } from './lib/stats';

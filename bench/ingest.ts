@@ -21,7 +21,7 @@ import { ingestMessages } from '../core/ingest/ingest';
 import { processInbox, startInboxProcessor } from '../core/ingest/processor';
 import { eventTime } from '../core/ingest/timestamp';
 import { validateMessages } from '../core/ingest/validate';
-import { rowsOf } from '../core/identity/tx';
+import { rowsOf } from '../core/db/rows';
 import { startBenchApp, type BenchApp } from './lib/app';
 import { undoOnSignals } from './lib/cleanup';
 import { openPgliteBench, openPostgresBench, type BenchDb } from './lib/db';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb, type DbHandle } from '../../core/db/client';
 import { migrate } from '../../core/db/migrate';
-import { rowsOf } from '../../core/identity/tx';
+import { rowsOf } from '../../core/db/rows';
 import { tempDir, undoOnExit } from './cleanup';
 
 /** A fresh migrated database of the benchmark's own, removed at the end. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { customers } from '../db/schema/customers';
 import { events } from '../db/schema/events';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 import { propertyPaths } from './paths';
 
 /** How far back "count" looks: recent use is what tells a marketer an event is live. */

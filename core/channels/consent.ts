@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, suppressions, type ConsentChannel, type SuppressionChannel } from '../db/schema/customers';
 import { survivorOf } from '../identity/lookup';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 import type { Recipient } from './recipients';
 import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 

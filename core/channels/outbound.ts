@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertRowsReturning, typedRows } from '../db/json-rows';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 import { messages, type Channel, type Message, type MessageStatus } from '../db/schema/messages';
 import { TransientChannelError } from './errors';
 import type { SkipReason } from './consent';

@@ -4,7 +4,7 @@ import { typedRows } from '../db/json-rows';
 import { customers, identities, type ConsentChannel, type ConsentState, type Customer } from '../db/schema/customers';
 import { familyOf, liveCustomer } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 
 /** A customer as a sender needs them: where to reach them and what they agreed to. */
 export type Recipient = {

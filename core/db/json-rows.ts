@@ -1,6 +1,6 @@
 import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from './rows';
 import type { Db } from './client';
 
 /*

@@ -10,7 +10,7 @@ export * from './profile';
 export * from './resolve';
 export { MergeSnapshot } from './snapshot';
 export * from './traits';
-export { inTransaction, lockKeys, rowsOf, type Tx } from './tx';
+export { inTransaction, lockKeys, type Tx } from './tx';
 export * from './undo';
 export { unmergeProfile } from './unmerge';
 export * from './detail';

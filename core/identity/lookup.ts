@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { customers, identities, type Customer, type IdentityKind } from '../db/schema/customers';
 import type { CountryCode } from 'libphonenumber-js';
 import { normalizeEmail, normalizeId, normalizePhone } from './normalize';
-import { rowsOf } from './tx';
+import { rowsOf } from '../db/rows';
 
 /** Merge chains are short; the bound stops a cycle written by a bug elsewhere. */
 const MAX_MERGE_HOPS = 32;

@@ -4,7 +4,8 @@ import { customers, identities, type Customer } from '../db/schema/customers';
 import { chooseMergeGroup } from './group';
 import { identifierKey, uniqueIdentifiers, type Identifier } from './identifier';
 import { mergeCustomers } from './merge';
-import { jsonParam, type Tx } from './tx';
+import { jsonParam } from '../db/rows';
+import type { Tx } from './tx';
 
 export type ResolveOptions = {
 	/** When the message happened: a new profile is first seen then. */

@@ -1,20 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { jsonParam } from '../db/rows';
 
 /** A transaction handle; also a `Db`, so read helpers accept either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/** Rows of a raw `execute`: postgres-js returns an array, PGlite `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	const rows = (result as { rows?: unknown } | null)?.rows;
-	return Array.isArray(rows) ? (rows as T[]) : [];
-}
-
-/** A list as one jsonb parameter: any length, unlike `in ($1, $2, …)` which stops at 65,535 parameters. */
-export function jsonParam(values: unknown): ReturnType<typeof sql> {
-	return sql`${JSON.stringify(values)}::jsonb`;
-}
 
 /**
  * Serializes transactions that touch the same identifiers or message ids (hashed advisory locks, taken in one

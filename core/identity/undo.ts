@@ -8,7 +8,8 @@ import { offers } from '../db/schema/offers';
 import { refreshSegmentsForCustomer, type MembershipChanges } from '../segments/refresh';
 import { profileFields } from './profile';
 import { loadProfile, MergeSnapshot } from './snapshot';
-import { inTransaction, jsonParam } from './tx';
+import { jsonParam } from '../db/rows';
+import { inTransaction } from './tx';
 import { unmergeProfile } from './unmerge';
 
 export type UndoProblem = 'not_found' | 'already_undone' | 'erased' | 'survivor_merged' | 'not_merged' | 'snapshot_unreadable';

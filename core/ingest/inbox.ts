@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { GroupCommit, type GroupCommitOptions } from '../db/group-commit';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 import { messageIdOf } from './ingest';
 import { validateMessagesWithJson } from './validate';
 

@@ -5,7 +5,8 @@ import { events } from '../db/schema/events';
 import { identifierKey, type Identifier } from '../identity/identifier';
 import { applyProfileInput, profileFields, type ProfileInput } from '../identity/profile';
 import { insertRows, jsonRecords } from '../db/json-rows';
-import { jsonParam, type Tx } from '../identity/tx';
+import { type Tx } from '../identity/tx';
+import { jsonParam } from '../db/rows';
 import type { EventInsert } from './event';
 
 /*

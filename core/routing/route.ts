@@ -4,7 +4,7 @@ import { events, type EventRow } from '../db/schema/events';
 import { enrollments, type Enrollment } from '../db/schema/journeys';
 import { getPath, triggerMatches, type EntryInput } from '../graph/match';
 import { triggerOf } from '../graph/graph';
-import { rowsOf } from '../identity/tx';
+import { rowsOf } from '../db/rows';
 import { eventSignal, exitSignal, type JourneyEvent } from '../enrollment/contract';
 import { isDatabaseUnavailable } from '../db/client';
 import { isTemporalUnavailable, TEMPORAL_DEADLINES, withTemporalDeadline } from '../temporal/connection';

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { GroupCommit, type GroupCommitOptions } from '../../core/db/group-commit';
 import { customers } from '../../core/db/schema/customers';
-import { jsonParam, rowsOf } from '../../core/identity/tx';
+import { jsonParam, rowsOf } from '../../core/db/rows';
 import { survivorOf } from '../../core/identity/lookup';
 import { RollupBatch, assignedVariant, enteredTimes, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
 import { enrollments, stepLog, type EnrollmentStatus } from '../../core/db/schema/journeys';

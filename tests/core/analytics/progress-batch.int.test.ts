@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetEntryTimes } from '../../../core/analytics/rollup';
 import { ProgressWriter, writeProgress } from '../../../worker/activities/progress';
-import { rowsOf } from '../../../core/identity/tx';
+import { rowsOf } from '../../../core/db/rows';
 import { dbKinds, freshDb } from '../../helpers/db';
 import { rollupRows, seedScenario, type Scenario } from './fixture';
 

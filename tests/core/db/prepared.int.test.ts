@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../core/db/client';
 import { PREPARE_MAX_PARAMETERS } from '../../../core/db/prepared';
 import { customers } from '../../../core/db/schema/customers';
-import { rowsOf, type Tx } from '../../../core/identity/tx';
+import { type Tx } from '../../../core/identity/tx';
+import { rowsOf } from '../../../core/db/rows';
 import { freshDb } from '../../helpers/db';
 
 /** The statements of ours this connection has prepared (a transaction keeps one connection; the driver prepares its own type lookup). */

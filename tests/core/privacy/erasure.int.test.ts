@@ -18,7 +18,7 @@ import { messageEvents, messages } from '../../../core/db/schema/messages';
 import { offers, redemptions, storeTasks } from '../../../core/db/schema/offers';
 import { ingestInbox } from '../../../core/db/schema/inbox';
 import { carts, orders } from '../../../core/db/schema/orders';
-import { rowsOf } from '../../../core/identity/tx';
+import { rowsOf } from '../../../core/db/rows';
 import { keyedHash, privacyHashKey } from '../../../core/privacy/keyed-hash';
 import { erasePerson } from '../../../core/privacy/erasure';
 import { enrol } from '../../../core/routing/index';
