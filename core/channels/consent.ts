@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, suppressions, type ConsentChannel, type SuppressionChannel } from '../db/schema/customers';
 import { survivorOf } from '../identity/lookup';
-import { rowsOf } from '../db/rows';
+import { rowsOf, sized } from '../db/rows';
 import type { Recipient } from './recipients';
 import { keyedHash, privacyHashKey } from '../privacy/keyed-hash';
 
@@ -37,10 +37,11 @@ export async function isSuppressed(db: Db, channel: SuppressionChannel, address:
 /** isSuppressed for many addresses in one statement (the worker's sends in flight, core/channels/send-store.ts). */
 export async function suppressedAmong(db: Db, items: readonly { channel: SuppressionChannel; address: string }[]): Promise<boolean[]> {
 	const forms = items.map(({ channel, address }) => storedForms(channel, address).map((value) => [channel, value] as const));
+	const pairs = forms.flat();
 	const rows = rowsOf<{ channel: string; value: string }>(
 		await db.execute(sql`
 			select s.channel, s.value from ${suppressions} s
-			where (s.channel, s.value) in (select x->>0, x->>1 from jsonb_array_elements(${JSON.stringify(forms.flat())}::jsonb) x)`)
+			where (s.channel, s.value) in (select f.x->>0, f.x->>1 from ${sized(sql`jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) as e(x)`, pairs.length)} as f)`)
 	);
 	const found = new Set(rows.map((r) => `${r.channel}\n${r.value}`));
 	return forms.map((pairs) => pairs.some(([channel, value]) => found.has(`${channel}\n${value}`)));

@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertRowsReturning, typedRows } from '../db/json-rows';
-import { rowsOf } from '../db/rows';
+import { rowsOf, sized } from '../db/rows';
 import { messages, type Channel, type Message, type MessageStatus } from '../db/schema/messages';
 import { TransientChannelError } from './errors';
 import type { SkipReason } from './consent';
@@ -127,7 +127,7 @@ export async function markSentMany(db: Db, items: readonly { id: string; receipt
 			status = case when m.status = 'pending' then x.status else m.status end,
 			provider_message_id = x.provider_message_id, sent_at = x.at, locked_until = null, error = null,
 			meta = (m.meta - 'dispatch') || x.meta, updated_at = x.at
-		from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id text, status text, provider_message_id text, at timestamptz, meta jsonb)
+		from ${sized(sql`jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(id text, status text, provider_message_id text, at timestamptz, meta jsonb)`, input.length)} as x
 		where m.id = x.id
 		returning m.*`);
 	return new Map(typedRows(messages, rowsOf(rows)).map((r) => [r.id, r]));

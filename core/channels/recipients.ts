@@ -4,7 +4,7 @@ import { typedRows } from '../db/json-rows';
 import { customers, identities, type ConsentChannel, type ConsentState, type Customer } from '../db/schema/customers';
 import { familyOf, liveCustomer } from '../identity/lookup';
 import { normalizeEmail, normalizePhone } from '../identity/normalize';
-import { rowsOf } from '../db/rows';
+import { rowsOf, textsIn } from '../db/rows';
 
 /** A customer as a sender needs them: where to reach them and what they agreed to. */
 export type Recipient = {
@@ -42,7 +42,7 @@ export async function loadRecipients(db: Db, customerIds: readonly string[]): Pr
 	const raw = rowsOf<Record<string, unknown> & { addresses: Address[] | string }>(
 		await db.execute(sql`
 			select c.*, ${addressesOf(sql`c.id`)} as addresses from ${customers} c
-			where c.id in (select jsonb_array_elements_text(${JSON.stringify([...new Set(customerIds)])}::jsonb))`)
+			where c.id in ${textsIn(customerIds)}`)
 	);
 	const rows = typedRows(customers, raw).map((row, i) => ({ ...row, addresses: raw[i]!.addresses }));
 	for (const first of rows) found.set(first.id, await recipientOf(db, first));

@@ -13,7 +13,7 @@ export function jsonParam(values: unknown): SQL {
 }
 
 /**
- * The rows of a set-returning function (`jsonb_to_recordset(…) as x(…)`, `jsonb_array_elements(…) as x`) as a
+ * The rows of a set-returning function (`jsonb_to_recordset(…) as x(…)`, `jsonb_array_elements(…) as e(x)`) as a
  * subquery the planner sizes right. PostgreSQL plans such a function as if it returned 100 rows, so joining it
  * with a table of a few thousand rows reads the whole table even for one row (a hash join over a sequential scan:
  * 120–260 pages a statement in the engine benchmark). A LIMIT of the true count makes it expect what comes; it is a

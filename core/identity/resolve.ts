@@ -4,7 +4,7 @@ import { customers, identities, type Customer } from '../db/schema/customers';
 import { chooseMergeGroup } from './group';
 import { identifierKey, uniqueIdentifiers, type Identifier } from './identifier';
 import { mergeCustomers } from './merge';
-import { jsonParam } from '../db/rows';
+import { jsonParam, sized } from '../db/rows';
 import type { Tx } from './tx';
 
 export type ResolveOptions = {
@@ -55,7 +55,7 @@ export async function resolveCustomer(tx: Tx, identifiers: readonly Identifier[]
 	const owned = await tx
 		.select()
 		.from(identities)
-		.where(sql`(${identities.kind}, ${identities.value}) in (select x->>'kind', x->>'value' from jsonb_array_elements(${jsonParam(wanted)}) x)`);
+		.where(sql`(${identities.kind}, ${identities.value}) in (select f.x->>'kind', f.x->>'value' from ${sized(sql`jsonb_array_elements(${jsonParam(wanted)}) as e(x)`, wanted.length)} as f)`);
 	const candidates = owned.length
 		? await lockLive(
 				tx,

@@ -8,7 +8,7 @@ import { offers } from '../db/schema/offers';
 import { refreshSegmentsForCustomer, type MembershipChanges } from '../segments/refresh';
 import { profileFields } from './profile';
 import { loadProfile, MergeSnapshot } from './snapshot';
-import { jsonParam } from '../db/rows';
+import { jsonParam, sized, textsIn } from '../db/rows';
 import { inTransaction } from './tx';
 import { unmergeProfile } from './unmerge';
 
@@ -29,7 +29,7 @@ export type UndoResult = { survivorId: string; restoredId: string; segments: Rec
 
 /** `column in (ids)` as one jsonb parameter, whatever the number of ids. */
 function idIn(column: AnyPgColumn, ids: readonly (string | number)[]) {
-	return sql`${column}::text in (select jsonb_array_elements_text(${jsonParam(ids.map(String))}))`;
+	return sql`${column}::text in ${textsIn(ids.map(String))}`;
 }
 
 /**
@@ -63,7 +63,7 @@ export async function undoMerge(db: Db, mergeId: number, opts: { asOf?: Date } =
 			await tx
 				.update(identities)
 				.set({ customerId: loser.id })
-				.where(sql`(${identities.kind}, ${identities.value}) in (select x->>'kind', x->>'value' from jsonb_array_elements(${jsonParam(moved.identities)}) x)`);
+				.where(sql`(${identities.kind}, ${identities.value}) in (select f.x->>'kind', f.x->>'value' from ${sized(sql`jsonb_array_elements(${jsonParam(moved.identities)}) as e(x)`, moved.identities.length)} as f)`);
 		}
 		const back = { customerId: loser.id };
 		if (moved.events.length) await tx.update(events).set(back).where(idIn(events.id, moved.events));

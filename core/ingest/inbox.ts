@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { GroupCommit, type GroupCommitOptions } from '../db/group-commit';
-import { rowsOf } from '../db/rows';
+import { rowsOf, textsIn } from '../db/rows';
 import { messageIdOf } from './ingest';
 import { validateMessagesWithJson } from './validate';
 
@@ -78,8 +78,8 @@ async function appendRows(db: Db, entries: Entry[]): Promise<Map<string, InboxAc
 	if (unknown.length) {
 		const found = rowsOf<{ message_id: string; event_id: string }>(
 			await db.execute(sql`
-				select message_id, event_id from ingest_inbox where message_id in (select jsonb_array_elements_text(${JSON.stringify(unknown)}::jsonb))
-				union all select message_id, id from events where message_id in (select jsonb_array_elements_text(${JSON.stringify(unknown)}::jsonb))`)
+				select message_id, event_id from ingest_inbox where message_id in ${textsIn(unknown)}
+				union all select message_id, id from events where message_id in ${textsIn(unknown)}`)
 		);
 		for (const f of found) result.set(f.message_id, { messageId: f.message_id, eventId: f.event_id, duplicate: true });
 	}

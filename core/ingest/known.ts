@@ -6,7 +6,7 @@ import { identifierKey, type Identifier } from '../identity/identifier';
 import { applyProfileInput, profileFields, type ProfileInput } from '../identity/profile';
 import { insertRows, jsonRecords } from '../db/json-rows';
 import { type Tx } from '../identity/tx';
-import { jsonParam } from '../db/rows';
+import { jsonParam, sized } from '../db/rows';
 import type { EventInsert } from './event';
 
 /*
@@ -48,7 +48,7 @@ export class KnownPeople {
 		const owned = await tx
 			.select({ kind: identities.kind, value: identities.value, customerId: identities.customerId })
 			.from(identities)
-			.where(sql`(${identities.kind}, ${identities.value}) in (select x->>'kind', x->>'value' from jsonb_array_elements(${jsonParam(unique)}) x)`);
+			.where(sql`(${identities.kind}, ${identities.value}) in (select f.x->>'kind', f.x->>'value' from ${sized(sql`jsonb_array_elements(${jsonParam(unique)}) as e(x)`, unique.length)} as f)`);
 		for (const o of owned) k.owner.set(identifierKey(o), o.customerId);
 		const ids = [...new Set(owned.map((o) => o.customerId))];
 		if (ids.length === 0) return k;
@@ -172,7 +172,7 @@ export class KnownPeople {
 			await this.tx.execute(sql`
 				update ${customers} c set traits = x.traits, trait_times = x.trait_times, consent = x.consent, timezone = x.timezone,
 					first_seen_at = x.first_seen_at, last_seen_at = x.last_seen_at, orders_count = x.orders_count, lifetime_value = x.lifetime_value
-				from jsonb_populate_recordset(null::${customers}, ${jsonRecords(customers, rows)}) x where c.id = x.id`);
+				from ${sized(sql`jsonb_populate_recordset(null::${customers}, ${jsonRecords(customers, rows)}) as x`, rows.length)} as x where c.id = x.id`);
 		}
 		this.pendingProfiles.clear();
 	}

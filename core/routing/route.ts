@@ -4,7 +4,7 @@ import { events, type EventRow } from '../db/schema/events';
 import { enrollments, type Enrollment } from '../db/schema/journeys';
 import { getPath, triggerMatches, type EntryInput } from '../graph/match';
 import { triggerOf } from '../graph/graph';
-import { rowsOf } from '../db/rows';
+import { rowsOf, textsIn } from '../db/rows';
 import { eventSignal, exitSignal, type JourneyEvent } from '../enrollment/contract';
 import { isDatabaseUnavailable } from '../db/client';
 import { isTemporalUnavailable, TEMPORAL_DEADLINES, withTemporalDeadline } from '../temporal/connection';
@@ -76,7 +76,7 @@ async function batchContext(router: Router, rows: readonly EventRow[]): Promise<
 	const chains = rowsOf<{ start: string; id: string; erased: boolean }>(
 		await router.db.execute(sql`
 			with recursive chain(start, id, merged_into, erased, depth) as (
-				select id, id, merged_into, erased_at is not null, 0 from customers where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+				select id, id, merged_into, erased_at is not null, 0 from customers where id in ${textsIn(ids)}
 				union all
 				select c.start, x.id, x.merged_into, c.erased or x.erased_at is not null, c.depth + 1
 				from chain c join customers x on x.id = c.merged_into where c.depth < 32

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { GroupCommit, type GroupCommitOptions } from '../../core/db/group-commit';
 import { customers } from '../../core/db/schema/customers';
-import { jsonParam, rowsOf } from '../../core/db/rows';
+import { jsonParam, rowsOf, sized } from '../../core/db/rows';
 import { survivorOf } from '../../core/identity/lookup';
 import { RollupBatch, assignedVariant, enteredTimes, maintainRollups, type EnrollmentBefore, type StepRow } from '../../core/analytics/rollup';
 import { enrollments, stepLog, type EnrollmentStatus } from '../../core/db/schema/journeys';
@@ -181,10 +181,11 @@ async function updateReturningBefore(tx: Db, patches: { id: string; patch: Patch
 	}));
 	const rows = rowsOf<{ id: string; status: EnrollmentStatus; current_node_id: string | null; variant: string | null; entered_at: string | Date }>(
 		await tx.execute(sql`
-			with input as (
-				select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
-					id text, set_node boolean, node text, set_interests boolean, interests jsonb, variant text, status text, ended_at timestamptz, exit_reason text)
-			), old as (
+			with input as ${sized(
+				sql`jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+					id text, set_node boolean, node text, set_interests boolean, interests jsonb, variant text, status text, ended_at timestamptz, exit_reason text)`,
+				input.length
+			)}, old as (
 				select e.id, e.status, e.current_node_id, e.variant, e.entered_at from enrollments e
 				where e.id in (select id from input) order by e.id for update
 			)
