@@ -70,7 +70,7 @@ export const analyticsPaths = pgTable(
 /**
  * Channel engagement per (journey, version, variant, entry day, node, channel, stage): messages that reached the
  * stage (sent, delivered, opened, clicked, bounced, complained, unsubscribed, failed), each counted once.
- * Maintained by database triggers on messages, message_events and enrollments (migration 0009), so every writer
+ * Maintained by database triggers on messages, message_events and enrollments (migrations 0009 and 0019), so every writer
  * (send, status updates, webhooks, imports) keeps it exact; `variant` moves with the enrollment's like the step rollups.
  */
 export const analyticsEngagementDaily = pgTable(
