@@ -173,6 +173,22 @@ export function dispatchingColumns(draft: typeof messages.$inferInsert & { attem
 	return { meta: { ...draft.meta, dispatch: dispatchMark(draft.attempts, now) }, ...(isCapExempt(draft) ? {} : { countedAt: now }) };
 }
 
+/**
+ * A fresh draft the outbox takes, as markSent would leave it after a dispatch: sent now, counted under the caps, no
+ * lease, no dispatch mark (nothing left the machine, so no later attempt has a call to account for).
+ */
+export function sentColumns(draft: typeof messages.$inferInsert, now: Date): Partial<typeof messages.$inferInsert> {
+	return {
+		status: 'sent',
+		sentAt: now,
+		providerMessageId: null,
+		lockedUntil: null,
+		error: null,
+		updatedAt: now,
+		...(isCapExempt(draft) ? {} : { countedAt: now })
+	};
+}
+
 function dispatchMark(attempt: number, now: Date): DispatchMark {
 	return { at: now.toISOString(), attempt };
 }

@@ -17,12 +17,13 @@ import {
 	markUnknown,
 	release,
 	resultFromRow,
+	sentColumns,
 	type SendResult
 } from './outbound';
 import type { Recipient } from './recipients';
 import { directStore, type SendStore } from './send-store';
 import type { ProviderReceipt, Providers } from './types';
-import { providerOf } from './outbox';
+import { outboxEmail, outboxSms, providerOf } from './outbox';
 import { dispatchPush } from './push/dispatch';
 import { devicesLabel, pushSubscriptionsOf } from './push/subscriptions';
 import { lastInboundWhatsApp, phoneOfWhatsApp, whatsAppAddress, whatsAppMode, type WhatsAppMode } from './whatsapp';
@@ -123,7 +124,16 @@ async function draftAndStore(db: Db, store: SendStore, providers: Providers, inp
 	// Nothing left to decide before the provider call (no cap, no send rate, no WhatsApp window): the row is stored
 	// with this attempt's dispatch mark, as markDispatching would write it a moment later.
 	const claimed = { ...draft, ...claimedBy(now) };
-	return store.insertOrGet(goesStraightOut(input) ? { ...claimed, ...dispatchingColumns(claimed, now) } : claimed);
+	if (!goesStraightOut(input)) return store.insertOrGet(claimed);
+	// The outbox sends nothing (core/channels/outbox.ts): its row is the send, so it is stored as sent at once — no
+	// dispatch mark to guard a provider call, and no second write for the result.
+	if (isOutbox(providers, input.channel)) return store.insertOrGet({ ...claimed, ...sentColumns(claimed, now) });
+	return store.insertOrGet({ ...claimed, ...dispatchingColumns(claimed, now) });
+}
+
+/** The channel's provider is the outbox itself (not a provider standing in for it, as tests make). */
+function isOutbox(providers: Providers, channel: SendMessageInput['channel']): boolean {
+	return (channel === 'email' && providers.email === outboxEmail) || (channel === 'sms' && providers.sms === outboxSms);
 }
 
 function goesStraightOut(input: SendMessageInput): boolean {

@@ -52,7 +52,11 @@ describe.each(dbKinds())('outbox fallback on %s', (kind) => {
 		expect(first).toMatchObject({ outcome: 'sent', provider: 'outbox', status: 'sent', providerMessageId: null });
 		const rows = await h.db.select().from(messages).where(eq(messages.idempotencyKey, key));
 		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatchObject({ provider: 'outbox', status: 'sent', subject: 'Hi Ada', to: 'ada@example.com' });
+		expect(rows[0]).toMatchObject({ provider: 'outbox', status: 'sent', subject: 'Hi Ada', to: 'ada@example.com', attempts: 1, lockedUntil: null, error: null });
+		// Stored as sent in its one write: sent and counted under the caps at the send's time, no dispatch mark left.
+		expect(rows[0]!.sentAt).toEqual(rows[0]!.createdAt);
+		expect(rows[0]!.countedAt).toEqual(rows[0]!.sentAt);
+		expect(rows[0]!.meta).not.toHaveProperty('dispatch');
 		expect(rows[0]!.body).toMatch(/^Hello\n\nUnsubscribe: http:\/\/localhost:3000\/unsubscribe\//);
 
 		const sms = await sendMessage(h.db, providers, {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suppress } from '../../../core/channels/consent';
+import { outboxEmail, outboxSms } from '../../../core/channels/outbox';
 import { createProviders } from '../../../core/channels/providers';
 import { loadRecipient, loadRecipients } from '../../../core/channels/recipients';
 import { sendMessage, type SendMessageInput } from '../../../core/channels/send';
@@ -20,7 +21,9 @@ import { seedCustomer } from './fixtures';
  */
 describe.each(dbKinds())('sends sharing statements on %s', (kind) => {
 	let h: DbHandle;
-	const providers = createProviders(loadEnv({ APP_SECRET: 's' }));
+	// Copies of the outbox: each send calls them and writes the result after, as with a real provider (the outbox
+	// itself has its row stored as sent at once, core/channels/send.ts).
+	const providers = { ...createProviders(loadEnv({ APP_SECRET: 's' })), email: { ...outboxEmail }, sms: { ...outboxSms } };
 	const people = Array.from({ length: 30 }, (_, i) => `p${i}`);
 
 	beforeAll(async () => {
