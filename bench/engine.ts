@@ -46,6 +46,8 @@ type Run = {
 	rssMiB: number;
 	/** Where the machine's CPU went, ms per enrollment: worker, web, Temporal server, PostgreSQL, this client, other. */
 	cpuBy: Record<CpuGroup, number>;
+	/** Ours: when the last event was accepted, routed, entered and completed, in seconds after the first request. */
+	timeline?: { accepted: number; routed: number; entered: number; ended: number | null };
 };
 
 const CPU_GROUPS = ['worker', 'web', 'Temporal', 'PostgreSQL', 'client', 'other'] as const;
@@ -247,6 +249,7 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		const before = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!), machine: machine(), processes: processes() };
 		let polls = 1;
 		const t0 = performance.now();
+		const startedAt = Date.now();
 		// 50 people per request (identify + track each), four requests in flight: a backfill, not a trickle.
 		const chunks = Array.from({ length: Math.ceil(customers / 50) }, (_, c) => Array.from({ length: Math.min(50, customers - c * 50) }, (_, i) => c * 50 + i));
 		let next = 0;
@@ -293,7 +296,11 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 		const atEnd = machine();
 		const byGroup = cpuByGroup(before.processes, processes(), { worker: worker.child.pid!, web: web.child.pid!, temporal: ctx.temporal.pid }, customers);
 		const after = { commits: await commits(watch), worker: usage(worker.child.pid!), web: usage(web.child.pid!) };
-		polls += 2; // the two reads of the counter itself
+		const [last] = await watch<{ accepted: Date; routed: Date; entered: Date; ended: Date | null }[]>`
+			select (select max(received_at) from events) as accepted, (select max(routed_at) from events) as routed,
+				(select max(entered_at) from enrollments) as entered, (select max(ended_at) from enrollments) as ended`;
+		const since = (d: Date) => (d.getTime() - startedAt) / 1000;
+		polls += 2; // the two reads of the counter itself (the timeline's read comes after the count)
 		const ids = (await watch<{ id: string }[]>`select id from enrollments where journey_id = ${journeyId} limit 10`).map((r) => r.id);
 		return {
 			side: 'ours',
@@ -305,7 +312,8 @@ async function ours(ctx: Ctx, customers: number, mode: 'send' | 'wait'): Promise
 			...machineFigures(before.machine, atEnd, customers),
 			historyEvents: await averageHistory(ctx.client, ids),
 			rssMiB: after.worker.rssMiB,
-			cpuBy: byGroup
+			cpuBy: byGroup,
+			timeline: { accepted: since(last!.accepted), routed: since(last!.routed), entered: since(last!.entered), ended: last!.ended ? since(last!.ended) : null }
 		};
 	} finally {
 		await watch.end({ timeout: 5 });
@@ -454,6 +462,16 @@ function cpuTable(rows: Array<{ label: string; ours: Run; bare: Run }>): string 
 	return aligned(lines);
 }
 
+/** Ours, stage by stage: where the pipeline's time went (the floor starts its workflows directly). */
+function timelineTable(rows: Array<{ label: string; ours: Run; bare: Run }>): string {
+	const lines = [['case', 'side', 'last accepted s', 'last routed s', 'last entered s', 'last completed s', 'bare done s']];
+	for (const { label, ours, bare } of rows) {
+		const t = ours.timeline!;
+		lines.push([label, 'ours', fmt(t.accepted), fmt(t.routed), fmt(t.entered), t.ended === null ? '–' : fmt(t.ended), fmt(bare.seconds)]);
+	}
+	return aligned(lines);
+}
+
 function aligned(lines: string[][]): string {
 	const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
 	return lines.map((l) => l.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
@@ -498,6 +516,7 @@ export async function runEngineBench(log: (m: string) => void): Promise<void> {
 				}
 				log('\n' + table(rows));
 				log('\nwhere the CPU went\n' + cpuTable(rows));
+				log('\nwhen (seconds after the first request)\n' + timelineTable(rows));
 			} finally {
 				await connection.close();
 				await stopTemporal();

@@ -1,5 +1,5 @@
 import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf } from './rows';
 import type { Db } from './client';
 
@@ -56,16 +56,34 @@ function insertStatements<T extends PgTable>(table: T, rows: readonly T['$inferI
 	}
 	return [...shapes.values()].map(({ present, docs }) => {
 		const names = columns.map(([, c]) => c.name).filter((name) => present.has(name));
-		const list = sql.join(
-			names.map((n) => sql.identifier(n)),
-			sql`, `
-		);
-		const xs = sql.join(
-			names.map((n) => sql`x.${sql.identifier(n)}`),
-			sql`, `
-		);
-		return sql`insert into ${table} (${list}) select ${xs} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(docs)}::jsonb) with ordinality as x order by x.ordinality${o.onConflict ? sql` on conflict ${o.onConflict}` : sql``}${returning ? sql` returning *` : sql``}`;
+		return sql`${insertHead(table, names)}${JSON.stringify(docs)}::jsonb) with ordinality as x order by x.ordinality${o.onConflict ? sql` on conflict ${o.onConflict}` : sql``}${returning ? sql` returning *` : sql``}`;
 	});
+}
+
+const headCache = new WeakMap<PgTable, Map<string, SQL>>();
+
+/**
+ * `insert into t (a, b) select x.a, x.b from jsonb_populate_recordset(null::t, ` as one raw chunk, made once per
+ * table and column list: drizzle renders a statement chunk by chunk on every execution, and two lists of a column
+ * each cost more than the rest of the insert.
+ */
+function insertHead(table: PgTable, names: readonly string[]): SQL {
+	let heads = headCache.get(table);
+	if (!heads) headCache.set(table, (heads = new Map()));
+	const key = names.join(',');
+	let head = heads.get(key);
+	if (!head) {
+		const { name, schema } = getTableConfig(table);
+		const t = schema ? `${quoted(schema)}.${quoted(name)}` : quoted(name);
+		const list = names.map(quoted).join(', ');
+		const xs = names.map((n) => `x.${quoted(n)}`).join(', ');
+		heads.set(key, (head = sql.raw(`insert into ${t} (${list}) select ${xs} from jsonb_populate_recordset(null::${t}, `)));
+	}
+	return head;
+}
+
+function quoted(identifier: string): string {
+	return `"${identifier.replaceAll('"', '""')}"`;
 }
 
 /**
