@@ -23,6 +23,7 @@ import { eventTime } from '../core/ingest/timestamp';
 import { validateMessages } from '../core/ingest/validate';
 import { rowsOf } from '../core/db/rows';
 import { startBenchApp, type BenchApp } from './lib/app';
+import { httpPoster } from './lib/http-client';
 import { undoOnSignals } from './lib/cleanup';
 import { openPgliteBench, openPostgresBench, type BenchDb } from './lib/db';
 import { eventsPerSecond, formatTable, percentile, ratioText, type CaseResult, type Sample } from './lib/stats';
@@ -105,17 +106,13 @@ function makeAcceptWorkload(): { preload: Slice; cases: AcceptCase[]; customerId
 	return { preload: { bodies: bodies.slice(0, PLAN.preload), rows: rows.slice(0, PLAN.preload) }, cases, customerIds };
 }
 
-function httpCalls(app: BenchApp, keys: string[], c: AcceptCase): Call[] {
+function httpCalls(client: ReturnType<typeof httpPoster>, keys: string[], c: AcceptCase): Call[] {
 	const groups = c.shape === 'single' ? c.slice.bodies.map((b) => [b]) : chunks(c.slice.bodies, PLAN.batchSize);
 	return groups.map((msgs, i) => async () => {
 		const path = c.shape === 'single' ? `/api/v1/${String(msgs[0]!.type)}` : '/api/v1/batch';
-		const res = await fetch(`${app.url}${path}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization: keys[i % keys.length]! },
-			body: JSON.stringify(c.shape === 'single' ? msgs[0] : { batch: msgs })
-		});
-		const text = await res.text();
-		if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+		const body = JSON.stringify(c.shape === 'single' ? msgs[0] : { batch: msgs });
+		const res = await client.post(path, { 'content-type': 'application/json', authorization: keys[i % keys.length]! }, body);
+		if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);
 	});
 }
 
@@ -127,26 +124,31 @@ async function benchAccept(ours: BenchDb, raw: BenchDb, app: BenchApp, log: (m: 
 	for (const ids of chunks(w.customerIds, 1000)) await raw.handle.db.insert(customers).values(ids.map((id) => ({ id })));
 	for (const rows of chunks(w.preload.rows, PLAN.batchSize)) await raw.handle.db.insert(events).values(rows);
 	const results: CaseResult[] = [];
-	for (const c of w.cases) {
-		const plan = c.shape === 'single' ? PLAN.single : PLAN.batch;
-		const perCall = c.shape === 'single' ? 1 : PLAN.batchSize;
-		const calls = httpCalls(app, keys, c);
-		await calls[0]!(); // warm-up (connection, route module)
-		const oursSample = await runConcurrent(calls.slice(1), c.clients, plan.capSeconds, perCall);
-		const n = oursSample.latenciesMs.length;
-		const rawGroups = (c.shape === 'single' ? c.slice.rows.map((r) => [r]) : chunks(c.slice.rows, PLAN.batchSize)).slice(1, 1 + n);
-		const rawSample = await runConcurrent(
-			rawGroups.map((rows) => () => raw.handle.db.insert(events).values(rows)),
-			c.clients,
-			3_600,
-			perCall
-		);
-		const result = { database: ours.label, name: c.name, ours: oursSample, raw: rawSample };
-		results.push(result);
-		log(
-			`  ${c.name}: ${Math.round(eventsPerSecond(oursSample)).toLocaleString('en-US')} events/s accepted (p99 ${percentile(oursSample.latenciesMs, 99).toFixed(1)} ms), raw INSERT ` +
-				`${Math.round(eventsPerSecond(rawSample)).toLocaleString('en-US')} events/s → ${ratioText(result)}`
-		);
+	const client = httpPoster(app.url, Math.max(...PLAN.clients));
+	try {
+		for (const c of w.cases) {
+			const plan = c.shape === 'single' ? PLAN.single : PLAN.batch;
+			const perCall = c.shape === 'single' ? 1 : PLAN.batchSize;
+			const calls = httpCalls(client, keys, c);
+			await calls[0]!(); // warm-up (connection, route module)
+			const oursSample = await runConcurrent(calls.slice(1), c.clients, plan.capSeconds, perCall);
+			const n = oursSample.latenciesMs.length;
+			const rawGroups = (c.shape === 'single' ? c.slice.rows.map((r) => [r]) : chunks(c.slice.rows, PLAN.batchSize)).slice(1, 1 + n);
+			const rawSample = await runConcurrent(
+				rawGroups.map((rows) => () => raw.handle.db.insert(events).values(rows)),
+				c.clients,
+				3_600,
+				perCall
+			);
+			const result = { database: ours.label, name: c.name, ours: oursSample, raw: rawSample };
+			results.push(result);
+			log(
+				`  ${c.name}: ${Math.round(eventsPerSecond(oursSample)).toLocaleString('en-US')} events/s accepted (p99 ${percentile(oursSample.latenciesMs, 99).toFixed(1)} ms), raw INSERT ` +
+					`${Math.round(eventsPerSecond(rawSample)).toLocaleString('en-US')} events/s → ${ratioText(result)}`
+			);
+		}
+	} finally {
+		client.close();
 	}
 	return results;
 }

@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { RequestEvent } from '@sveltejs/kit';
+import { getRequestEvent } from '$app/server';
 import { loadEnv, type AppEnv } from '$core/config/env';
 import { closeSharedDb, sharedDb, targetFromEnv, type DbHandle } from '$core/db/client';
 import { connectClient, TEMPORAL_DEADLINES } from '$core/temporal/connection';
@@ -7,9 +9,29 @@ import { connectClient, TEMPORAL_DEADLINES } from '$core/temporal/connection';
  * The server-side dependencies of the web app, created once per process. Under `npm start` the start script
  * has already opened the database (shared through globalThis) and set TEMPORAL_ADDRESS.
  */
-/** Read per call (a parse is reused until a setting changes) so tests that restart the product in one process see their settings. */
+/** The settings a request started with. */
+const requestEnvs = new WeakMap<RequestEvent, AppEnv>();
+
+/**
+ * The settings, read once per request: a request asks for them a dozen times, and checking process.env for a change
+ * (49 variables, each a call into the C++ runtime) was the largest single cost of our code in a single-event ingest
+ * request. Outside a request they are read per call (a parse is reused until a setting changes), so tests that
+ * restart the product in one process see their settings.
+ */
 export function appEnv(): AppEnv {
-	return loadEnv();
+	const event = currentRequest();
+	if (!event) return loadEnv();
+	let env = requestEnvs.get(event);
+	if (!env) requestEnvs.set(event, (env = loadEnv()));
+	return env;
+}
+
+function currentRequest(): RequestEvent | null {
+	try {
+		return getRequestEvent();
+	} catch {
+		return null; // not within a request (start-up, shutdown)
+	}
 }
 
 export function database(): Promise<DbHandle> {
