@@ -13,7 +13,7 @@ import { connectClient, TEMPORAL_DEADLINES } from '$core/temporal/connection';
 const requestEnvs = new WeakMap<RequestEvent, AppEnv>();
 
 /**
- * The settings, read once per request: a request asks for them a dozen times, and checking process.env for a change
+ * The settings, read once per request: a request asks for them several times, and checking process.env for a change
  * (49 variables, each a call into the C++ runtime) was the largest single cost of our code in a single-event ingest
  * request. Outside a request they are read per call (a parse is reused until a setting changes), so tests that
  * restart the product in one process see their settings.
