@@ -23,7 +23,7 @@ import { eventTime } from '../core/ingest/timestamp';
 import { validateMessages } from '../core/ingest/validate';
 import { rowsOf } from '../core/db/rows';
 import { startBenchApp, type BenchApp } from './lib/app';
-import { httpPoster } from './lib/http-client';
+import { httpPoster, type HttpPoster } from './lib/http-client';
 import { undoOnSignals } from './lib/cleanup';
 import { openPgliteBench, openPostgresBench, type BenchDb } from './lib/db';
 import { eventsPerSecond, formatTable, percentile, ratioText, type CaseResult, type Sample } from './lib/stats';
@@ -106,7 +106,7 @@ function makeAcceptWorkload(): { preload: Slice; cases: AcceptCase[]; customerId
 	return { preload: { bodies: bodies.slice(0, PLAN.preload), rows: rows.slice(0, PLAN.preload) }, cases, customerIds };
 }
 
-function httpCalls(client: ReturnType<typeof httpPoster>, keys: string[], c: AcceptCase): Call[] {
+function httpCalls(client: HttpPoster, keys: string[], c: AcceptCase): Call[] {
 	const groups = c.shape === 'single' ? c.slice.bodies.map((b) => [b]) : chunks(c.slice.bodies, PLAN.batchSize);
 	return groups.map((msgs, i) => async () => {
 		const path = c.shape === 'single' ? `/api/v1/${String(msgs[0]!.type)}` : '/api/v1/batch';

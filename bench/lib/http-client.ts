@@ -7,6 +7,7 @@
 import { Agent, request } from 'node:http';
 
 export type Posted = { status: number; text: string };
+export type HttpPoster = { post(path: string, headers: Record<string, string>, body: string): Promise<Posted>; close(): void };
 
 export function httpPoster(
 	baseUrl: string,
